@@ -1,0 +1,172 @@
+"""Casserole: a neighbourhood service pairing volunteer cooks with older neighbours."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from sqlalchemy import event, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine, make_url
+
+from casserole.errors import ConfigError
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | dict[str, Any] | None = None) -> Flask:
+    """Build the Flask application; `config` is a config class or a mapping of overrides."""
+    from config import Config, config_from_env
+
+    app = Flask(
+        __name__,
+        template_folder=str(_ROOT / "templates"),
+        instance_path=str(_ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_from_env())
+        if config:
+            app.config.from_mapping(config)
+    app.config.setdefault("ENV_NAME", Config.ENV_NAME)
+
+    _resolve_secret_key(app)
+    _resolve_database_url(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    if app.config.get("CHECK_DATABASE_ON_START"):
+        _check_database(app)
+    return app
+
+
+def _resolve_secret_key(app: Flask) -> None:
+    """Production needs SECRET_KEY; development keeps a generated one in the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise ConfigError("SECRET_KEY is not set; production refuses to start without one")
+    key_file = Path(app.instance_path) / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _resolve_database_url(app: Flask) -> None:
+    """Default to SQLite in the instance folder; normalise and validate a given URL."""
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{Path(app.instance_path) / 'casserole.sqlite3'}"
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError:
+        raise ConfigError(
+            f"DATABASE_URL {url!r} is not a database URL "
+            "(expected e.g. postgresql://user@host:5432/casserole or sqlite:///casserole.db)"
+        ) from None
+    # Hosting platforms hand out postgres:// URLs; psycopg 3 is the driver we ship.
+    if parsed.drivername in {"postgres", "postgresql"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            f"DATABASE_URL uses {parsed.get_backend_name()!r}; "
+            "Casserole runs on sqlite or postgresql"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = parsed.render_as_string(hide_password=False)
+    if parsed.get_backend_name() == "postgresql":
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        # An unreachable server should fail in seconds, not hang start-up.
+        options.setdefault("connect_args", {"connect_timeout": 5})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite enforces foreign keys only when asked, per connection; wait on locks briefly."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _check_database(app: Flask) -> None:
+    """Connect once so a wrong DATABASE_URL stops start-up with a one-line reason."""
+    from casserole.extensions import db
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except sa_exc.SQLAlchemyError as err:
+            shown = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(
+                hide_password=True
+            )
+            reason = str(getattr(err, "orig", err) or err).strip().splitlines()[0]
+            raise ConfigError(f"cannot connect to DATABASE_URL {shown}: {reason}") from None
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    from casserole.extensions import csrf, db, login_manager, migrate
+
+    try:
+        db.init_app(app)
+    except (ModuleNotFoundError, sa_exc.NoSuchModuleError) as err:
+        raise ConfigError(f"DATABASE_URL needs a driver that is not installed: {err}") from None
+    migrate.init_app(app, db, directory=str(_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+
+    from casserole.services.accounts import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the feature blueprints (imported here so models load after extensions)."""
+    from casserole.auth.routes import bp as auth_bp
+    from casserole.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly pages for the errors people can meet."""
+
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", error=error, code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500, 503):
+        app.register_error_handler(code, render_error)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask` CLI commands."""
+    from casserole.commands import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters shared by every template."""
+    from casserole import formatting
+
+    app.jinja_env.filters["long_date"] = formatting.long_date
+    app.jinja_env.filters["miles"] = formatting.miles
+    app.jinja_env.filters["day_list"] = formatting.day_list
+    app.jinja_env.globals["day_names"] = formatting.DAY_NAMES

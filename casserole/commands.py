@@ -1,0 +1,101 @@
+"""Thin `flask` CLI commands that call services and show progress."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from casserole.errors import PostcodeError
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to `app.cli`."""
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(import_postcodes)
+    app.cli.add_command(geocode)
+
+
+@click.command("seed-demo")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "city"]),
+    default="demo",
+    show_default=True,
+    help="demo: three boroughs with history; city: 10k cooks, 50k diners in one area.",
+)
+@click.option("--seed", type=int, default=None, help="Random seed (the same seed, the same data).")
+def seed_demo(scale: str, seed: int | None) -> None:
+    """Create demo data (idempotent: running it again changes nothing) and print the logins."""
+    from casserole.services import seed as seeding
+
+    started = time.perf_counter()
+    if scale == "city":
+        with click.progressbar(
+            length=seeding.city_total_rows(),
+            label="Seeding city",
+            file=click.get_text_stream("stderr"),
+        ) as bar:
+            report = seeding.seed_city(
+                **({"seed": seed} if seed is not None else {}), progress=bar.update
+            )
+    else:
+        with click.progressbar(
+            length=len(seeding.BOROUGHS),
+            label="Seeding boroughs",
+            file=click.get_text_stream("stderr"),
+        ) as bar:
+            report = seeding.seed_boroughs(
+                **({"seed": seed} if seed is not None else {}), progress=bar.update
+            )
+    elapsed = time.perf_counter() - started
+    if report.logins:
+        click.echo("Demo logins (password for all: casserole-demo):")
+        width = max(len(role) for role, _, _ in report.logins)
+        for role, email, _ in report.logins:
+            click.echo(f"  {role:<{width}}  {email}")
+    if report.skipped:
+        click.echo(f"Demo data ({scale}) already present: nothing changed ({elapsed:.1f} s).")
+    else:
+        made = ", ".join(f"{n:,} {what}" for what, n in report.created.items())
+        label = "city-scale demo" if scale == "city" else "three-borough demo"
+        click.echo(f"Seeded the {label}: {made} in {elapsed:.1f} s.")
+
+
+@click.command("import-postcodes")
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_postcodes(csv_path: Path) -> None:
+    """Import full-postcode positions from an ONSPD or Code-Point Open CSV file."""
+    from casserole.services.postcodes import import_postcodes as run_import
+
+    started = time.perf_counter()
+    with click.progressbar(
+        length=csv_path.stat().st_size,
+        label="Importing postcodes",
+        file=click.get_text_stream("stderr"),
+    ) as bar:
+        summary = run_import(csv_path, progress=bar.update)
+    click.echo(
+        f"Imported {summary.imported:,} postcodes ({summary.layout} layout), skipped "
+        f"{summary.skipped:,} rows in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@click.command("geocode")
+@click.argument("postcode")
+def geocode(postcode: str) -> None:
+    """Show where a postcode is placed and which live area it falls in."""
+    from casserole.services.places import place
+
+    try:
+        placement = place(postcode)
+    except PostcodeError as err:
+        raise click.ClickException(f"Postcode {err}") from None
+    loc = placement.location
+    area = placement.area.name if placement.area else "outside every live area"
+    click.echo(
+        f"{loc.postcode}: {loc.latitude:.6f}, {loc.longitude:.6f} "
+        f"({loc.precision.value} precision), {area}"
+    )

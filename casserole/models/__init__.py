@@ -1,0 +1,52 @@
+"""The Casserole data model: one module per aggregate, re-exported here."""
+
+from casserole.models.area import Area, AreaDistrict, coordinator_areas
+from casserole.models.base import Base, UTCDateTime, utcnow
+from casserole.models.pairing import Feedback, MealShare, Pairing, PairingPause
+from casserole.models.people import (
+    CookProfile,
+    DinerProfile,
+    User,
+    VettingCheck,
+    WaitingListEntry,
+)
+from casserole.models.records import AuditEvent, OutboundEmail, PostcodeLocation
+from casserole.models.vocab import (
+    CheckKind,
+    ConsentMethod,
+    EmailStatus,
+    EndReason,
+    PairingStatus,
+    Precision,
+    ProposalSource,
+    Role,
+)
+
+__all__ = [
+    "Area",
+    "AreaDistrict",
+    "AuditEvent",
+    "Base",
+    "CheckKind",
+    "ConsentMethod",
+    "CookProfile",
+    "DinerProfile",
+    "EmailStatus",
+    "EndReason",
+    "Feedback",
+    "MealShare",
+    "OutboundEmail",
+    "Pairing",
+    "PairingPause",
+    "PairingStatus",
+    "PostcodeLocation",
+    "Precision",
+    "ProposalSource",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "VettingCheck",
+    "WaitingListEntry",
+    "coordinator_areas",
+    "utcnow",
+]

@@ -1,0 +1,266 @@
+"""People: accounts, cook and diner profiles, vetting checks and the district waiting list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from casserole.models.area import Area, coordinator_areas
+from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
+from casserole.models.vocab import (
+    ALL_DAYS_MASK,
+    ALL_DIET_MASK,
+    CheckKind,
+    ConsentMethod,
+    Precision,
+    Role,
+    mask_to_days,
+    mask_to_tags,
+)
+
+
+class User(UserMixin, Base):
+    """A login: cook, diner, carer, coordinator or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role), index=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on password change so every other session and remember-me cookie dies.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    areas: Mapped[list[Area]] = relationship(secondary=coordinator_areas, order_by=Area.name)
+    cook_profile: Mapped[CookProfile | None] = relationship(back_populates="user")
+    managed_diners: Mapped[list[DinerProfile]] = relationship(
+        back_populates="carer", foreign_keys="DinerProfile.carer_id", order_by="DinerProfile.id"
+    )
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Flask-Login: a deactivated account cannot log in."""
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        """Flask-Login: the id plus the session version, so old sessions stop working."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def display_name(self) -> str:
+        """First and last name, for greetings and lists."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class LocatedMixin:
+    """Where someone lives: postcode, first address line and the geocoded point."""
+
+    postcode: Mapped[str] = mapped_column(String(8))
+    outcode: Mapped[str] = mapped_column(String(4), index=True)
+    address_line: Mapped[str] = mapped_column(String(200), default="")
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    geo_precision: Mapped[Precision] = mapped_column(str_enum(Precision))
+
+    @declared_attr
+    def area_id(cls) -> Mapped[int | None]:  # noqa: N805
+        """The live area the person's district belongs to; None while on the waiting list."""
+        return mapped_column(ForeignKey("areas.id"), index=True)
+
+    @declared_attr
+    def area(cls) -> Mapped[Area | None]:  # noqa: N805
+        """The live area, if any."""
+        return relationship(Area)
+
+
+def _located_checks() -> tuple[CheckConstraint, ...]:
+    """Coordinate checks shared by the located tables."""
+    return (
+        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
+        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
+    )
+
+
+class CookProfile(LocatedMixin, Base):
+    """A volunteer cook: where they are, when and what they can cook, how far they travel."""
+
+    __tablename__ = "cook_profiles"
+    __table_args__ = (
+        *_located_checks(),
+        CheckConstraint("capacity BETWEEN 1 AND 12", name="capacity_range"),
+        CheckConstraint("max_km > 0 AND max_km <= 50", name="max_km_range"),
+        CheckConstraint(f"days_mask BETWEEN 0 AND {ALL_DAYS_MASK}", name="days_mask_range"),
+        CheckConstraint(f"can_cook_mask BETWEEN 0 AND {ALL_DIET_MASK}", name="can_cook_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    days_mask: Mapped[int] = mapped_column(Integer, default=0)
+    availability_note: Mapped[str] = mapped_column(String(200), default="")
+    can_cook_mask: Mapped[int] = mapped_column(Integer, default=0)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    max_km: Mapped[float] = mapped_column(Float, default=3.0)
+    introduction: Mapped[str] = mapped_column(String(1000), default="")
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="cook_profile")
+    checks: Mapped[list[VettingCheck]] = relationship(
+        back_populates="cook", cascade="all, delete-orphan", order_by="VettingCheck.checked_on"
+    )
+
+    @property
+    def days(self) -> frozenset[int]:
+        """Weekdays the cook can cook (0 = Monday)."""
+        return mask_to_days(self.days_mask)
+
+    @property
+    def can_cook(self) -> frozenset[str]:
+        """Dietary tags the cook can cook for."""
+        return mask_to_tags(self.can_cook_mask)
+
+    def current_checks(self, today: date) -> dict[CheckKind, VettingCheck | None]:
+        """The latest unexpired check of each kind, or None where one is missing or expired."""
+        latest: dict[CheckKind, VettingCheck | None] = {kind: None for kind in CheckKind}
+        for check in self.checks:
+            if check.is_valid_on(today):
+                current = latest[check.kind]
+                if current is None or check.checked_on >= current.checked_on:
+                    latest[check.kind] = check
+        return latest
+
+    def is_vetted(self, today: date) -> bool:
+        """True when every kind of check is present and unexpired on `today`."""
+        return all(self.current_checks(today).values())
+
+
+class VettingCheck(Base):
+    """One vetting check (ID, DBS, food hygiene) of a cook; history is kept, never edited."""
+
+    __tablename__ = "vetting_checks"
+    __table_args__ = (
+        CheckConstraint("expires_on IS NULL OR expires_on > checked_on", name="expiry_after_check"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cook_id: Mapped[int] = mapped_column(
+        ForeignKey("cook_profiles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[CheckKind] = mapped_column(str_enum(CheckKind))
+    checked_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(80), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cook: Mapped[CookProfile] = relationship(back_populates="checks")
+
+    def is_valid_on(self, today: date) -> bool:
+        """True when the check has been done and has not expired by `today`."""
+        return self.checked_on <= today and (self.expires_on is None or self.expires_on > today)
+
+
+class DinerProfile(LocatedMixin, Base):
+    """A diner: may have no login at all when a carer manages them (many are offline)."""
+
+    __tablename__ = "diner_profiles"
+    __table_args__ = (
+        *_located_checks(),
+        CheckConstraint("max_km > 0 AND max_km <= 50", name="max_km_range"),
+        CheckConstraint(f"days_mask BETWEEN 0 AND {ALL_DAYS_MASK}", name="days_mask_range"),
+        CheckConstraint(f"needs_mask BETWEEN 0 AND {ALL_DIET_MASK}", name="needs_range"),
+        CheckConstraint("user_id IS NOT NULL OR carer_id IS NOT NULL", name="has_contact"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    carer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    carer_relationship: Mapped[str] = mapped_column(String(80), default="")
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    days_mask: Mapped[int] = mapped_column(Integer, default=0)
+    needs_mask: Mapped[int] = mapped_column(Integer, default=0)
+    allergies: Mapped[str] = mapped_column(String(500), default="")
+    likes: Mapped[str] = mapped_column(String(500), default="")
+    dislikes: Mapped[str] = mapped_column(String(500), default="")
+    access_notes: Mapped[str] = mapped_column(Text, default="")
+    contact_preference: Mapped[str] = mapped_column(String(200), default="")
+    max_km: Mapped[float] = mapped_column(Float, default=3.0)
+    consent_method: Mapped[ConsentMethod | None] = mapped_column(str_enum(ConsentMethod))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the diner (re)joined the waiting list; "oldest first" orders by it.
+    waiting_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    carer: Mapped[User | None] = relationship(
+        back_populates="managed_diners", foreign_keys=[carer_id]
+    )
+    consent_by: Mapped[User | None] = relationship(foreign_keys=[consent_by_id])
+
+    @property
+    def days(self) -> frozenset[int]:
+        """Weekdays the diner would like a meal (0 = Monday)."""
+        return mask_to_days(self.days_mask)
+
+    @property
+    def needs(self) -> frozenset[str]:
+        """Dietary tags every meal must satisfy (hard constraints for matching)."""
+        return mask_to_tags(self.needs_mask)
+
+    @property
+    def display_name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age_on(self, today: date) -> int | None:
+        """Age in whole years on `today`, if the birth date is known."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class WaitingListEntry(Base):
+    """Someone whose district is outside every live area, waiting for the service to arrive."""
+
+    __tablename__ = "district_waiting_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(160))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    postcode: Mapped[str] = mapped_column(String(8))
+    outcode: Mapped[str] = mapped_column(String(4), index=True)
+    nearest_area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

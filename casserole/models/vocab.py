@@ -1,0 +1,148 @@
+"""The closed vocabularies of the domain: weekdays, dietary tags, roles, states, reasons."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# Order matters: a tag's position is its bit in the stored mask. Append only, never reorder.
+DIET_TAGS = (
+    "vegetarian",
+    "vegan",
+    "halal",
+    "kosher",
+    "gluten-free",
+    "nut-free",
+    "dairy-free",
+    "diabetic-friendly",
+    "soft-pureed",
+)
+DIET_LABELS = {
+    "vegetarian": "Vegetarian",
+    "vegan": "Vegan",
+    "halal": "Halal",
+    "kosher": "Kosher",
+    "gluten-free": "Gluten-free",
+    "nut-free": "Nut-free",
+    "dairy-free": "Dairy-free",
+    "diabetic-friendly": "Diabetic-friendly",
+    "soft-pureed": "Soft / pureed",
+}
+ALL_DAYS_MASK = (1 << len(DAY_NAMES)) - 1
+ALL_DIET_MASK = (1 << len(DIET_TAGS)) - 1
+
+
+def days_to_mask(days: Iterable[int]) -> int:
+    """Pack weekday numbers (0 = Monday) into a 7-bit mask."""
+    mask = 0
+    for day in days:
+        if not 0 <= int(day) <= 6:
+            raise ValueError(f"weekday {day!r} is not between 0 (Monday) and 6 (Sunday)")
+        mask |= 1 << int(day)
+    return mask
+
+
+def mask_to_days(mask: int) -> frozenset[int]:
+    """Unpack a 7-bit weekday mask."""
+    return frozenset(d for d in range(7) if mask >> d & 1)
+
+
+def tags_to_mask(tags: Iterable[str]) -> int:
+    """Pack dietary tags into a mask; unknown tags are an error naming the tag."""
+    mask = 0
+    for tag in tags:
+        try:
+            mask |= 1 << DIET_TAGS.index(tag)
+        except ValueError:
+            raise ValueError(f"unknown dietary tag {tag!r}") from None
+    return mask
+
+
+def mask_to_tags(mask: int) -> frozenset[str]:
+    """Unpack a dietary mask into tag names."""
+    return frozenset(t for i, t in enumerate(DIET_TAGS) if mask >> i & 1)
+
+
+class Role(enum.StrEnum):
+    """What a person does in the service; one role per account."""
+
+    COOK = "cook"
+    DINER = "diner"
+    CARER = "carer"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class Precision(enum.StrEnum):
+    """How exactly a location is known."""
+
+    DISTRICT = "district"
+    POSTCODE = "postcode"
+    ADDRESS = "address"
+
+
+class CheckKind(enum.StrEnum):
+    """The vetting checks a cook needs before being proposed to anyone."""
+
+    ID = "id"
+    DBS = "dbs"
+    FOOD_HYGIENE = "food_hygiene"
+
+
+class ConsentMethod(enum.StrEnum):
+    """How a diner's agreement to join was given."""
+
+    SELF_ONLINE = "self_online"
+    CARER_CONFIRMED = "carer_confirmed"
+    PAPER = "paper"
+    PHONE = "phone"
+
+
+class PairingStatus(enum.StrEnum):
+    """Where a pairing is in its life, from proposal to its end."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    COOK_ACCEPTED = "cook_accepted"
+    DINER_ACCEPTED = "diner_accepted"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+    DECLINED = "declined"
+
+
+LIVE_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
+OPEN_PROPOSAL_STATUSES = (
+    PairingStatus.PROPOSED,
+    PairingStatus.APPROVED,
+    PairingStatus.COOK_ACCEPTED,
+    PairingStatus.DINER_ACCEPTED,
+)
+
+
+class EndReason(enum.StrEnum):
+    """Why a pairing ended."""
+
+    MOVED_AWAY = "moved_away"
+    HEALTH = "health"
+    COOK_UNAVAILABLE = "cook_unavailable"
+    DIFFERENT_COOK = "different_cook"
+    DIED = "died"
+    OTHER = "other"
+
+
+class ProposalSource(enum.StrEnum):
+    """Who put a pair forward."""
+
+    MATCHER = "matcher"
+    COORDINATOR = "coordinator"
+
+
+class EmailStatus(enum.StrEnum):
+    """Delivery state of an outgoing e-mail."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"

@@ -1,0 +1,1 @@
+"""Use-cases shared by views and commands; services own db.session.commit()."""

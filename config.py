@@ -1,0 +1,98 @@
+"""Casserole configuration, read from the environment (see the README's configuration table)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development defaults: embedded SQLite, offline geocoding, mail written to files."""
+
+    ENV_NAME = "development"
+    # None means "an SQLite file in the instance folder", resolved by create_app.
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL") or None
+    # None means "generate one and keep it in the instance folder" (development only).
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY") or None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Check the database answers at start-up so a wrong DATABASE_URL fails in one line.
+    CHECK_DATABASE_ON_START = _bool("CASSEROLE_CHECK_DATABASE", True)
+
+    # Geocoding: "offline" (postcode table + district centroids) or "nominatim" (geopy).
+    GEOCODER = os.environ.get("GEOCODER", "offline")
+    GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "casserole-dev")
+    GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org")
+    GEOCODER_MIN_DELAY_SECONDS = float(os.environ.get("GEOCODER_MIN_DELAY_SECONDS", "1.0"))
+
+    # Mail: with no MAIL_SERVER, messages are written to MAIL_OUTBOX_DIR for developers to read.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Casserole <hello@casserole.local>")
+    MAIL_OUTBOX_DIR: str | None = os.environ.get("MAIL_OUTBOX_DIR") or None
+
+    # Map tiles: empty means no tile server (points only, fully offline).
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+    # The council's cost of one delivered meal, used for "cost avoided" figures.
+    MEAL_COST_PENCE = int(os.environ.get("MEAL_COST_PENCE", "490"))
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a carer filling a long form must not lose it to a token timeout
+
+
+class ProductionConfig(Config):
+    """Production: SECRET_KEY must be given, cookies only over HTTPS."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    """Tests: a database given by TEST_DATABASE_URL (else a temporary SQLite file), no CSRF."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or None
+    WTF_CSRF_ENABLED = False
+    CHECK_DATABASE_ON_START = False
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": Config,
+    "production": ProductionConfig,
+    "testing": TestConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by CASSEROLE_ENV (default: development)."""
+    name = os.environ.get("CASSEROLE_ENV", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        from casserole.errors import ConfigError
+
+        raise ConfigError(
+            f"CASSEROLE_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}"
+        ) from None
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent
