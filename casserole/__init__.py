@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(_ROOT / "templates"),
-        instance_path=str(_ROOT / "instance"),
+        # Tests and packaged installs point this elsewhere; default: ./instance in the checkout.
+        instance_path=os.environ.get("CASSEROLE_INSTANCE_PATH") or str(_ROOT / "instance"),
         instance_relative_config=True,
     )
     if isinstance(config, type):

@@ -1,0 +1,195 @@
+"""The one adapter between the database and the pure matcher: rows in, proposals out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+import matching
+from casserole.extensions import db
+from casserole.models import (
+    Area,
+    CookProfile,
+    DinerProfile,
+    EndReason,
+    Pairing,
+    PairingStatus,
+    ProposalSource,
+    User,
+    VettingCheck,
+    utcnow,
+)
+from casserole.models.vocab import (
+    LIVE_STATUSES,
+    OPEN_PROPOSAL_STATUSES,
+    CheckKind,
+    mask_to_days,
+    mask_to_tags,
+)
+
+
+@dataclass
+class MatcherInput:
+    """Everything the matcher needs for one area, read in a handful of queries."""
+
+    cooks: list[matching.Cook] = field(default_factory=list)
+    diners: list[matching.Diner] = field(default_factory=list)
+    existing: list[matching.Pairing] = field(default_factory=list)
+    excluded: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class MatchRun:
+    """The outcome of one matching run for an area."""
+
+    area: Area
+    proposals: list[Pairing]
+    unmatched: dict[int, str]
+
+
+def vetted_cook_ids(today: date) -> select:
+    """A subquery of cooks holding every kind of check, unexpired on `today`."""
+    return (
+        select(VettingCheck.cook_id)
+        .where(
+            VettingCheck.checked_on <= today,
+            or_(VettingCheck.expires_on.is_(None), VettingCheck.expires_on > today),
+        )
+        .group_by(VettingCheck.cook_id)
+        .having(func.count(func.distinct(VettingCheck.kind)) == len(CheckKind))
+    )
+
+
+def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
+    """Read an area's cooks, waiting diners, commitments and exclusions as matcher records."""
+    today = today or date.today()
+    data = MatcherInput()
+    vetted = set(db.session.scalars(vetted_cook_ids(today)))
+    cook_rows = db.session.execute(
+        select(
+            CookProfile.id,
+            CookProfile.latitude,
+            CookProfile.longitude,
+            CookProfile.days_mask,
+            CookProfile.can_cook_mask,
+            CookProfile.capacity,
+            CookProfile.max_km,
+            CookProfile.paused,
+            User.is_active_account,
+        )
+        .join(User, User.id == CookProfile.user_id)
+        .where(CookProfile.area_id == area.id)
+        .order_by(CookProfile.id)
+    )
+    for cid, lat, lon, days, skills, capacity, max_km, paused, active in cook_rows:
+        data.cooks.append(
+            matching.Cook(
+                id=cid,
+                lat=lat,
+                lon=lon,
+                days=mask_to_days(days),
+                can_cook=mask_to_tags(skills),
+                capacity=capacity,
+                max_km=max_km,
+                # Paused or deactivated cooks keep their pairings but get no new proposals.
+                vetted=cid in vetted and not paused and active,
+            )
+        )
+    cook_ids = {c.id for c in data.cooks}
+
+    # Live pairings and open proposals both hold a diner and a place in a cook's capacity.
+    committed = db.session.execute(
+        select(Pairing.cook_id, Pairing.diner_id)
+        .where(
+            Pairing.area_id == area.id,
+            Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+        )
+        .order_by(Pairing.id)
+    ).all()
+    taken: set[int] = set()
+    for cook_id, diner_id in committed:
+        if cook_id in cook_ids and diner_id not in taken:
+            data.existing.append(matching.Pairing(cook_id=cook_id, diner_id=diner_id))
+            taken.add(diner_id)
+
+    diner_rows = db.session.execute(
+        select(
+            DinerProfile.id,
+            DinerProfile.latitude,
+            DinerProfile.longitude,
+            DinerProfile.days_mask,
+            DinerProfile.needs_mask,
+            DinerProfile.max_km,
+        )
+        .where(DinerProfile.area_id == area.id, DinerProfile.consent_at.is_not(None))
+        .order_by(DinerProfile.id)
+    )
+    for did, lat, lon, days, needs, max_km in diner_rows:
+        data.diners.append(
+            matching.Diner(
+                id=did,
+                lat=lat,
+                lon=lon,
+                days=mask_to_days(days),
+                needs=mask_to_tags(needs),
+                max_km=max_km,
+            )
+        )
+    known = {d.id for d in data.diners}
+    data.existing = [p for p in data.existing if p.diner_id in known]
+
+    # Never propose again a pair that was declined, or that ended because the diner asked
+    # for a different cook.
+    data.excluded = {
+        (cook_id, diner_id)
+        for cook_id, diner_id in db.session.execute(
+            select(Pairing.cook_id, Pairing.diner_id).where(
+                Pairing.area_id == area.id,
+                or_(
+                    Pairing.status == PairingStatus.DECLINED,
+                    Pairing.end_reason == EndReason.DIFFERENT_COOK,
+                ),
+            )
+        )
+    }
+    return data
+
+
+def waiting_reasons(area: Area) -> dict[int, str]:
+    """Dry run: why each waiting diner of the area has no cook yet (nothing is written)."""
+    data = load_inputs(area)
+    result = matching.match(data.cooks, data.diners, data.existing, excluded=data.excluded)
+    proposed = {diner_id for _, diner_id, _ in result.pairs}
+    return {
+        **result.unmatched,
+        **{d: "match_available" for d in proposed},
+    }
+
+
+def run_matching(area: Area, proposer: User | None) -> MatchRun:
+    """Run the matcher for an area and store its new proposals (approved if the area says so)."""
+    data = load_inputs(area)
+    result: matching.MatchResult = matching.match(
+        data.cooks, data.diners, data.existing, excluded=data.excluded
+    )
+    now = utcnow()
+    proposals = []
+    for cook_id, diner_id, km in result.pairs:
+        pairing = Pairing(
+            cook_id=cook_id,
+            diner_id=diner_id,
+            area_id=area.id,
+            distance_km=round(km, 4),
+            source=ProposalSource.MATCHER,
+            proposed_at=now,
+            proposed_by_id=proposer.id if proposer else None,
+            status=PairingStatus.APPROVED if area.auto_approve else PairingStatus.PROPOSED,
+        )
+        if area.auto_approve:
+            pairing.approved_at = now
+        proposals.append(pairing)
+    db.session.add_all(proposals)
+    db.session.commit()
+    return MatchRun(area=area, proposals=proposals, unmatched=dict(result.unmatched))

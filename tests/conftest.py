@@ -1,0 +1,128 @@
+"""Shared fixtures: one app per session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from config import TestConfig
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+# CI sets this: anything the suite cannot run (PostgreSQL down, no Chromium) is a failure there.
+REQUIRE_ALL = os.environ.get("CASSEROLE_REQUIRE_ALL", "") == "1"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which database and browser this run uses."""
+    db = TEST_DATABASE_URL or "SQLite (temporary file)"
+    return [
+        f"casserole: database={db} chromium={CHROMIUM or 'not found'} require_all={REQUIRE_ALL}"
+    ]
+
+
+def _check_postgres(url: str) -> None:
+    """Fail the whole session at once, with the reason, when the given PostgreSQL is unreachable."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername in {"postgres", "postgresql"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(parsed, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as err:  # noqa: BLE001 - any failure here means "cannot test on it"
+        pytest.exit(f"TEST_DATABASE_URL={url} is unreachable: {err}", returncode=3)
+    finally:
+        engine.dispose()
+
+
+def make_test_app(url: str, **overrides: object) -> Flask:
+    """An app on `url` with the test configuration and `overrides`."""
+    from casserole import create_app
+
+    attrs = {"SQLALCHEMY_DATABASE_URI": url, **overrides}
+    return create_app(type("SessionTestConfig", (TestConfig,), attrs))
+
+
+def reset_schema(app: Flask) -> None:
+    """Drop everything in the test database, then build the schema by running the migrations."""
+    from flask_migrate import upgrade
+
+    from casserole.extensions import db
+
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL the suite runs on."""
+    if TEST_DATABASE_URL:
+        _check_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The application, its schema migrated to head once per session."""
+    from casserole.extensions import db
+
+    os.environ["CASSEROLE_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    application = make_test_app(database_url, MAIL_OUTBOX_DIR=str(tmp_path_factory.mktemp("mail")))
+    reset_schema(application)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_tables(app: Flask) -> None:
+    from casserole.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for name in reversed(tables):
+                    conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def database(app: Flask) -> Iterator[object]:
+    """An app context over empty tables; everything written is removed afterwards."""
+    from casserole.extensions import db
+
+    _empty_tables(app)
+    with app.app_context():
+        yield db
+        db.session.rollback()
+        db.session.remove()
+    _empty_tables(app)
+
+
+@pytest.fixture
+def client(app: Flask, database: object) -> FlaskClient:
+    """A test client over empty tables."""
+    return app.test_client()
+
+
+@pytest.fixture
+def project_root() -> Path:
+    """The checkout's top folder."""
+    return Path(__file__).resolve().parent.parent

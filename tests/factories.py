@@ -1,0 +1,126 @@
+"""Small factories for test records: each returns a flushed object with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from casserole.extensions import db
+from casserole.models import (
+    Area,
+    AreaDistrict,
+    CheckKind,
+    ConsentMethod,
+    CookProfile,
+    DinerProfile,
+    Pairing,
+    PairingStatus,
+    Precision,
+    Role,
+    User,
+    VettingCheck,
+    utcnow,
+)
+from casserole.services.accounts import hash_password
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+_HASH: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # scrypt is deliberately slow; tests reuse one hash per password.
+    if password not in _HASH:
+        _HASH[password] = hash_password(password)
+    return _HASH[password]
+
+
+def area(name: str = "Barnet", outcodes: tuple[str, ...] = ("N3", "N12"), **kw: Any) -> Area:
+    """An area with some districts."""
+    slug = kw.pop("slug", name.lower().replace(" ", "-"))
+    obj = Area(name=name, slug=slug, **kw)
+    obj.districts = [AreaDistrict(outcode=o) for o in outcodes]
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def user(role: Role = Role.COOK, password: str = PASSWORD, **kw: Any) -> User:
+    """An account; e-mail unique per call unless given."""
+    n = next(_seq)
+    kw.setdefault("email", f"{role.value}{n}@example.org")
+    kw.setdefault("first_name", f"{role.value.title()}{n}")
+    obj = User(role=role, password_hash=_hash(password), **kw)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def _where(kw: dict[str, Any], area_obj: Area | None) -> None:
+    kw.setdefault("postcode", "N3 1AB")
+    kw.setdefault("outcode", kw["postcode"].split()[0])
+    kw.setdefault("latitude", 51.6003)
+    kw.setdefault("longitude", -0.1930)
+    kw.setdefault("geo_precision", Precision.DISTRICT)
+    kw.setdefault("address_line", "1 Test Street")
+    if area_obj is not None:
+        kw.setdefault("area", area_obj)
+
+
+def cook(area_obj: Area | None = None, vetted: bool = True, **kw: Any) -> CookProfile:
+    """A cook profile with its account; vetted unless told otherwise."""
+    account = kw.pop("user", None) or user(Role.COOK)
+    _where(kw, area_obj)
+    kw.setdefault("days_mask", 0b1111111)
+    obj = CookProfile(user=account, **kw)
+    if vetted:
+        today = date.today()
+        for kind in CheckKind:
+            obj.checks.append(
+                VettingCheck(
+                    kind=kind,
+                    checked_on=today - timedelta(days=30),
+                    expires_on=today + timedelta(days=700),
+                )
+            )
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def diner(area_obj: Area | None = None, carer: User | None = None, **kw: Any) -> DinerProfile:
+    """A diner; with no account and no carer given, a carer is created (one is required)."""
+    account = kw.pop("user", None)
+    if account is None and carer is None:
+        carer = user(Role.CARER)
+    _where(kw, area_obj)
+    n = next(_seq)
+    kw.setdefault("first_name", f"Diner{n}")
+    kw.setdefault("days_mask", 0b1111111)
+    kw.setdefault(
+        "consent_method", ConsentMethod.CARER_CONFIRMED if carer else ConsentMethod.SELF_ONLINE
+    )
+    kw.setdefault("consent_at", utcnow())
+    obj = DinerProfile(user=account, carer=carer, **kw)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def pairing(
+    cook_obj: CookProfile,
+    diner_obj: DinerProfile,
+    status: PairingStatus = PairingStatus.ACTIVE,
+    **kw: Any,
+) -> Pairing:
+    """A pairing; live ones get a start time."""
+    if status in (PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED):
+        kw.setdefault("started_at", utcnow() - timedelta(days=30))
+    if status == PairingStatus.ENDED:
+        kw.setdefault("ended_at", utcnow())
+    area_obj = kw.pop("area", None) or cook_obj.area or diner_obj.area
+    obj = Pairing(cook=cook_obj, diner=diner_obj, area=area_obj, status=status, **kw)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
