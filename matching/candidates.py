@@ -1,0 +1,100 @@
+"""Candidate search: which cooks could serve which diners, and why the others cannot."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from matching.geo import chord_for_km, km_for_chord, unit_vectors
+from matching.prepare import People
+
+# Up to this many distinct radii per side get their own KD-tree, so every tree pair is queried
+# at exactly the radius it needs instead of everybody at the largest radius.
+MAX_RADIUS_BUCKETS = 4
+
+
+@dataclass(slots=True)
+class Candidates:
+    """Feasible (cook, diner, km) edges plus per-diner counts after each filter."""
+
+    cook: np.ndarray  # int32 positions into the id-sorted cooks
+    diner: np.ndarray  # int32 positions into the id-sorted diners
+    km: np.ndarray
+    counts: np.ndarray  # (n_diners, 4) int32: in_range, fit_needs, share_day, feasible
+
+
+def _buckets(max_km: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    values = np.unique(max_km)
+    if len(values) <= MAX_RADIUS_BUCKETS:
+        return [(np.flatnonzero(max_km == v), float(v)) for v in values]
+    return [(np.arange(len(max_km)), float(values[-1]))]
+
+
+def in_range_pairs(
+    cooks: People, cook_sel: np.ndarray, diners: People, diner_sel: np.ndarray, workers: int = 2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (cook, diner, km) for selected pairs within ``min`` of both radii.
+
+    This is the KD-tree search alone: the benchmark's floor and the reference's first phase.
+    """
+    cb = [(cook_sel[i], r) for i, r in _buckets(cooks.max_km[cook_sel]) if len(i)]
+    db = [(diner_sel[i], r) for i, r in _buckets(diners.max_km[diner_sel]) if len(i)]
+    cu = unit_vectors(cooks.lat, cooks.lon)
+    du = unit_vectors(diners.lat, diners.lon)
+    ctrees = [cKDTree(cu[idx]) for idx, _ in cb]
+    dtrees = [cKDTree(du[idx]) for idx, _ in db]
+
+    def query(job: tuple[int, int]):
+        a, b = job
+        (cidx, cr), (didx, dr) = cb[a], db[b]
+        # A hair of slack so rounding never drops a pair sitting exactly on the boundary;
+        # the exact test against the radii follows below.
+        r = float(chord_for_km(min(cr, dr))) * (1 + 1e-9) + 1e-15
+        s = dtrees[b].sparse_distance_matrix(ctrees[a], r, output_type="ndarray")
+        return cidx[s["j"]].astype(np.int32), didx[s["i"]].astype(np.int32), km_for_chord(s["v"])
+
+    jobs = [(a, b) for a in range(len(cb)) for b in range(len(db))]
+    if workers > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(query, jobs))
+    else:
+        parts = [query(j) for j in jobs]
+    if not parts:
+        return np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0)
+    c = np.concatenate([p[0] for p in parts])
+    d = np.concatenate([p[1] for p in parts])
+    km = np.concatenate([p[2] for p in parts])
+    keep = km <= np.minimum(cooks.max_km[c], diners.max_km[d])
+    return c[keep], d[keep], km[keep]
+
+
+def find_candidates(
+    cooks: People,
+    diners: People,
+    active_diners: np.ndarray,
+    excluded: np.ndarray,
+    workers: int = 2,
+) -> Candidates:
+    """Apply every hard constraint except capacity and count survivors per diner per stage."""
+    assert cooks.vetted is not None
+    c, d, km = in_range_pairs(
+        cooks, np.flatnonzero(cooks.vetted), diners, np.flatnonzero(active_diners), workers
+    )
+    nd = len(diners.ids)
+    counts = np.zeros((nd, 4), dtype=np.int32)
+    counts[:, 0] = np.bincount(d, minlength=nd)
+    # A need is met when no bit of the diner's needs is missing from the cook's skills.
+    ok = ~np.any(diners.tags[d] & ~cooks.tags[c], axis=1)
+    c, d, km = c[ok], d[ok], km[ok]
+    counts[:, 1] = np.bincount(d, minlength=nd)
+    ok = (diners.days[d] & cooks.days[c]) != 0
+    c, d, km = c[ok], d[ok], km[ok]
+    counts[:, 2] = np.bincount(d, minlength=nd)
+    if len(excluded):
+        ok = ~np.isin(c.astype(np.int64) * nd + d, excluded, assume_unique=False)
+        c, d, km = c[ok], d[ok], km[ok]
+    counts[:, 3] = np.bincount(d, minlength=nd)
+    return Candidates(c, d, km, counts)
