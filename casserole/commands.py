@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def seed_demo(scale: str, seed: int | None) -> None:
         with click.progressbar(
             length=seeding.city_total_rows(),
             label="Seeding city",
-            file=click.get_text_stream("stderr"),
+            file=sys.stderr,
         ) as bar:
             report = seeding.seed_city(
                 **({"seed": seed} if seed is not None else {}), progress=bar.update
@@ -45,7 +46,7 @@ def seed_demo(scale: str, seed: int | None) -> None:
         with click.progressbar(
             length=len(seeding.BOROUGHS),
             label="Seeding boroughs",
-            file=click.get_text_stream("stderr"),
+            file=sys.stderr,
         ) as bar:
             report = seeding.seed_boroughs(
                 **({"seed": seed} if seed is not None else {}), progress=bar.update
@@ -59,7 +60,10 @@ def seed_demo(scale: str, seed: int | None) -> None:
     if report.skipped:
         click.echo(f"Demo data ({scale}) already present: nothing changed ({elapsed:.1f} s).")
     else:
-        made = ", ".join(f"{n:,} {what}" for what, n in report.created.items())
+        made = ", ".join(
+            f"{n:,} {what if n != 1 else what.removesuffix('s')}"
+            for what, n in report.created.items()
+        )
         label = "city-scale demo" if scale == "city" else "three-borough demo"
         click.echo(f"Seeded the {label}: {made} in {elapsed:.1f} s.")
 
@@ -74,7 +78,7 @@ def import_postcodes(csv_path: Path) -> None:
     with click.progressbar(
         length=csv_path.stat().st_size,
         label="Importing postcodes",
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
     ) as bar:
         summary = run_import(csv_path, progress=bar.update)
     click.echo(

@@ -116,9 +116,29 @@ def database(app: Flask) -> Iterator[object]:
     _empty_tables(app)
 
 
+class IsolatedClient(FlaskClient):
+    """A client whose every request runs in its own app context, as in production.
+
+    The test's own session is committed first (so the request sees the test's records) and
+    expired afterwards (so the test then reads what the request wrote); each request gets a
+    fresh `g` and database session instead of sharing the test's.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        """Run one request in a fresh app context."""
+        from casserole.extensions import db
+
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app: Flask, database: object) -> FlaskClient:
     """A test client over empty tables."""
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -12,6 +12,7 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         "E-mail address",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             DataRequired("Enter the e-mail address you signed up with."),
             Email("Enter an e-mail address like name@example.com."),
