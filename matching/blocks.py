@@ -24,17 +24,28 @@ PARALLEL_MIN_WORK = 2_000_000_000
 _SHARED: dict[str, np.ndarray] = {}
 
 
+def _compact(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber the values of ``x`` to 0..k-1 in increasing order, in linear time."""
+    lo = int(x.min())
+    present = np.zeros(int(x.max()) - lo + 1, bool)
+    present[x - lo] = True
+    local = np.cumsum(present) - 1
+    return local[x - lo], int(local[-1]) + 1
+
+
 def _solve_block(lo: int, hi: int) -> np.ndarray:
     """Solve edges ``lo:hi`` of the component-sorted arrays; return chosen edge positions."""
-    r, c, w = _SHARED["r"][lo:hi], _SHARED["c"][lo:hi], _SHARED["w"][lo:hi]
-    rows, r_loc = np.unique(r, return_inverse=True)
-    cols, c_loc = np.unique(c, return_inverse=True)
-    m = csr_matrix((w, (r_loc, c_loc)), shape=(len(rows), len(cols)))
+    r, nr = _compact(_SHARED["r"][lo:hi])
+    c, nc = _compact(_SHARED["c"][lo:hi])
+    # Sorting by (row, column) once gives the CSR layout directly and lets the matched pairs
+    # be found again by binary search.
+    key = r.astype(np.int64) * nc + c
+    order = np.argsort(key)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=nr))])
+    m = csr_matrix((_SHARED["w"][lo:hi][order], c[order], indptr), shape=(nr, nc))
     mr, mc = min_weight_full_bipartite_matching(m)
-    # Rows are the saturated side, so every row is matched; find the edge for each pair.
-    key = r_loc.astype(np.int64) * len(cols) + c_loc
-    order = np.argsort(key, kind="stable")
-    return lo + order[np.searchsorted(key[order], np.asarray(mr) * len(cols) + np.asarray(mc))]
+    found = np.searchsorted(key[order], np.asarray(mr, np.int64) * nc + np.asarray(mc))
+    return lo + order[found]
 
 
 def solve_full_matchings(r: np.ndarray, c: np.ndarray, w: np.ndarray) -> np.ndarray:
