@@ -66,8 +66,8 @@ def solve_full_matchings(r: np.ndarray, c: np.ndarray, w: np.ndarray) -> np.ndar
     # Greedily pack consecutive components while the block's rows x columns stays small.
     blocks, work, lo, br, bc = [], 0, 0, 0, 0
     for k in range(n_comp):
-        if rows_per[k] == 0:
-            continue  # an isolated column: nothing to match
+        if bounds[k + 1] == bounds[k]:
+            continue  # an isolated vertex: nothing to match
         nr_k, nc_k = br + rows_per[k], bc + cols_per[k]
         if br and nr_k * nc_k > PACK_BUDGET:
             blocks.append((lo, int(bounds[k])))
