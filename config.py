@@ -40,6 +40,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Casserole <hello@casserole.local>")
     MAIL_OUTBOX_DIR: str | None = os.environ.get("MAIL_OUTBOX_DIR") or None
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # Deliver inside the request instead of on the background thread (tests use this).
+    MAIL_SEND_SYNC = _bool("MAIL_SEND_SYNC", False)
+    # Absolute links in e-mail; requests use their own host when this is empty.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     # Map tiles: empty means no tile server (points only, fully offline).
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
@@ -73,6 +78,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or None
     WTF_CSRF_ENABLED = False
     CHECK_DATABASE_ON_START = False
+    MAIL_SEND_SYNC = True
 
 
 CONFIGS: dict[str, type[Config]] = {

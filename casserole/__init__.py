@@ -140,10 +140,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints (imported here so models load after extensions)."""
     from casserole.auth.routes import bp as auth_bp
+    from casserole.coordinator.routes import bp as coordinator_bp
     from casserole.main.routes import bp as main_bp
+    from casserole.pairings.routes import bp as pairings_bp
+    from casserole.profiles.routes import bp as profiles_bp
+    from casserole.signup.routes import bp as signup_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in (main_bp, auth_bp, signup_bp, profiles_bp, pairings_bp, coordinator_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

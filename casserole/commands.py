@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(import_postcodes)
     app.cli.add_command(geocode)
+    app.cli.add_command(deliver_mail)
 
 
 @click.command("seed-demo")
@@ -103,3 +104,11 @@ def geocode(postcode: str) -> None:
         f"{loc.postcode}: {loc.latitude:.6f}, {loc.longitude:.6f} "
         f"({loc.precision.value} precision), {area}"
     )
+
+
+@click.command("deliver-mail")
+def deliver_mail() -> None:
+    """Send queued e-mail that is due (run from cron to retry failed sends)."""
+    from casserole.services.mail import deliver_pending
+
+    click.echo(f"Sent {deliver_pending(limit=10_000):,} messages.")

@@ -83,6 +83,8 @@ class Pairing(Base):
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     declined_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decline_reason: Mapped[str] = mapped_column(Text, default="")
+    # When both sides were last reminded that meals have stopped; stops repeat reminders.
+    at_risk_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cook: Mapped[CookProfile] = relationship()
     diner: Mapped[DinerProfile] = relationship()

@@ -50,6 +50,9 @@ class OutboundEmail(Base):
     __tablename__ = "outbound_emails"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What the message is for ("password_reset", "proposal_to_cook", ...): tests and the
+    # coordinators' failed-mail list read it.
+    kind: Mapped[str] = mapped_column(String(60), default="", index=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     text_body: Mapped[str] = mapped_column(Text)
@@ -60,5 +63,9 @@ class OutboundEmail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    pairing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pairings.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

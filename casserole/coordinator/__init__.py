@@ -1,0 +1,1 @@
+"""The coordinator's console: vetting, waiting list, matching runs, monitor, figures, map."""

@@ -1,0 +1,1 @@
+"""Pairings from proposal to their end: acceptance, meal shares, feedback, pauses."""

@@ -1,0 +1,1 @@
+"""Sign-up for cooks, diners and carers, and the district waiting list."""
