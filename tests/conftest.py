@@ -165,9 +165,9 @@ class _Inbox:
 @pytest.fixture
 def smtp_server(app: Flask) -> Iterator[_Inbox]:
     """A real SMTP server on a loopback port; the app sends to it for this test."""
-    from aiosmtpd.controller import Controller
-
     import socket
+
+    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
