@@ -57,11 +57,62 @@ def live_server(app: Flask, database: object) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+# WCAG 2.x A and AA rules; "serious" and "critical" findings fail the test.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def axe_violations(pg: object) -> list[str]:
+    """Run axe-core (shipped in axe-playwright-python) on the page; describe blocking findings."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(pg, options=AXE_OPTIONS)
+    found = []
+    for violation in results.response.get("violations", []):
+        if violation.get("impact") in BLOCKING_IMPACTS:
+            targets = [" ".join(map(str, node.get("target", []))) for node in violation["nodes"]]
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets[:3]}"
+            )
+    return found
+
+
+def assert_accessible(pg: object) -> None:
+    """Fail with axe-core's findings if the current page has serious or critical violations."""
+    found = axe_violations(pg)
+    assert not found, f"axe-core on {pg.url}:\n" + "\n".join(found)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def page(browser: object, live_server: str) -> Iterator[object]:
-    """A fresh browser context and page, with the base URL set to the live server."""
+    """A fresh browser page on the live server; every page it visited is scanned with axe-core.
+
+    Visited pages are recorded as the test navigates and re-opened in the same session after
+    it, so every test contributes to the accessibility scan without asking for it. Call
+    assert_accessible(page) in a test for states a plain GET cannot reach (form errors).
+    """
     context = browser.new_context(base_url=live_server)  # type: ignore[attr-defined]
     context.set_default_timeout(10_000)
     pg = context.new_page()
+    visited: list[str] = []
+
+    def remember(frame: object) -> None:
+        if frame == pg.main_frame:
+            url = frame.url.split("#", 1)[0]  # type: ignore[attr-defined]
+            if url.startswith(live_server) and url not in visited:
+                visited.append(url)
+
+    pg.on("framenavigated", remember)
     yield pg
+    pg.remove_listener("framenavigated", remember)
+    problems = []
+    for url in visited:
+        response = pg.goto(url)
+        if response is None or response.status >= 400:
+            continue
+        problems.extend(f"{url}: {finding}" for finding in axe_violations(pg))
     context.close()
+    assert not problems, "axe-core found serious or critical violations:\n" + "\n".join(problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casserole.services import seed
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,40 @@
+"""Every response carries the security headers; the CSP allows no inline script."""
+
+from __future__ import annotations
+
+from casserole.security import content_security_policy
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_no_page_template_contains_inline_script(project_root):
+    offenders = []
+    for template in (project_root / "templates").rglob("*.html"):
+        text = template.read_text()
+        for chunk in text.split("<script")[1:]:
+            head = chunk.split(">", 1)[0]
+            if "src=" not in head:
+                offenders.append(str(template.relative_to(project_root)))
+        if " onclick=" in text or " onload=" in text or " onsubmit=" in text:
+            offenders.append(str(template.relative_to(project_root)))
+    assert offenders == []
+
+
+def test_tile_server_is_the_only_outside_image_origin():
+    assert "img-src 'self' data:;" in content_security_policy("")
+    csp = content_security_policy("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://*.tile.openstreetmap.org;" in csp
+
+
+def test_oversized_requests_are_refused_with_413(client):
+    response = client.post("/auth/login", data={"email": "x" * (3 * 1024 * 1024), "password": "y"})
+    assert response.status_code == 413
+    assert "We could not do that" in response.get_data(as_text=True)
