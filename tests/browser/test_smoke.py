@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casserole.services import seed
-from tests.browser.conftest import ARTIFACTS, assert_accessible
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
