@@ -159,8 +159,19 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         return render_template("errors/error.html", error=error, code=code), code
 
-    for code in (400, 403, 404, 405, 413, 429, 500, 503):
+    for code in (400, 403, 404, 405, 409, 413, 422, 429, 500, 503):
         app.register_error_handler(code, render_error)
+
+    def database_unavailable(error: Exception) -> tuple[str, int]:
+        # A lost database connection is an outage, not a bug in the request: say so, roll
+        # back whatever the request had started, and let the person try again.
+        from casserole.extensions import db
+
+        db.session.rollback()
+        app.logger.error("database unavailable: %s", error)
+        return render_template("errors/error.html", error=error, code=503), 503
+
+    app.register_error_handler(sa_exc.OperationalError, database_unavailable)
 
 
 def register_commands(app: Flask) -> None:

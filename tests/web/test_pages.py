@@ -141,3 +141,17 @@ def test_unknown_pages_get_a_friendly_404(client):
 def test_data_sources_page_carries_the_os_attribution(client):
     html = client.get("/about/data").get_data(as_text=True)
     assert "Contains OS data © Crown copyright and database right" in html
+
+
+def test_a_lost_database_gives_a_503_page_not_a_crash(client, app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from casserole.services import dashboard
+
+    def broken():
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(dashboard, "live_areas", broken)
+    page = client.get("/")
+    assert page.status_code == 503
+    assert "We are having trouble right now" in page.get_data(as_text=True)

@@ -1,0 +1,119 @@
+"""The adapter turns database rows into matcher input and stores its proposals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from casserole.models import (
+    CheckKind,
+    EndReason,
+    Pairing,
+    PairingStatus,
+    ProposalSource,
+    Role,
+    VettingCheck,
+)
+from casserole.models.vocab import tags_to_mask
+from casserole.services.matching import load_inputs, run_matching, waiting_reasons
+from tests import factories as f
+
+
+def _near(lat_offset_km: float) -> dict[str, float]:
+    return {"latitude": 51.6003 + lat_offset_km / 111.2, "longitude": -0.1930}
+
+
+def test_run_matching_proposes_the_nearest_feasible_cook(database):
+    area = f.area()
+    coordinator = f.user(Role.COORDINATOR)
+    near = f.cook(area, **_near(0.5))
+    far = f.cook(area, **_near(2.0))
+    diner = f.diner(area, **_near(0.0))
+    run = run_matching(area, coordinator)
+    assert [(p.cook_id, p.diner_id) for p in run.proposals] == [(near.id, diner.id)]
+    stored = database.session.scalars(select(Pairing)).one()
+    assert stored.status == PairingStatus.PROPOSED and stored.source == ProposalSource.MATCHER
+    assert abs(stored.distance_km - 0.5) < 0.01
+    assert far.id not in {p.cook_id for p in run.proposals}
+
+
+def test_a_second_run_does_not_propose_the_same_diner_again(database):
+    area = f.area()
+    f.cook(area, capacity=2)
+    f.diner(area)
+    assert len(run_matching(area, None).proposals) == 1
+    assert run_matching(area, None).proposals == []
+
+
+def test_auto_approve_areas_skip_coordinator_approval(database):
+    area = f.area(auto_approve=True)
+    f.cook(area)
+    f.diner(area)
+    [proposal] = run_matching(area, None).proposals
+    assert proposal.status == PairingStatus.APPROVED and proposal.approved_at is not None
+
+
+def test_unvetted_paused_and_expired_cooks_get_no_proposals(database):
+    area = f.area()
+    f.cook(area, vetted=False)
+    f.cook(area, paused=True)
+    lapsed = f.cook(area, vetted=False)
+    today = date.today()
+    for kind in CheckKind:
+        expires = today - timedelta(days=1) if kind == CheckKind.DBS else today + timedelta(days=90)
+        lapsed.checks.append(
+            VettingCheck(kind=kind, checked_on=today - timedelta(days=900), expires_on=expires)
+        )
+    diner = f.diner(area)
+    run = run_matching(area, None)
+    assert run.proposals == []
+    assert run.unmatched == {diner.id: "no_cook_in_range"}
+
+
+def test_needs_days_and_capacity_are_respected(database):
+    area = f.area()
+    halal_cook = f.cook(area, can_cook_mask=tags_to_mask(["halal"]), days_mask=0b0000001)
+    needs_halal_tuesday = f.diner(area, needs_mask=tags_to_mask(["halal"]), days_mask=0b0000010)
+    needs_kosher = f.diner(area, needs_mask=tags_to_mask(["kosher"]))
+    live_diner = f.diner(area)
+    f.pairing(halal_cook, live_diner, PairingStatus.ACTIVE)
+    reasons = waiting_reasons(area)
+    assert reasons[needs_halal_tuesday.id] == "no_shared_day"
+    assert reasons[needs_kosher.id] == "no_cook_for_needs"
+    assert live_diner.id not in reasons
+
+
+def test_existing_pairings_use_capacity_and_declined_pairs_are_excluded(database):
+    area = f.area()
+    cook = f.cook(area, capacity=1)
+    other = f.cook(area, capacity=1, **_near(1.0))
+    first, second = f.diner(area), f.diner(area)
+    f.pairing(cook, first, PairingStatus.ACTIVE)
+    f.pairing(other, second, PairingStatus.DECLINED)
+    data = load_inputs(area)
+    assert {(p.cook_id, p.diner_id) for p in data.existing} == {(cook.id, first.id)}
+    assert (other.id, second.id) in data.excluded
+    run = run_matching(area, None)
+    assert run.proposals == []
+    assert run.unmatched[second.id] in {"cooks_full", "cooks_excluded"}
+
+
+def test_diner_who_asked_for_a_different_cook_is_not_offered_them_again(database):
+    area = f.area()
+    cook = f.cook(area)
+    diner = f.diner(area)
+    f.pairing(cook, diner, PairingStatus.ENDED, end_reason=EndReason.DIFFERENT_COOK)
+    assert run_matching(area, None).proposals == []
+    replacement = f.cook(area)
+    [proposal] = run_matching(area, None).proposals
+    assert proposal.cook_id == replacement.id
+
+
+def test_other_areas_are_not_touched(database):
+    barnet, hamlets = f.area("Barnet", ("N3",)), f.area("Tower Hamlets", ("E14",))
+    f.cook(hamlets)
+    f.diner(barnet)
+    other_diner = f.diner(hamlets)
+    run = run_matching(barnet, None)
+    assert run.proposals == [] and other_diner.id not in run.unmatched
