@@ -49,6 +49,8 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's data was erased at their request; the row stays anonymised.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     areas: Mapped[list[Area]] = relationship(secondary=coordinator_areas, order_by=Area.name)
     cook_profile: Mapped[CookProfile | None] = relationship(back_populates="user")
@@ -221,6 +223,7 @@ class DinerProfile(LocatedMixin, Base):
     # When the diner (re)joined the waiting list; "oldest first" orders by it.
     waiting_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     carer: Mapped[User | None] = relationship(
