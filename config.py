@@ -52,6 +52,8 @@ class Config:
 
     # The council's cost of one delivered meal, used for "cost avoided" figures.
     MEAL_COST_PENCE = int(os.environ.get("MEAL_COST_PENCE", "490"))
+    # Ended pairings' notes and comments are cleared after this many days.
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "730"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

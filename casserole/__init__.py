@@ -146,9 +146,18 @@ def register_blueprints(app: Flask) -> None:
     from casserole.main.routes import bp as main_bp
     from casserole.pairings.routes import bp as pairings_bp
     from casserole.profiles.routes import bp as profiles_bp
+    from casserole.rights.routes import bp as rights_bp
     from casserole.signup.routes import bp as signup_bp
 
-    for blueprint in (main_bp, auth_bp, signup_bp, profiles_bp, pairings_bp, coordinator_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        signup_bp,
+        profiles_bp,
+        pairings_bp,
+        coordinator_bp,
+        rights_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_postcodes)
     app.cli.add_command(geocode)
     app.cli.add_command(deliver_mail)
+    app.cli.add_command(apply_retention)
 
 
 @click.command("seed-demo")
@@ -112,3 +113,15 @@ def deliver_mail() -> None:
     from casserole.services.mail import deliver_pending
 
     click.echo(f"Sent {deliver_pending(limit=10_000):,} messages.")
+
+
+@click.command("apply-retention")
+@click.option("--days", type=int, default=None, help="Override RETENTION_DAYS.")
+def apply_retention(days: int | None) -> None:
+    """Clear personal notes of pairings that ended longer ago than the retention period."""
+    from flask import current_app
+
+    from casserole.services.rights import apply_retention as run
+
+    keep = days if days is not None else current_app.config["RETENTION_DAYS"]
+    click.echo(f"Anonymised {run(keep):,} pairings that ended over {keep} days ago.")

@@ -124,3 +124,10 @@ def pairing(
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def database_add(obj: Any) -> Any:
+    """Add and flush any model instance."""
+    db.session.add(obj)
+    db.session.flush()
+    return obj

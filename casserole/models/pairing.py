@@ -172,6 +172,7 @@ class Feedback(Base):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    pairing: Mapped[Pairing] = relationship()
 
 
 def meal_dates(pairing: Pairing) -> list[date]:

@@ -1,0 +1,1 @@
+"""Data rights: download and erase your data, or the data of a diner you look after."""

@@ -1,0 +1,17 @@
+"""The erasure confirmation form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SubmitField
+from wtforms.validators import DataRequired
+
+
+class EraseForm(FlaskForm):
+    """Erasure cannot be undone, so it needs an explicit tick."""
+
+    confirm = BooleanField(
+        "I understand this removes the personal details for good",
+        validators=[DataRequired("Tick the box to confirm you want the details erased.")],
+    )
+    submit = SubmitField("Erase the personal details")

@@ -1,0 +1,99 @@
+"""Views to download or erase personal data."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy import select
+
+from casserole.extensions import db
+from casserole.models import DinerProfile, Role
+from casserole.rights.forms import EraseForm
+from casserole.services import audit, rights
+
+bp = Blueprint("rights", __name__, url_prefix="/my-data")
+
+
+def _managed_diner(diner_id: int) -> DinerProfile:
+    """A diner the current carer looks after; anyone else's gives 404."""
+    diner = db.session.scalar(
+        select(DinerProfile).where(
+            DinerProfile.id == diner_id,
+            DinerProfile.carer_id == current_user.id,
+            DinerProfile.erased_at.is_(None),
+        )
+    )
+    if diner is None or current_user.role != Role.CARER:
+        abort(404)
+    return diner
+
+
+def _json_download(data: dict[str, object], filename: str) -> Response:
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/")
+@login_required
+def overview() -> str:
+    """What we hold, and the two things a person can do about it."""
+    diners = current_user.managed_diners if current_user.role == Role.CARER else []
+    live = [d for d in diners if d.erased_at is None]
+    return render_template("rights/overview.html", diners=live, form=EraseForm())
+
+
+@bp.route("/download")
+@login_required
+def download_mine() -> Response:
+    """All data about the logged-in person, as a JSON file."""
+    audit.record("data_downloaded", current_user)
+    data = rights.export_user(current_user)
+    db.session.commit()
+    return _json_download(data, "casserole-my-data.json")
+
+
+@bp.route("/diners/<int:diner_id>/download")
+@login_required
+def download_diner(diner_id: int) -> Response:
+    """All data about a diner the carer looks after, as a JSON file."""
+    diner = _managed_diner(diner_id)
+    audit.record("diner_data_downloaded", diner)
+    data = rights.export_diner(diner)
+    db.session.commit()
+    return _json_download(data, f"casserole-diner-{diner.id}.json")
+
+
+@bp.route("/erase", methods=["POST"])
+@login_required
+def erase_mine() -> Response | tuple[str, int]:
+    """Erase the logged-in person's data and log them out."""
+    form = EraseForm()
+    if not form.validate_on_submit():
+        return render_template("rights/overview.html", diners=[], form=form), 422
+    rights.erase_user(current_user)
+    logout_user()
+    flash("Your personal details have been erased and your account closed.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/diners/<int:diner_id>/erase", methods=["POST"])
+@login_required
+def erase_diner(diner_id: int) -> Response | tuple[str, int]:
+    """Erase the data of a diner the carer looks after."""
+    diner = _managed_diner(diner_id)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        diners = [d for d in current_user.managed_diners if d.erased_at is None]
+        return render_template(
+            "rights/overview.html", diners=diners, form=form, error_for=diner.id
+        ), 422
+    name = diner.first_name
+    rights.erase_diner(diner, current_user)
+    flash(f"{name}'s personal details have been erased.", "success")
+    return redirect(url_for("rights.overview"))
