@@ -19,6 +19,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(geocode)
     app.cli.add_command(deliver_mail)
     app.cli.add_command(apply_retention)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -125,3 +127,37 @@ def apply_retention(days: int | None) -> None:
 
     keep = days if days is not None else current_app.config["RETENTION_DAYS"]
     click.echo(f"Anonymised {run(keep):,} pairings that ended over {keep} days ago.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a consistent backup of the database to PATH (SQLite file or pg_dump archive)."""
+    from casserole.services.backup import BackupError, backup
+
+    started = time.perf_counter()
+    try:
+        backup(path)
+    except BackupError as err:
+        raise click.ClickException(f"Backup failed: {err}") from None
+    size = path.stat().st_size
+    click.echo(
+        f"Backed up to {path} ({size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup at PATH."""
+    from casserole.services.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    started = time.perf_counter()
+    try:
+        restore(path)
+    except BackupError as err:
+        raise click.ClickException(f"Restore failed: {err}") from None
+    click.echo(f"Restored {path} in {time.perf_counter() - started:.1f} s.")
