@@ -55,6 +55,10 @@ class Config:
     # Ended pairings' notes and comments are cleared after this many days.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "730"))
 
+    # memory:// counts per process; give redis://127.0.0.1:6379 when running several workers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -81,6 +85,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     CHECK_DATABASE_ON_START = False
     MAIL_SEND_SYNC = True
+    # Tests log in hundreds of times; the rate-limit tests switch it back on.
+    RATELIMIT_ENABLED = False
 
 
 CONFIGS: dict[str, type[Config]] = {

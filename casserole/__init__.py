@@ -121,7 +121,7 @@ def _check_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
-    from casserole.extensions import csrf, db, login_manager, migrate
+    from casserole.extensions import csrf, db, limiter, login_manager, migrate
 
     try:
         db.init_app(app)
@@ -129,6 +129,7 @@ def register_extensions(app: Flask) -> None:
         raise ConfigError(f"DATABASE_URL needs a driver that is not installed: {err}") from None
     migrate.init_app(app, db, directory=str(_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
