@@ -1,7 +1,317 @@
-"""Pairing views."""
+"""Pairing views: one page per pairing, one small form per step, coordinators' hand pairing."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from casserole.access import roles_required
+from casserole.models import EndReason, Role
+from casserole.pairings.forms import (
+    ConcernForm,
+    ConfirmForm,
+    DeclineForm,
+    EndForm,
+    FeedbackForm,
+    HandPairForm,
+    MealForm,
+    PauseForm,
+)
+from casserole.services import pairings, stats
+from casserole.services.pairings.states import Action, authorise
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
+
+View = Callable[..., Any]
+
+
+@bp.app_template_filter("days")
+def days_filter(value: float | None) -> str:
+    """Whole days in words: "1 day", "40 days"."""
+    return stats.describe_days(value)
+
+
+def refusals(view: View) -> View:
+    """Turn a refused step into a 4xx page that says why (never a 500)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except pairings.PairingError as err:
+            abort(err.status, description=err.message)
+
+    return wrapped
+
+
+def _page_allowing(pairing_id: int, action: Action) -> pairings.PairingPage:
+    """The pairing page, refusing at once (with the reason) if `action` is not possible now."""
+    page = pairings.page_for(pairing_id, current_user)
+    authorise(action, page.pairing.status, page.sides)
+    return page
+
+
+def _form_step(
+    pairing_id: int,
+    action: Action,
+    form: FlaskForm,
+    template: str,
+    run: Callable[[], object],
+    done: str,
+) -> Any:
+    """Show a step's form; on a valid post run the service, or put its reason by the field."""
+    page = _page_allowing(pairing_id, action)
+    if form.validate_on_submit():
+        try:
+            run()
+        except pairings.PairingError as err:
+            if err.field is None or err.field not in form:
+                raise
+            form[err.field].errors = [*form[err.field].errors, err.message]
+        else:
+            flash(done, "success")
+            return redirect(url_for("pairings.show", pairing_id=pairing_id))
+    return render_template(template, page=page, form=form), 422 if form.errors else 200
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    """Everything a person has to do with pairings, what is going and what is over."""
+    return render_template("pairings/index.html", view=pairings.overview_for(current_user))
+
+
+@bp.route("/<int:pairing_id>")
+@login_required
+@refusals
+def show(pairing_id: int) -> str:
+    """One pairing as this person may see it."""
+    page = pairings.page_for(pairing_id, current_user)
+    return render_template("pairings/show.html", page=page, form=ConfirmForm())
+
+
+@bp.route("/<int:pairing_id>/approve", methods=["POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+@refusals
+def approve(pairing_id: int) -> Response:
+    """A coordinator approves a proposal."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form was incomplete; please try again.")
+    pairings.approve(pairing_id, current_user)
+    flash("Approved. We have asked the cook.", "success")
+    return redirect(url_for("pairings.show", pairing_id=pairing_id))
+
+
+@bp.route("/<int:pairing_id>/accept", methods=["POST"])
+@login_required
+@refusals
+def accept(pairing_id: int) -> Response:
+    """The cook, then the diner or their carer, say yes."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form was incomplete; please try again.")
+    pairing = pairings.accept(pairing_id, current_user)
+    flash(
+        "Thank you. Meals can start: you will find the contact details below."
+        if pairing.started_at
+        else "Thank you. We have asked them to say yes too.",
+        "success",
+    )
+    return redirect(url_for("pairings.show", pairing_id=pairing_id))
+
+
+@bp.route("/<int:pairing_id>/decline", methods=["GET", "POST"])
+@login_required
+@refusals
+def decline(pairing_id: int) -> Any:
+    """Say no to a proposal, with a reason."""
+    form = DeclineForm()
+    return _form_step(
+        pairing_id,
+        Action.DECLINE,
+        form,
+        "pairings/decline.html",
+        lambda: pairings.decline(pairing_id, current_user, form.reason.data or ""),
+        "Thank you for letting us know. We will not suggest this pairing again.",
+    )
+
+
+@bp.route("/<int:pairing_id>/pause", methods=["GET", "POST"])
+@login_required
+@refusals
+def pause(pairing_id: int) -> Any:
+    """Pause meals for a while."""
+    form = PauseForm()
+    return _form_step(
+        pairing_id,
+        Action.PAUSE,
+        form,
+        "pairings/pause.html",
+        lambda: pairings.pause(pairing_id, current_user, form.reason.data or ""),
+        "Meals are paused. Restart them here whenever you are ready.",
+    )
+
+
+@bp.route("/<int:pairing_id>/resume", methods=["POST"])
+@login_required
+@refusals
+def resume(pairing_id: int) -> Response:
+    """Restart meals after a pause."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form was incomplete; please try again.")
+    pairings.resume(pairing_id, current_user)
+    flash("Meals have restarted.", "success")
+    return redirect(url_for("pairings.show", pairing_id=pairing_id))
+
+
+@bp.route("/<int:pairing_id>/end", methods=["GET", "POST"])
+@login_required
+@refusals
+def end(pairing_id: int) -> Any:
+    """End a pairing (the page first offers to tell the coordinator what is wrong)."""
+    form = EndForm()
+    return _form_step(
+        pairing_id,
+        Action.END,
+        form,
+        "pairings/end.html",
+        lambda: pairings.end(
+            pairing_id, current_user, EndReason(form.reason.data), form.note.data or ""
+        ),
+        "The pairing has ended. Thank you for everything you shared.",
+    )
+
+
+@bp.route("/<int:pairing_id>/meals/new", methods=["GET", "POST"])
+@login_required
+@refusals
+def log_meal(pairing_id: int) -> Any:
+    """The cook logs a meal."""
+    form = MealForm()
+    return _form_step(
+        pairing_id,
+        Action.LOG_MEAL,
+        form,
+        "pairings/meal.html",
+        lambda: pairings.log_meal(
+            pairing_id,
+            current_user,
+            form.shared_on.data,
+            form.dish.data or "",
+            form.allergen_note.data or "",
+        ),
+        "Meal logged. Thank you!",
+    )
+
+
+@bp.route("/<int:pairing_id>/meals/<int:meal_id>/confirm", methods=["POST"])
+@login_required
+@refusals
+def confirm_meal(pairing_id: int, meal_id: int) -> Response:
+    """The diner or carer confirms a meal arrived."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form was incomplete; please try again.")
+    pairings.confirm_meal(pairing_id, meal_id, current_user)
+    flash("Thank you for confirming the meal.", "success")
+    return redirect(url_for("pairings.show", pairing_id=pairing_id))
+
+
+@bp.route("/<int:pairing_id>/feedback", methods=["GET", "POST"])
+@login_required
+@refusals
+def feedback(pairing_id: int) -> Any:
+    """A rating and a comment."""
+    form = FeedbackForm()
+    return _form_step(
+        pairing_id,
+        Action.FEEDBACK,
+        form,
+        "pairings/feedback.html",
+        lambda: pairings.leave_feedback(
+            pairing_id, current_user, int(form.rating.data or 0), form.comment.data or ""
+        ),
+        "Thank you for telling us how it is going.",
+    )
+
+
+@bp.route("/<int:pairing_id>/concern", methods=["GET", "POST"])
+@login_required
+@refusals
+def concern(pairing_id: int) -> Any:
+    """Tell the area's coordinators something is wrong."""
+    form = ConcernForm()
+    return _form_step(
+        pairing_id,
+        Action.CONCERN,
+        form,
+        "pairings/concern.html",
+        lambda: pairings.raise_concern(pairing_id, current_user, form.comment.data or ""),
+        "Thank you. The coordinator has been told and will be in touch.",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def propose_by_hand() -> Any:
+    """A coordinator pairs a cook and a diner by hand (rules checked; override with a reason)."""
+    form = HandPairForm()
+    if not form.is_submitted():
+        form.process(data=_prefill())
+    checks = None
+    if form.validate_on_submit():
+        try:
+            pairing = pairings.propose_by_hand(
+                current_user, form.cook_id.data, form.diner_id.data, form.override_reason.data
+            )
+        except pairings.ConstraintsBroken as err:
+            checks = err.checks
+            form.override_reason.errors = [
+                *form.override_reason.errors,
+                "This pair cannot be proposed."
+                if checks.blocking
+                else "This pair breaks the rules above; give a reason to pair them anyway.",
+            ]
+        except pairings.PairingError as err:
+            target = getattr(form, err.field or "", None) or form.cook_id
+            target.errors = [*target.errors, err.message]
+        else:
+            flash("Pairing proposed. We have asked the cook.", "success")
+            return redirect(url_for("pairings.show", pairing_id=pairing.id))
+    return render_template("pairings/new.html", form=form, checks=checks), (
+        422 if form.errors else 200
+    )
+
+
+def _prefill() -> dict[str, Any]:
+    """Cook and diner numbers passed in the link from the coordinator console."""
+    return {
+        key: request.args.get(key, type=int)
+        for key in ("cook_id", "diner_id")
+        if request.args.get(key)
+    }
+
+
+@bp.route("/areas/<int:area_id>/match", methods=["POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+@refusals
+def match_area(area_id: int) -> Response:
+    """Run the matcher for an area and store its proposals."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form was incomplete; please try again.")
+    proposals = pairings.propose_for_area(area_id, current_user)
+    count = len(proposals)
+    flash(f"The matcher proposed {count} new {'pair' if count == 1 else 'pairs'}.", "success")
+    return redirect(url_for("pairings.index"))
+
+
+@bp.cli.command("remind-at-risk")
+def remind_at_risk_command() -> None:
+    """E-mail both sides of pairings whose meals have stopped (once per quiet spell)."""
+    count = pairings.remind_at_risk()
+    click.echo(f"Reminded {count} {'pairing' if count == 1 else 'pairings'}.")

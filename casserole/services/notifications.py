@@ -1,0 +1,187 @@
+"""E-mail for each pairing step, to whoever must act next; queued with the change it reports.
+
+Every function here only adds messages to the session: the caller commits them together
+with the state change and then calls `mail.dispatch()`, so a rolled-back change sends
+nothing and a failed send never breaks the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+
+from casserole.extensions import db
+from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
+from casserole.services.mail import queue_email
+
+
+def link_to(pairing_id: int, endpoint: str = "pairings.show") -> str:
+    """An absolute link to a pairing page, usable from a request or from the command line."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base and has_request_context():
+        return url_for(endpoint, pairing_id=pairing_id, _external=True)
+    path = current_app.url_map.bind("localhost").build(endpoint, {"pairing_id": pairing_id})
+    return f"{base or 'http://127.0.0.1:5000'}{path}"
+
+
+def diner_side(pairing: Pairing) -> list[User]:
+    """The diner (if they have an account) and their carer: whoever speaks for the diner."""
+    people = [pairing.diner.user, pairing.diner.carer]
+    return [u for u in people if u is not None and u.is_active_account]
+
+
+def coordinators_of(area: Area) -> list[str]:
+    """E-mail addresses of an area's coordinators, else the area's contact address."""
+    emails = list(
+        db.session.scalars(
+            select(User.email)
+            .join(coordinator_areas, coordinator_areas.c.user_id == User.id)
+            .where(
+                coordinator_areas.c.area_id == area.id,
+                User.role == Role.COORDINATOR,
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+    if not emails and area.contact_email:
+        emails = [area.contact_email]
+    return emails
+
+
+def _send(
+    to: Iterable[str], subject: str, template: str, kind: str, pairing: Pairing, **context: Any
+) -> int:
+    count = 0
+    for address in to:
+        queue_email(
+            address,
+            subject,
+            template,
+            kind=kind,
+            area_id=pairing.area_id,
+            pairing_id=pairing.id,
+            pairing=pairing,
+            link=link_to(pairing.id),
+            **context,
+        )
+        count += 1
+    return count
+
+
+def proposal_to_cook(pairing: Pairing) -> int:
+    """Ask the cook whether they would like to cook for this neighbour."""
+    cook = pairing.cook.user
+    return _send(
+        [cook.email],
+        f"Would you like to cook for {pairing.diner.first_name}?",
+        "pairing_proposal_to_cook",
+        "pairing_proposal_to_cook",
+        pairing,
+        name=cook.first_name,
+    )
+
+
+def acceptance_to_diner_side(pairing: Pairing) -> int:
+    """Tell the diner (or their carer) a cook has said yes and ask them to agree."""
+    count = 0
+    for person in diner_side(pairing):
+        count += _send(
+            [person.email],
+            f"{pairing.cook.user.first_name} would like to cook for {pairing.diner.first_name}",
+            "pairing_acceptance_to_diner",
+            "pairing_acceptance_to_diner",
+            pairing,
+            name=person.first_name,
+            is_carer=person.id != pairing.diner.user_id,
+        )
+    return count
+
+
+def active_to_both(pairing: Pairing) -> int:
+    """Both sides: the pairing has started, with the contact details each now needs."""
+    cook = pairing.cook.user
+    count = _send(
+        [cook.email],
+        f"You are now cooking for {pairing.diner.first_name}",
+        "pairing_active_to_cook",
+        "pairing_active_to_cook",
+        pairing,
+        name=cook.first_name,
+        diner=pairing.diner,
+    )
+    for person in diner_side(pairing):
+        count += _send(
+            [person.email],
+            f"{cook.first_name} is now {pairing.diner.first_name}'s cook",
+            "pairing_active_to_diner",
+            "pairing_active_to_diner",
+            pairing,
+            name=person.first_name,
+            cook=cook,
+        )
+    return count
+
+
+def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
+    """Both sides: no meal has been logged for a while; is everything all right?"""
+    count = _send(
+        [pairing.cook.user.email],
+        f"No meals logged with {pairing.diner.first_name} for {quiet_days} days",
+        "pairing_at_risk_to_cook",
+        "pairing_at_risk_to_cook",
+        pairing,
+        name=pairing.cook.user.first_name,
+        quiet_days=quiet_days,
+    )
+    for person in diner_side(pairing):
+        count += _send(
+            [person.email],
+            f"Is everything all right with {pairing.diner.first_name}'s meals?",
+            "pairing_at_risk_to_diner",
+            "pairing_at_risk_to_diner",
+            pairing,
+            name=person.first_name,
+            quiet_days=quiet_days,
+        )
+    return count
+
+
+def concern_to_coordinators(pairing: Pairing, concern: Feedback, author: User) -> int:
+    """The area's coordinators, at once: someone in a pairing has raised a concern."""
+    return _send(
+        coordinators_of(pairing.area),
+        f"Concern raised about pairing {pairing.id} ({pairing.area.name})",
+        "concern_to_coordinator",
+        "concern_to_coordinator",
+        pairing,
+        concern=concern,
+        author=author,
+    )
+
+
+def declined_to_coordinators(pairing: Pairing, by: User) -> int:
+    """The area's coordinators: a proposal was declined, so the diner needs another cook."""
+    return _send(
+        coordinators_of(pairing.area),
+        f"Pairing {pairing.id} was declined ({pairing.area.name})",
+        "pairing_declined_to_coordinator",
+        "pairing_declined_to_coordinator",
+        pairing,
+        by=by,
+    )
+
+
+def ended_to_coordinators(pairing: Pairing, by: User) -> int:
+    """The area's coordinators: a pairing ended (a diner wanting a new cook needs one soon)."""
+    return _send(
+        coordinators_of(pairing.area),
+        f"Pairing {pairing.id} has ended ({pairing.area.name})",
+        "pairing_ended_to_coordinator",
+        "pairing_ended_to_coordinator",
+        pairing,
+        by=by,
+    )

@@ -1,0 +1,128 @@
+"""Meal shares, their confirmation, feedback and concerns: the voice of both sides."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from casserole.extensions import db
+from casserole.models import Feedback, MealShare, utcnow
+from casserole.services import audit, notifications
+from casserole.services.pairings.lifecycle import commit
+from casserole.services.pairings.reach import load
+from casserole.services.pairings.states import Action, NotFound, PairingError, authorise
+
+
+def log_meal(
+    pairing_id: int,
+    actor: Any,
+    shared_on: date,
+    dish: str,
+    allergen_note: str = "",
+    now: datetime | None = None,
+) -> MealShare:
+    """The cook records a meal they took round."""
+    now = now or utcnow()
+    dish, allergen_note = (dish or "").strip(), (allergen_note or "").strip()
+    pairing, sides = load(pairing_id, actor, lock=True)
+    authorise(Action.LOG_MEAL, pairing.status, sides)
+    if not dish:
+        raise PairingError("Say what you cooked.", field="dish")
+    if len(dish) > 200 or len(allergen_note) > 300:
+        raise PairingError("That is too long to keep; please shorten it.", field="dish")
+    if shared_on > now.date():
+        raise PairingError("The date cannot be in the future.", field="shared_on")
+    assert pairing.started_at is not None  # live pairings always have one
+    if shared_on < pairing.started_at.date():
+        raise PairingError("The date is before you started cooking together.", field="shared_on")
+    if any(m.shared_on == shared_on for m in pairing.meals):
+        raise PairingError("You have already logged a meal on that day.", field="shared_on")
+    meal = MealShare(
+        shared_on=shared_on,
+        dish=dish,
+        allergen_note=allergen_note,
+        logged_by_id=actor.id,
+        logged_at=now,
+    )
+    pairing.meals.append(meal)
+    db.session.flush()
+    audit.record("pairing.log_meal", pairing, actor=actor, meal_id=meal.id)
+    commit()
+    return meal
+
+
+def confirm_meal(
+    pairing_id: int, meal_id: int, actor: Any, now: datetime | None = None
+) -> MealShare:
+    """The diner or their carer confirms a meal arrived (confirming twice changes nothing)."""
+    now = now or utcnow()
+    pairing, sides = load(pairing_id, actor, lock=True)
+    authorise(Action.CONFIRM_MEAL, pairing.status, sides)
+    meal = db.session.scalar(
+        select(MealShare).where(MealShare.id == meal_id, MealShare.pairing_id == pairing.id)
+    )
+    if meal is None:
+        raise NotFound("We could not find that meal.")
+    if meal.confirmed_at is None:
+        meal.confirmed_at, meal.confirmed_by_id = now, actor.id
+        audit.record("pairing.confirm_meal", pairing, actor=actor, meal_id=meal.id)
+        commit()
+    return meal
+
+
+def leave_feedback(
+    pairing_id: int,
+    actor: Any,
+    rating: int,
+    comment: str = "",
+    meal_id: int | None = None,
+    now: datetime | None = None,
+) -> Feedback:
+    """A rating from 1 to 5 and a comment, from either side."""
+    now = now or utcnow()
+    pairing, sides = load(pairing_id, actor)
+    authorise(Action.FEEDBACK, pairing.status, sides)
+    if rating not in range(1, 6):
+        raise PairingError("Choose how it went, from 1 to 5.", field="rating")
+    if meal_id is not None and not any(m.id == meal_id for m in pairing.meals):
+        raise NotFound("We could not find that meal.")
+    feedback = Feedback(
+        pairing_id=pairing.id,
+        meal_share_id=meal_id,
+        author_id=actor.id,
+        rating=rating,
+        comment=(comment or "").strip()[:2000],
+        created_at=now,
+    )
+    db.session.add(feedback)
+    db.session.flush()
+    audit.record("pairing.feedback", pairing, actor=actor, feedback_id=feedback.id)
+    commit()
+    return feedback
+
+
+def raise_concern(
+    pairing_id: int, actor: Any, comment: str, now: datetime | None = None
+) -> Feedback:
+    """Either side tells the area's coordinators something is wrong; they hear at once."""
+    now = now or utcnow()
+    comment = (comment or "").strip()
+    pairing, sides = load(pairing_id, actor)
+    authorise(Action.CONCERN, pairing.status, sides)
+    if not comment:
+        raise PairingError("Tell us what is wrong.", field="comment")
+    concern = Feedback(
+        pairing_id=pairing.id,
+        author_id=actor.id,
+        comment=comment[:4000],
+        is_concern=True,
+        created_at=now,
+    )
+    db.session.add(concern)
+    db.session.flush()
+    audit.record("pairing.concern", pairing, actor=actor, feedback_id=concern.id)
+    notifications.concern_to_coordinators(pairing, concern, actor)
+    commit()
+    return concern
