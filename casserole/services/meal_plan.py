@@ -1,0 +1,82 @@
+"""A diner's printable meal plan: who cooks, which days, when the next meal should come."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from casserole.extensions import db
+from casserole.models import DinerProfile, Pairing, PairingStatus
+from casserole.models.vocab import LIVE_STATUSES, mask_to_days
+from casserole.services import stats
+
+
+@dataclass(frozen=True)
+class MealPlan:
+    """What a diner (or their carer) needs on paper."""
+
+    diner: DinerProfile
+    pairing: Pairing | None
+    cook_first_name: str | None
+    cook_phone: str | None
+    usual_days: frozenset[int]
+    last_meal: date | None
+    next_meal: date | None
+    paused: bool
+    coordinator_phone: str | None
+    coordinator_email: str | None
+    area_name: str | None
+
+
+def _next_weekday(after: date, days: frozenset[int]) -> date | None:
+    """The first date after `after` that falls on one of `days`."""
+    for offset in range(1, 8):
+        candidate = after + timedelta(days=offset)
+        if candidate.weekday() in days:
+            return candidate
+    return None
+
+
+def meal_plan(diner: DinerProfile, today: date) -> MealPlan:
+    """Build the plan for `diner`; a cook's phone appears only once the pairing is live."""
+    pairing = db.session.scalar(
+        select(Pairing).where(Pairing.diner_id == diner.id, Pairing.status.in_(LIVE_STATUSES))
+    )
+    area = diner.area
+    if pairing is None:
+        return MealPlan(
+            diner,
+            None,
+            None,
+            None,
+            frozenset(),
+            None,
+            None,
+            False,
+            area.contact_phone if area else None,
+            area.contact_email if area else None,
+            area.name if area else None,
+        )
+    usual = mask_to_days(diner.days_mask & pairing.cook.days_mask)
+    rhythm = stats.rhythm(pairing)
+    last = rhythm.last_meal if rhythm else None
+    next_meal = None
+    if pairing.status == PairingStatus.ACTIVE:
+        # The next usual day after the later of today and the last meal.
+        start = max(today - timedelta(days=1), last or today - timedelta(days=1))
+        next_meal = _next_weekday(start, usual) if usual else None
+    return MealPlan(
+        diner=diner,
+        pairing=pairing,
+        cook_first_name=pairing.cook.user.first_name,
+        cook_phone=pairing.cook.user.phone,
+        usual_days=usual,
+        last_meal=last,
+        next_meal=next_meal,
+        paused=pairing.status == PairingStatus.PAUSED,
+        coordinator_phone=area.contact_phone if area else None,
+        coordinator_email=area.contact_email if area else None,
+        area_name=area.name if area else None,
+    )
