@@ -1,4 +1,4 @@
-"""Login and logout views."""
+"""Login, logout, password reset and e-mail change views."""
 
 from __future__ import annotations
 
@@ -8,8 +8,21 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from casserole.auth.forms import LoginForm
-from casserole.services.accounts import authenticate
+from casserole.auth.forms import (
+    ConfirmForm,
+    EmailChangeForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from casserole.auth.validators import show_errors
+from casserole.services import accounts
+from casserole.services.accounts import FieldError, TokenError, authenticate
+
+SENT = (
+    "If an account uses {email}, we have sent it a link to reset the password. "
+    "The link works once, within an hour."
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -48,3 +61,79 @@ def logout() -> Response:
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def request_reset() -> str | Response | tuple[str, int]:
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data or "")
+        flash(SENT.format(email=form.email.data), "info")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/reset_request.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    """Choose a new password from an e-mailed link; other sessions end."""
+    try:
+        user = accounts.user_for_reset(token)
+    except TokenError as err:
+        return render_template("auth/link_problem.html", problem=str(err)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, form.password.data or "")
+        except TokenError as err:
+            return render_template("auth/link_problem.html", problem=str(err)), 400
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            login_user(user)
+            flash("Your password has been changed and you are logged in.", "success")
+            return redirect(url_for("main.index"))
+    status = 422 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form, user=user), status
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+def change_email() -> str | Response | tuple[str, int]:
+    """Ask to move the account to a new address; it changes only once that address confirms."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.request_email_change(
+                current_user, form.email.data or "", form.password.data or ""
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash(
+                f"We have sent a link to {form.email.data}. Your address changes when you "
+                "follow it.",
+                "info",
+            )
+            return redirect(url_for("main.index"))
+    status = 422 if form.errors else 200
+    return render_template("auth/change_email.html", form=form), status
+
+
+@bp.route("/email/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> str | Response | tuple[str, int]:
+    """Confirm a new e-mail address from the link sent to it."""
+    try:
+        user, new_email = accounts.pending_email_change(token)
+    except TokenError as err:
+        return render_template("auth/link_problem.html", problem=str(err), kind="email"), 400
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_email_change(token)
+        except TokenError as err:
+            return render_template("auth/link_problem.html", problem=str(err), kind="email"), 400
+        flash(f"Your e-mail address is now {new_email}.", "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/confirm_email.html", form=form, user=user, new_email=new_email)

@@ -1,7 +1,229 @@
-"""Profile views."""
+"""Profile views: a cook's cooking, checks and breaks; diners' details; who sees whom."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from casserole.access import roles_required
+from casserole.auth.validators import show_errors
+from casserole.formatting import km_to_miles
+from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
+from casserole.profiles.forms import (
+    AddDinerForm,
+    BreakForm,
+    CookForm,
+    DinerForm,
+    SwitchForm,
+    diner_details,
+)
+from casserole.services import profiles, signup
+from casserole.services.accounts import FieldError
+from casserole.services.profiles import NotFound
+from casserole.signup.routes import show_waiting
 
 bp = Blueprint("profiles", __name__, url_prefix="/profile")
+
+# Which of a carer's diners they are looking at; checked against their list on every use.
+SELECTED_KEY = "selected_diner_id"
+
+
+@bp.app_context_processor
+def carer_selection() -> dict[str, Any]:
+    """Templates can ask which diner a carer is looking at (validated, only when asked)."""
+
+    def chosen_diner() -> DinerProfile | None:
+        if not current_user.is_authenticated or current_user.role != Role.CARER:
+            return None
+        return profiles.selected_diner(current_user, session.get(SELECTED_KEY))
+
+    return {"chosen_diner": chosen_diner, "switch_form": SwitchForm}
+
+
+def _rendered(template: str, form: Any, **context: Any) -> tuple[str, int]:
+    return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def _my_cook() -> CookProfile:
+    cook = current_user.cook_profile
+    if cook is None:
+        abort(404)
+    return cook
+
+
+@bp.route("/cook", methods=["GET", "POST"])
+@roles_required(Role.COOK)
+def cook() -> str | Response | tuple[str, int]:
+    """A cook's days, cooking, capacity, distance and introduction."""
+    cook = _my_cook()
+    form = CookForm()
+    if not form.is_submitted():
+        form = CookForm(
+            data={
+                "days": sorted(cook.days),
+                "availability_note": cook.availability_note,
+                "can_cook": sorted(cook.can_cook),
+                "capacity": cook.capacity,
+                "max_miles": round(km_to_miles(cook.max_km), 1),
+                "introduction": cook.introduction,
+                "postcode": cook.postcode,
+                "address_line": cook.address_line,
+            }
+        )
+    elif form.validate():
+        try:
+            profiles.update_cook(
+                cook,
+                profiles.CookDetails(
+                    days=set(form.days.data or []),
+                    availability_note=form.availability_note.data or "",
+                    can_cook=set(form.can_cook.data or []),
+                    capacity=form.capacity.data,
+                    max_miles=form.max_miles.data,
+                    introduction=form.introduction.data or "",
+                    postcode=form.postcode.data or "",
+                    address_line=form.address_line.data or "",
+                ),
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash("Your cooking details are saved.", "success")
+            return redirect(url_for("profiles.checks"))
+    return _rendered("profiles/cook.html", form, cook=cook)
+
+
+@bp.route("/cook/checks")
+@roles_required(Role.COOK)
+def checks() -> str:
+    """Where the cook stands with their checks, and what they still need to do (read-only)."""
+    cook = _my_cook()
+    return render_template(
+        "profiles/checks.html",
+        cook=cook,
+        status=profiles.vetting_status(cook),
+        form=BreakForm(),
+    )
+
+
+@bp.route("/cook/break", methods=["POST"])
+@roles_required(Role.COOK)
+def take_break() -> str | Response | tuple[str, int]:
+    """Pause (a holiday) or come back."""
+    cook = _my_cook()
+    form = BreakForm()
+    if form.validate_on_submit():
+        try:
+            if form.action.data == "resume":
+                profiles.resume_cook(cook)
+                flash("Welcome back: we can introduce you to neighbours again.", "success")
+            else:
+                profiles.pause_cook(cook, form.until.data)
+                flash("You are on a break: we will not introduce you to anyone new.", "success")
+            return redirect(url_for("profiles.checks"))
+        except FieldError as err:
+            show_errors(form, err)
+    status = profiles.vetting_status(cook)
+    return _rendered("profiles/checks.html", form, cook=cook, status=status)
+
+
+@bp.route("/diner")
+@login_required
+def diner() -> Response:
+    """The diner's own details, or those of the person a carer is looking after right now."""
+    chosen = profiles.selected_diner(current_user, session.get(SELECTED_KEY))
+    if chosen is None:
+        if current_user.role == Role.CARER:
+            return redirect(url_for("profiles.add_diner"))
+        abort(404)
+    return redirect(url_for("profiles.diner_details_page", diner_id=chosen.id))
+
+
+@bp.route("/diners/new", methods=["GET", "POST"])
+@roles_required(Role.CARER)
+def add_diner() -> str | Response | tuple[str, int]:
+    """A carer signs up someone they look after."""
+    form = AddDinerForm()
+    if form.validate_on_submit():
+        try:
+            result = signup.add_managed_diner(
+                current_user,
+                diner_details(form),
+                form.relationship.data or "",
+                ConsentMethod(form.consent_method.data),
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            if isinstance(result, signup.Waitlisted):
+                return show_waiting(result)
+            session[SELECTED_KEY] = result.id
+            flash(f"{result.first_name} is signed up. We will look for a cook nearby.", "success")
+            return redirect(url_for("profiles.diner_details_page", diner_id=result.id))
+    return _rendered("profiles/add_diner.html", form)
+
+
+@bp.route("/diners/<int:diner_id>", methods=["GET", "POST"])
+@login_required
+def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
+    """A diner's details: the diner's own or a carer's; everyone else gets a 404."""
+    try:
+        diner = profiles.own_diner(current_user, diner_id)
+    except NotFound:
+        abort(404)
+    if current_user.role == Role.CARER:
+        session[SELECTED_KEY] = diner.id
+    form = DinerForm()
+    if not form.is_submitted():
+        form = DinerForm(obj=diner, data={"days": sorted(diner.days), "needs": sorted(diner.needs)})
+    elif form.validate():
+        try:
+            profiles.update_diner(diner, diner_details(form))
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("profiles.diner_details_page", diner_id=diner.id))
+    return _rendered("profiles/diner.html", form, diner=diner)
+
+
+@bp.route("/diners/switch", methods=["POST"])
+@roles_required(Role.CARER)
+def switch() -> Response:
+    """A carer chooses which person they are looking after right now."""
+    form = SwitchForm()
+    raw = form.diner_id.data or ""
+    if not form.validate_on_submit() or not raw.isdigit():
+        abort(400, description="Choose someone from your list.")
+    try:
+        diner = profiles.own_diner(current_user, int(raw))
+    except NotFound:
+        abort(404)
+    session[SELECTED_KEY] = diner.id
+    flash(f"You are now looking after {diner.first_name}'s meals.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/neighbours/<int:diner_id>")
+@roles_required(Role.COOK)
+def neighbour(diner_id: int) -> str:
+    """A diner as their cook sees them: the address and notes only once the pairing is live."""
+    try:
+        view = profiles.neighbour_for_cook(current_user, diner_id)
+    except NotFound:
+        abort(404)
+    return render_template("profiles/neighbour.html", view=view)
+
+
+@bp.route("/cooks/<int:cook_id>")
+@roles_required(Role.DINER, Role.CARER)
+def cook_for_diner(cook_id: int) -> str:
+    """A cook as the diner's side sees them: first name and introduction."""
+    try:
+        view = profiles.cook_for_diner_side(current_user, cook_id)
+    except NotFound:
+        abort(404)
+    return render_template("profiles/cook_card.html", view=view)

@@ -1,7 +1,120 @@
-"""Sign-up views."""
+"""Sign-up views: each validates its form, calls one sign-up service, then renders or redirects."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from casserole.auth.validators import show_errors
+from casserole.profiles.forms import diner_details
+from casserole.services import signup
+from casserole.services.accounts import FieldError
+from casserole.signup.forms import AccountForm, CarerSignupForm, CookSignupForm, DinerSignupForm
 
 bp = Blueprint("signup", __name__, url_prefix="/join")
+
+WAITING_KEY = "waiting_list_entry"
+
+
+def account_from(form: AccountForm) -> signup.Account:
+    """The account fields of a sign-up form."""
+    return signup.Account(
+        first_name=form.first_name.data or "",
+        last_name=form.last_name.data or "",
+        email=form.email.data or "",
+        password=form.password.data or "",
+        phone=form.phone.data or "",
+    )
+
+
+def show_waiting(result: signup.Waitlisted) -> Response:
+    """Show the waiting-list page without putting the entry's id in a URL."""
+    session[WAITING_KEY] = [
+        result.entry.id,
+        result.nearest.id if result.nearest else None,
+        result.nearest_km,
+    ]
+    return redirect(url_for("signup.waiting"))
+
+
+def _rendered(template: str, form: object) -> tuple[str, int]:
+    return render_template(template, form=form), 422 if form.errors else 200  # type: ignore[attr-defined]
+
+
+@bp.route("/")
+def start() -> str:
+    """Choose how to join: to cook, for meals, or for someone you look after."""
+    return render_template("signup/start.html")
+
+
+@bp.route("/cook", methods=["GET", "POST"])
+def cook() -> str | Response | tuple[str, int]:
+    """A volunteer cook signs up; next they fill in their cooking."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = CookSignupForm()
+    if form.validate_on_submit():
+        try:
+            result = signup.sign_up_cook(
+                account_from(form), form.postcode.data or "", form.address_line.data or ""
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            if isinstance(result, signup.Waitlisted):
+                return show_waiting(result)
+            login_user(result)
+            flash("Welcome to Casserole! Now tell us about your cooking.", "success")
+            return redirect(url_for("profiles.cook"))
+    return _rendered("signup/cook.html", form)
+
+
+@bp.route("/diner", methods=["GET", "POST"])
+def diner() -> str | Response | tuple[str, int]:
+    """Someone signs up for meals themselves."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = DinerSignupForm()
+    if form.validate_on_submit():
+        try:
+            result = signup.sign_up_diner(account_from(form), diner_details(form))
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            if isinstance(result, signup.Waitlisted):
+                return show_waiting(result)
+            login_user(result)
+            flash("Welcome to Casserole! We will look for a cook near you.", "success")
+            return redirect(url_for("profiles.diner"))
+    return _rendered("signup/diner.html", form)
+
+
+@bp.route("/carer", methods=["GET", "POST"])
+def carer() -> str | Response | tuple[str, int]:
+    """A carer makes their own account, then adds the people they look after."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = CarerSignupForm()
+    if form.validate_on_submit():
+        try:
+            user = signup.sign_up_carer(account_from(form))
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            login_user(user)
+            flash("Your account is ready. Now tell us about the person you look after.", "success")
+            return redirect(url_for("profiles.add_diner"))
+    return _rendered("signup/carer.html", form)
+
+
+@bp.route("/waiting-list")
+def waiting() -> str | Response:
+    """We do not run in the person's district yet: they are on its list; the nearest live area."""
+    saved = session.get(WAITING_KEY)
+    if not saved:
+        return redirect(url_for("signup.start"))
+    result = signup.waiting_result(*saved)
+    if result is None:
+        return redirect(url_for("signup.start"))
+    return render_template("signup/waiting.html", result=result)

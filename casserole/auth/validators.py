@@ -1,0 +1,125 @@
+"""Form validators shared by sign-up, profiles and accounts (rules live in the service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import DateField, Field, FloatField, IntegerField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from casserole.services.accounts import (
+    name_problem,
+    password_problem,
+    phone_problem,
+    text_problem,
+    tidy_text,
+)
+
+
+def strip(value: Any) -> Any:
+    """Filter: trim surrounding whitespace of text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class PersonName:
+    """A name in any script: letters, spaces, hyphens, apostrophes; no control characters."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        """Raise the accounts service's reason, if any."""
+        if problem := name_problem(tidy_text(field.data)):
+            raise ValidationError(problem)
+
+
+class FreeText:
+    """Free text (emoji welcome) without control characters."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        """Raise when the text holds a control character."""
+        if problem := text_problem(field.data or ""):
+            raise ValidationError(problem)
+
+
+class Phone:
+    """An optional phone number."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        """Raise when the number does not look like one."""
+        if problem := phone_problem(tidy_text(field.data)):
+            raise ValidationError(problem)
+
+
+class NewPassword:
+    """At least 10 characters and not a common password (or the e-mail address)."""
+
+    def __init__(self, email_field: str | None = "email") -> None:
+        self.email_field = email_field
+
+    def __call__(self, form: Any, field: Field) -> None:
+        """Raise the password rule that is broken."""
+        email = ""
+        if self.email_field and self.email_field in form:
+            email = form[self.email_field].data or ""
+        if problem := password_problem(field.data or "", email):
+            raise ValidationError(problem)
+
+
+class _FriendlyNumber:
+    """Replace WTForms' "Not a valid ... value" with a message written for people."""
+
+    message = "Enter a number."
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse the number, keeping our message when it is not one."""
+        try:
+            super().process_formdata(valuelist)  # type: ignore[misc]
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None
+
+
+class WholeNumberField(_FriendlyNumber, IntegerField):
+    """An integer input with a plain-English parse error."""
+
+    message = "Enter a whole number, like 2."
+
+
+class MilesField(_FriendlyNumber, FloatField):
+    """A distance in miles with a plain-English parse error."""
+
+    message = "Enter a number of miles, like 2 or 1.5."
+
+
+class OptionalDateField(_FriendlyNumber, DateField):
+    """An optional date with a plain-English parse error."""
+
+    message = "Enter a real date, like 14 March 1938."
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """An empty date is no date, not an error."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (days, dietary tags); unknown values are refused plainly."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", "Choose from the options shown.")
+        kwargs.setdefault("invalid_value_message", "Choose from the options shown.")
+        super().__init__(*args, **kwargs)
+
+
+def show_errors(form: Any, err: Any) -> None:
+    """Put a service's field problems next to their fields (and so into the error summary)."""
+    for name, message in err.errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)

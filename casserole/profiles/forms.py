@@ -1,0 +1,197 @@
+"""Profile forms: a cook's cooking, a break, a diner's details, a carer adding someone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from casserole.auth.validators import (
+    CheckboxesField,
+    FreeText,
+    MilesField,
+    OptionalDateField,
+    PersonName,
+    Phone,
+    WholeNumberField,
+    strip,
+)
+from casserole.models import ConsentMethod
+from casserole.models.vocab import DAY_NAMES, DIET_LABELS, DIET_TAGS
+from casserole.services.signup import DinerDetails
+
+DAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(DAY_NAMES)]
+DIET_CHOICES = [SelectChoice(tag, DIET_LABELS[tag]) for tag in DIET_TAGS]
+CONSENT_CHOICES = [
+    SelectChoice(ConsentMethod.CARER_CONFIRMED.value, "They told me in person"),
+    SelectChoice(ConsentMethod.PHONE.value, "They told me on the phone"),
+    SelectChoice(ConsentMethod.PAPER.value, "They signed a paper form"),
+]
+
+
+def text(label: str, limit: int, required: str | None = None, **kw: Any) -> StringField:
+    """A trimmed free-text field with a length limit, stated in the message."""
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    validators += [
+        Length(max=limit, message=f"Keep this to {limit} characters or fewer."),
+        FreeText(),
+    ]
+    return StringField(label, filters=[strip], validators=validators, **kw)
+
+
+def name(label: str, required: bool = True) -> StringField:
+    """A person's name in any script."""
+    validators: list[Any] = [DataRequired(f"Enter the {label.lower()}.")] if required else []
+    validators += [Length(max=80, message="Keep names to 80 characters or fewer.")]
+    validators += [PersonName()] if required else [Optional(), PersonName()]
+    return StringField(label, filters=[strip], validators=validators)
+
+
+def phone(label: str = "Phone number (optional)") -> TelField:
+    """An optional phone number."""
+    return TelField(label, filters=[strip], validators=[Optional(), Length(max=40), Phone()])
+
+
+def postcode(label: str = "Postcode") -> StringField:
+    """A postcode: checked and placed on the map by the service."""
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[DataRequired("Enter a postcode, like N3 1AB."), Length(max=10)],
+    )
+
+
+class DinerHomeFields:
+    """Where a diner lives and what they would like: shared by sign-up and profile forms."""
+
+    postcode = postcode()
+    address_line = text("First line of the address", 200, "Enter the first line of the address.")
+    birth_date = OptionalDateField("Date of birth (optional)", validators=[Optional()])
+    days = CheckboxesField(
+        "Days a meal would be welcome",
+        coerce=int,
+        choices=DAY_CHOICES,
+        validators=[DataRequired("Choose at least one day.")],
+    )
+    needs = CheckboxesField("Every meal must be", choices=DIET_CHOICES)
+    allergies = text("Allergies", 500)
+    likes = text("Likes", 500)
+    dislikes = text("Dislikes", 500)
+    access_notes = TextAreaField(
+        "Getting in: access and mobility",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=2000, message="Keep this to 2000 characters or fewer."),
+            FreeText(),
+        ],
+    )
+    contact_preference = text("Best way and time to get in touch", 200)
+
+
+class DinerForm(DinerHomeFields, FlaskForm):
+    """A diner's details, edited by the diner or their carer."""
+
+    first_name = name("First name")
+    last_name = name("Last name", required=False)
+    phone = phone()
+    submit = SubmitField("Save")
+
+
+class AddDinerForm(DinerForm):
+    """A carer signing up someone they look after, with how that person agreed."""
+
+    relationship = text(
+        "How do you know them?", 80, "Say how you know them, for example daughter or neighbour."
+    )
+    consent_method = RadioField(
+        "How did they tell you they agree?",
+        choices=CONSENT_CHOICES,
+        invalid_choice_message="Choose one of the ways shown.",
+        validators=[DataRequired("Say how they told you they agree.")],
+    )
+    consent = BooleanField(
+        "They have agreed to join Casserole and for us to keep these details",
+        validators=[DataRequired("Please confirm they have agreed before signing them up.")],
+    )
+    submit = SubmitField("Sign them up")
+
+
+class CookForm(FlaskForm):
+    """A cook's days, cooking, capacity, distance and introduction."""
+
+    days = CheckboxesField("Days you can cook", coerce=int, choices=DAY_CHOICES)
+    availability_note = text("Times that suit you", 200, description="For example: after 5pm")
+    can_cook = CheckboxesField("You can cook meals that are", choices=DIET_CHOICES)
+    capacity = WholeNumberField(
+        "How many neighbours can you cook for?",
+        validators=[
+            InputRequired("Enter how many neighbours you can cook for, from 1 to 12."),
+            NumberRange(1, 12, "Choose between 1 and 12 neighbours."),
+        ],
+    )
+    max_miles = MilesField(
+        "How far will you walk or drive? (miles)",
+        validators=[InputRequired("Enter how far you will go: more than 0 and up to 30 miles.")],
+    )
+    introduction = TextAreaField(
+        "A short introduction for your neighbour",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=1000, message="Keep your introduction to 1000 characters or fewer."),
+            FreeText(),
+        ],
+    )
+    postcode = postcode()
+    address_line = text("First line of your address", 200, "Enter the first line of your address.")
+    submit = SubmitField("Save")
+
+    def validate_max_miles(self, field: Any) -> None:
+        """More than 0 and at most 30 miles (the database keeps up to 50 km)."""
+        from wtforms.validators import ValidationError
+
+        if field.data is not None and not 0 < field.data <= 30:
+            raise ValidationError("Enter a distance more than 0 and up to 30 miles.")
+
+
+class BreakForm(FlaskForm):
+    """Take a break (until an optional date) or come back."""
+
+    action = HiddenField()
+    until = OptionalDateField("Back on (optional)", validators=[Optional()])
+    submit = SubmitField("Take a break")
+
+
+class SwitchForm(FlaskForm):
+    """A carer choosing which person's details to look at."""
+
+    diner_id = HiddenField()
+    submit = SubmitField("Switch")
+
+
+def diner_details(form: Any) -> DinerDetails:
+    """The diner fields of a form (sign-up, a carer's add form or a profile edit)."""
+    data = {}
+    for key in DinerDetails.__dataclass_fields__:
+        field = form._fields.get(key)
+        if field is not None and field.data is not None:
+            data[key] = field.data
+    data["days"] = set(data.get("days") or [])
+    data["needs"] = set(data.get("needs") or [])
+    data.setdefault("first_name", "")
+    data.setdefault("last_name", "")
+    data.setdefault("postcode", "")
+    data.setdefault("address_line", "")
+    return DinerDetails(**data)

@@ -1,0 +1,54 @@
+"""Sign-up forms: the account every role needs, plus a cook's or a diner's first details."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from casserole.auth.validators import NewPassword, strip
+from casserole.profiles.forms import DinerHomeFields, name, phone, postcode, text
+
+
+class AccountForm(FlaskForm):
+    """Name, e-mail, password and an optional phone number."""
+
+    first_name = name("First name")
+    last_name = name("Last name", required=False)
+    email = EmailField(
+        "E-mail address",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter your e-mail address."),
+            Email("Enter an e-mail address like name@example.com."),
+            Length(max=254, message="E-mail addresses can be at most 254 characters."),
+        ],
+    )
+    password = PasswordField(
+        "Choose a password", validators=[DataRequired("Choose a password."), NewPassword()]
+    )
+    phone = phone()
+
+
+class CookSignupForm(AccountForm):
+    """A new cook: their account and where they live."""
+
+    postcode = postcode("Your postcode")
+    address_line = text("First line of your address", 200, "Enter the first line of your address.")
+    submit = SubmitField("Join as a cook")
+
+
+class DinerSignupForm(DinerHomeFields, AccountForm):
+    """A diner signing up themselves, agreeing to us keeping their details."""
+
+    consent = BooleanField(
+        "I agree to Casserole keeping these details so it can find me a cook",
+        validators=[DataRequired("Please agree so that we can find you a cook.")],
+    )
+    submit = SubmitField("Sign me up")
+
+
+class CarerSignupForm(AccountForm):
+    """A carer's own account; the people they look after come next."""
+
+    submit = SubmitField("Continue")

@@ -1,0 +1,297 @@
+"""Sign-up for cooks, diners and carers: good input makes one complete record, bad input none."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from casserole.models import (
+    ConsentMethod,
+    CookProfile,
+    DinerProfile,
+    Role,
+    User,
+    WaitingListEntry,
+)
+from tests import factories as f
+
+GOOD_PASSWORD = "plum crumble on tuesdays"
+
+
+def cook_form(**overrides):
+    data = {
+        "first_name": "Zoë",
+        "last_name": "Brontë",
+        "email": "zoe@example.org",
+        "password": GOOD_PASSWORD,
+        "phone": "020 7946 0123",
+        "postcode": "n3 1ab",
+        "address_line": "12 Ballards Lane",
+    }
+    data.update(overrides)
+    return data
+
+
+def diner_form(**overrides):
+    data = {
+        "first_name": "Łukasz",
+        "last_name": "Nowak",
+        "email": "lukasz@example.org",
+        "password": GOOD_PASSWORD,
+        "postcode": "N12 0AA",
+        "address_line": "3 Friern Park",
+        "days": ["0", "3"],
+        "needs": ["soft-pureed"],
+        "allergies": "Peanuts",
+        "likes": "Soup",
+        "access_notes": "Knock loudly, door takes a while.",
+        "contact_preference": "Phone in the morning",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def count(database, model):
+    return database.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def barnet(database):
+    return f.area("Barnet", outcodes=("N3", "N12"))
+
+
+def test_start_page_offers_three_ways_in(client):
+    html = client.get("/join/").get_data(as_text=True)
+    assert all(
+        path in html for path in ('href="/join/cook"', 'href="/join/diner"', 'href="/join/carer"')
+    )
+
+
+def test_cook_signs_up_and_is_geocoded_into_their_area(client, database, barnet):
+    page = client.post("/join/cook", data=cook_form())
+    assert page.status_code == 302 and page.headers["Location"] == "/profile/cook"
+    user = database.session.scalar(select(User).where(User.email == "zoe@example.org"))
+    assert user.role == Role.COOK and user.first_name == "Zoë" and user.phone == "020 7946 0123"
+    cook = user.cook_profile
+    assert cook.postcode == "N3 1AB" and cook.outcode == "N3" and cook.area_id == barnet.id
+    assert cook.latitude == pytest.approx(51.6, abs=0.05)
+    assert cook.address_line == "12 Ballards Lane"
+    assert not cook.is_vetted(__import__("datetime").date.today())
+    # Logged in straight away.
+    assert "Your cooking" in client.get("/profile/cook").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("postcode", "message"),
+    [
+        ("", "Enter a postcode, like N3 1AB."),
+        ("XX1 1AA", "Enter a full UK postcode, like N3 1AB."),
+        ("N3", "Enter a full UK postcode, like N3 1AB."),
+        ("N99 9ZZ", "We could not find the postcode N99 9ZZ. Check it and try again."),
+    ],
+)
+def test_bad_postcodes_are_explained_and_nothing_is_saved(
+    client, database, barnet, postcode, message
+):
+    page = client.post("/join/cook", data=cook_form(postcode=postcode))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "There is a problem" in html and html.count(message) == 2  # summary and field
+    assert count(database, User) == 0 and count(database, CookProfile) == 0
+
+
+def test_outside_every_area_joins_the_waiting_list_and_hears_the_nearest_area(
+    client, database, barnet
+):
+    page = client.post("/join/cook", data=cook_form(postcode="N1 9GU"), follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "We do not run in N1 yet" in html
+    assert "The nearest area where Casserole runs now is <strong>Barnet</strong>" in html
+    assert "miles away" in html
+    entry = database.session.scalar(select(WaitingListEntry))
+    assert (entry.email, entry.outcode, entry.role, entry.nearest_area_id) == (
+        "zoe@example.org",
+        "N1",
+        Role.COOK,
+        barnet.id,
+    )
+    assert count(database, User) == 0
+    # Signing up twice does not put them on the list twice.
+    client.post("/join/cook", data=cook_form(postcode="N1 9GU"))
+    assert count(database, WaitingListEntry) == 1
+
+
+def test_email_already_taken(client, database, barnet):
+    f.user(Role.CARER, email="zoe@example.org")
+    page = client.post("/join/cook", data=cook_form(email="ZOE@example.org"))
+    assert page.status_code == 422
+    assert "There is already an account with this e-mail address" in page.get_data(as_text=True)
+    assert count(database, CookProfile) == 0
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1", "Use at least 10 characters"),
+        ("password123", "That password is too common"),
+        ("Password 123", "That password is too common"),
+        ("aaaaaaaaaaaa", "That password is too common"),
+        ("zoe@example.org", "Do not use your e-mail address as your password."),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_rule(client, database, barnet, password, message):
+    page = client.post("/join/cook", data=cook_form(password=password))
+    assert page.status_code == 422
+    assert message in page.get_data(as_text=True)
+    assert count(database, User) == 0
+
+
+@pytest.mark.parametrize(
+    "first_name", ["Zoë", "Łukasz", "李华", "Siobhán", "Mary-Jane", "D'Arcy", "Nguyễn Văn"]
+)
+def test_names_in_any_script_are_accepted(client, database, barnet, first_name):
+    page = client.post("/join/cook", data=cook_form(first_name=first_name))
+    assert page.status_code == 302
+    assert database.session.scalar(select(User.first_name)) == first_name
+
+
+@pytest.mark.parametrize(
+    ("first_name", "message"),
+    [
+        ("Zo\x00e", "Names cannot contain control characters."),
+        ("Bob\u200b", "Names cannot contain control characters."),
+        ("Ann\x1b[31m", "Names cannot contain control characters."),
+        ("🍲 Chef", "Names can contain letters, spaces, hyphens and apostrophes only."),
+        ("R2D2", "Names can contain letters, spaces, hyphens and apostrophes only."),
+        ("   ", "Enter the first name."),
+        ("x" * 81, "Keep names to 80 characters or fewer."),
+    ],
+)
+def test_bad_names_are_refused(client, database, barnet, first_name, message):
+    page = client.post("/join/cook", data=cook_form(first_name=first_name))
+    assert page.status_code == 422
+    assert message in page.get_data(as_text=True)
+    assert count(database, User) == 0
+
+
+def test_every_problem_is_listed_at_once(client, database, barnet):
+    page = client.post(
+        "/join/cook",
+        data=cook_form(first_name="", email="not-an-email", password="short", phone="call me"),
+    )
+    html = page.get_data(as_text=True)
+    for message in (
+        "Enter the first name.",
+        "Enter an e-mail address like name@example.com.",
+        "Use at least 10 characters",
+        "Enter a phone number using digits",
+    ):
+        assert html.count(message) == 2, message
+
+
+def test_diner_signs_up_themselves_with_consent_and_needs(client, database, barnet):
+    page = client.post("/join/diner", data=diner_form())
+    assert page.status_code == 302
+    diner = database.session.scalar(select(DinerProfile))
+    assert diner.user.email == "lukasz@example.org" and diner.user.role == Role.DINER
+    assert diner.first_name == "Łukasz" and diner.carer is None
+    assert diner.days == {0, 3}
+    # A peanut allergy becomes a hard need alongside the ticked one.
+    assert diner.needs == {"soft-pureed", "nut-free"}
+    assert diner.access_notes == "Knock loudly, door takes a while."
+    assert diner.consent_method == ConsentMethod.SELF_ONLINE
+    assert diner.consent_by_id == diner.user_id and diner.consent_at is not None
+    assert diner.area_id == barnet.id
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("consent", "", "Please agree so that we can find you a cook."),
+        ("days", [], "Choose at least one day."),
+        ("days", ["9"], "Choose from the options shown."),
+        ("needs", ["halal", "raw-food"], "Choose from the options shown."),
+        ("birth_date", "1938-02-30", "Enter a real date, like 14 March 1938."),
+        ("birth_date", "2999-01-01", "Enter a date of birth in the past"),
+        ("likes", "x" * 501, "Keep this to 500 characters or fewer."),
+        ("allergies", "nuts\x07", "This contains a control character"),
+    ],
+)
+def test_diner_sign_up_refuses_bad_input(client, database, barnet, field, value, message):
+    data = diner_form()
+    if value == "":
+        data.pop(field)
+    else:
+        data[field] = value
+    page = client.post("/join/diner", data=data)
+    assert page.status_code == 422
+    assert message in page.get_data(as_text=True)
+    assert count(database, User) == 0 and count(database, DinerProfile) == 0
+
+
+def test_diner_outside_every_area_joins_the_waiting_list(client, database, barnet):
+    page = client.post("/join/diner", data=diner_form(postcode="SE1 7PB"), follow_redirects=True)
+    assert "We do not run in SE1 yet" in page.get_data(as_text=True)
+    assert database.session.scalar(select(WaitingListEntry.role)) == Role.DINER
+    assert count(database, DinerProfile) == 0
+
+
+def test_carer_signs_up_then_adds_two_diners(client, database, barnet):
+    page = client.post(
+        "/join/carer",
+        data={
+            "first_name": "Siobhán",
+            "last_name": "Kelly",
+            "email": "siobhan@example.org",
+            "password": GOOD_PASSWORD,
+        },
+    )
+    assert page.headers["Location"] == "/profile/diners/new"
+    carer = database.session.scalar(select(User).where(User.role == Role.CARER))
+    for first, method in (("Patrick", "carer_confirmed"), ("Nora", "phone")):
+        data = diner_form(first_name=first, relationship="Daughter", consent_method=method)
+        for key in ("email", "password"):
+            data.pop(key)
+        page = client.post("/profile/diners/new", data=data)
+        assert page.status_code == 302, page.get_data(as_text=True)
+    diners = database.session.scalars(select(DinerProfile).order_by(DinerProfile.id)).all()
+    assert [d.first_name for d in diners] == ["Patrick", "Nora"]
+    assert all(d.carer_id == carer.id and d.user_id is None for d in diners)
+    assert all(d.consent_by_id == carer.id and d.consent_at for d in diners)
+    assert [d.consent_method for d in diners] == [
+        ConsentMethod.CARER_CONFIRMED,
+        ConsentMethod.PHONE,
+    ]
+    assert diners[0].carer_relationship == "Daughter"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("consent", None, "Please confirm they have agreed before signing them up."),
+        ("relationship", None, "Say how you know them"),
+        ("consent_method", None, "Say how they told you they agree."),
+        ("consent_method", "self_online", "Choose one of the ways shown."),
+        ("postcode", "N99 9ZZ", "We could not find the postcode N99 9ZZ."),
+    ],
+)
+def test_carer_adding_a_diner_must_record_consent(client, database, barnet, field, value, message):
+    carer = f.user(Role.CARER, email="carer@example.org")
+    client.post("/auth/login", data={"email": carer.email, "password": f.PASSWORD})
+    data = diner_form(relationship="Son", consent_method="paper")
+    if value is None:
+        data.pop(field)
+    else:
+        data[field] = value
+    page = client.post("/profile/diners/new", data=data)
+    assert page.status_code == 422
+    assert message in page.get_data(as_text=True)
+    assert count(database, DinerProfile) == 0
+
+
+def test_signed_in_people_are_sent_home_from_sign_up(client, database, barnet):
+    f.user(Role.CARER, email="carer@example.org")
+    client.post("/auth/login", data={"email": "carer@example.org", "password": f.PASSWORD})
+    assert client.get("/join/cook").status_code == 302
