@@ -1,0 +1,146 @@
+"""Simulated Casserole users for the load test (run by scripts/load_test.py, not by hand)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import threading
+import uuid
+from datetime import date
+
+from locust import HttpUser, between, events, task
+
+PLAN = json.loads(open(os.environ["CASSEROLE_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+PASSWORD = PLAN["password"]
+_lock = threading.Lock()
+_cooks = list(PLAN["cooks"])
+_proposals = list(PLAN["proposals"])
+LOGGED_MEALS: list[str] = []
+STATUS_COUNTS: dict[int, int] = {}
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@events.request.add_listener
+def _count(response: object = None, **_: object) -> None:
+    status = getattr(response, "status_code", 0) or 0
+    with _lock:
+        STATUS_COUNTS[status] = STATUS_COUNTS.get(status, 0) + 1
+
+
+@events.test_stop.add_listener
+def _dump(**_: object) -> None:
+    with open(os.environ["CASSEROLE_LOAD_RESULTS"], "w", encoding="utf-8") as out:
+        json.dump({"meals": LOGGED_MEALS, "statuses": STATUS_COUNTS}, out)
+
+
+class _Person(HttpUser):
+    """A logged-in person; subclasses say who and what they do."""
+
+    abstract = True
+    wait_time = between(1, 3)
+
+    def _csrf(self, path: str, name: str) -> str | None:
+        page = self.client.get(path, name=name)
+        found = CSRF.search(page.text)
+        return found.group(1) if found else None
+
+    def _login(self, email: str) -> None:
+        token = self._csrf("/auth/login", "login form")
+        self.client.post(
+            "/auth/login",
+            data={"csrf_token": token, "email": email, "password": PASSWORD},
+            name="log in",
+        )
+
+
+class Cook(_Person):
+    """A cook who checks their page and logs meals for one of their pairings."""
+
+    weight = 6
+
+    def on_start(self) -> None:
+        """Pick an account and log in."""
+        with _lock:
+            self.me = _cooks.pop() if _cooks else random.choice(PLAN["cooks"])
+        self._login(self.me["email"])
+
+    @task(3)
+    def home(self) -> None:
+        """Open the home page."""
+        self.client.get("/", name="home")
+
+    @task(2)
+    def pairing_page(self) -> None:
+        """Open the pairing page."""
+        self.client.get(f"/pairings/{self.me['pairing_id']}", name="pairing page")
+
+    @task(2)
+    def log_meal(self) -> None:
+        """Log a meal with a unique dish name, remembering it if the app said yes."""
+        path = f"/pairings/{self.me['pairing_id']}/meals/new"
+        token = self._csrf(path, "meal form")
+        dish = f"load-{uuid.uuid4().hex}"
+        with self.client.post(
+            path,
+            data={
+                "csrf_token": token,
+                "shared_on": date.today().isoformat(),
+                "dish": dish,
+                "allergen_note": "",
+            },
+            name="log meal",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                with _lock:
+                    LOGGED_MEALS.append(dish)
+                response.success()
+            else:
+                response.failure(f"meal not logged: {response.status_code}")
+
+
+class ProposedCook(_Person):
+    """A cook who accepts the proposal waiting for them, then looks at it."""
+
+    weight = 2
+
+    def on_start(self) -> None:
+        """Pick an account and log in."""
+        with _lock:
+            self.proposal = _proposals.pop() if _proposals else None
+        if self.proposal:
+            self._login(self.proposal["email"])
+            self.accepted = False
+
+    @task
+    def accept(self) -> None:
+        """Accept the waiting proposal once, then keep looking at it."""
+        if not self.proposal:
+            self.client.get("/", name="home")
+            return
+        path = f"/pairings/{self.proposal['pairing_id']}"
+        if not self.accepted:
+            token = self._csrf(path, "pairing page")
+            self.client.post(f"{path}/accept", data={"csrf_token": token}, name="accept proposal")
+            self.accepted = True
+        self.client.get(path, name="pairing page")
+
+
+class Coordinator(_Person):
+    """A coordinator looking over their area."""
+
+    weight = 1
+
+    def on_start(self) -> None:
+        """Pick an account and log in."""
+        self._login(PLAN["coordinator"])
+
+    @task
+    def overview(self) -> None:
+        """Look over the area."""
+        self.client.get("/", name="home")
+        for path, name in PLAN.get("coordinator_pages", []):
+            self.client.get(path, name=name)
