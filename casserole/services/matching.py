@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 
@@ -47,6 +48,8 @@ class MatchRun:
     area: Area
     proposals: list[Pairing]
     unmatched: dict[int, str]
+    # Per unmatched diner: cooks in range, fitting their needs, sharing a day, not excluded.
+    counts: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
 def vetted_cook_ids(today: date) -> select:
@@ -168,8 +171,65 @@ def waiting_reasons(area: Area) -> dict[int, str]:
     }
 
 
-def run_matching(area: Area, proposer: User | None) -> MatchRun:
-    """Run the matcher for an area and store its new proposals (approved if the area says so)."""
+@dataclass(frozen=True)
+class ReasonSnapshot:
+    """The matcher's last word on an area's waiting diners, and when it was said."""
+
+    computed_at: datetime
+    reasons: dict[int, str]
+    counts: dict[int, tuple[int, int, int, int]]
+
+
+# A full matcher run takes seconds at city scale, so the console shows the last run's
+# reasons (with their time) instead of running the matcher on every page view. Keyed by
+# the area's creation time too, so a re-created area never inherits another's reasons.
+_last_runs: dict[tuple[int, datetime], ReasonSnapshot] = {}
+_last_runs_lock = threading.Lock()
+
+
+def _remember(area: Area, reasons: dict[int, str], counts: dict) -> ReasonSnapshot:
+    snap = ReasonSnapshot(utcnow(), reasons, counts)
+    with _last_runs_lock:
+        _last_runs[(area.id, area.created_at)] = snap
+    return snap
+
+
+def last_reasons(area: Area) -> ReasonSnapshot | None:
+    """The reasons from the area's last matcher run in this process, if any."""
+    return _last_runs.get((area.id, area.created_at))
+
+
+def forget_reasons() -> None:
+    """Drop every remembered run (tests; after bulk imports)."""
+    with _last_runs_lock:
+        _last_runs.clear()
+
+
+def _unmatched_counts(result: matching.MatchResult) -> dict[int, tuple[int, int, int, int]]:
+    """The filter counts of every unmatched diner, as plain tuples (what would help)."""
+    found = {}
+    for diner_id in result.unmatched:
+        try:
+            found[diner_id] = tuple(result.counts(diner_id))
+        except KeyError:
+            continue
+    return found  # type: ignore[return-value]
+
+
+def waiting_details(area: Area) -> ReasonSnapshot:
+    """Dry run: each waiting diner's reason code and filter counts (nothing is written)."""
+    data = load_inputs(area)
+    result = matching.match(data.cooks, data.diners, data.existing, excluded=data.excluded)
+    reasons = {**result.unmatched, **{d: "match_available" for _, d, _ in result.pairs}}
+    return _remember(area, reasons, _unmatched_counts(result))
+
+
+def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> MatchRun:
+    """Run the matcher for an area and store its new proposals (approved if the area says so).
+
+    With commit=False the proposals are only flushed, so a caller can add the e-mails and
+    audit records they cause and commit everything in one transaction.
+    """
     data = load_inputs(area)
     result: matching.MatchResult = matching.match(
         data.cooks, data.diners, data.existing, excluded=data.excluded
@@ -192,4 +252,10 @@ def run_matching(area: Area, proposer: User | None) -> MatchRun:
         proposals.append(pairing)
     db.session.add_all(proposals)
     db.session.commit()
-    return MatchRun(area=area, proposals=proposals, unmatched=dict(result.unmatched))
+    _remember(area, dict(result.unmatched), _unmatched_counts(result))
+    return MatchRun(
+        area=area,
+        proposals=proposals,
+        unmatched=dict(result.unmatched),
+        counts=_unmatched_counts(result),
+    )

@@ -1,0 +1,100 @@
+"""Forms of the coordinator's console: each says what is wrong next to the field."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
+
+from casserole.models import CheckKind
+from casserole.services.vetting import CHECK_LABELS
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing to fill in (run matching, work out reasons again)."""
+
+    submit = SubmitField("Confirm")
+
+
+class CheckForm(FlaskForm):
+    """Record one vetting check of a cook."""
+
+    kind = SelectField(
+        "Which check",
+        choices=[(k.value, CHECK_LABELS[k]) for k in CheckKind],
+        validators=[InputRequired("Choose which check this is.")],
+    )
+    checked_on = DateField(
+        "Date of the check",
+        validators=[InputRequired("Enter the date of the check, for example 2025-03-14.")],
+    )
+    expires_on = DateField("Expiry date", validators=[Optional()])
+    reference = StringField(
+        "Reference (certificate or document number)",
+        filters=[_strip],
+        validators=[Length(max=80, message="Please keep the reference under 80 characters.")],
+    )
+    submit = SubmitField("Record the check")
+
+
+class ApproveForm(FlaskForm):
+    """Approve the ticked proposals, or every open proposal of the area."""
+
+    pairing_id = SelectMultipleField("Proposals", coerce=int, validate_choice=False)
+    approve_selected = SubmitField("Approve the ticked proposals")
+    approve_all = SubmitField("Approve all proposals")
+
+    def validate_pairing_id(self, field: SelectMultipleField) -> None:
+        """Approving "the ticked ones" needs at least one tick."""
+        if self.approve_selected.data and not self.approve_all.data and not field.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError("Tick at least one proposal to approve.")
+
+
+PERIOD_CHOICES = [
+    ("3m", "Last 3 months"),
+    ("6m", "Last 6 months"),
+    ("12m", "Last 12 months"),
+    ("24m", "Last 24 months"),
+    ("custom", "Between two dates"),
+]
+MAX_PERIOD = timedelta(days=366 * 5)
+
+
+class PeriodForm(FlaskForm):
+    """The period the figures cover (a GET form: nothing is changed)."""
+
+    class Meta:
+        """No CSRF token: the form only reads."""
+
+        csrf = False
+
+    period = SelectField("Period", choices=PERIOD_CHOICES, default="12m")
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()])
+
+    def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
+        """Dates are needed for a custom period, in order, not in the future, within 5 years."""
+        ok = super().validate(extra_validators)  # type: ignore[arg-type]
+        if not ok or self.period.data != "custom":
+            return ok
+        today = date.today()
+        if self.start.data is None:
+            self.start.errors = [*self.start.errors, "Enter the first day of the period."]
+        if self.end.data is None:
+            self.end.errors = [*self.end.errors, "Enter the last day of the period."]
+        if self.start.data and self.end.data:
+            if self.end.data < self.start.data:
+                self.end.errors = [*self.end.errors, "The last day must be after the first."]
+            elif self.end.data > today:
+                self.end.errors = [*self.end.errors, "The last day cannot be in the future."]
+            elif self.end.data - self.start.data > MAX_PERIOD:
+                self.start.errors = [*self.start.errors, "Choose a period of at most five years."]
+        return not (self.start.errors or self.end.errors)

@@ -1,0 +1,289 @@
+"""Vetting: the queue of cooks whose checks need attention, recording checks, expiry notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, or_, select
+
+from casserole.extensions import db
+from casserole.models import (
+    Area,
+    AuditEvent,
+    CheckKind,
+    CookProfile,
+    User,
+    VettingCheck,
+)
+from casserole.services import audit, mail
+
+# A check expiring within this many days is flagged so the coordinator can renew it in time.
+EXPIRY_WARNING_DAYS = 30
+CHECK_LABELS = {
+    CheckKind.ID: "Identity",
+    CheckKind.DBS: "DBS check",
+    CheckKind.FOOD_HYGIENE: "Food hygiene",
+}
+NOTICE_ACTION = "vetting_expired_notice"
+
+
+class VettingError(ValueError):
+    """A check that cannot be recorded, with the field it concerns."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """Where one kind of check stands for one cook today."""
+
+    kind: CheckKind
+    label: str
+    check: VettingCheck | None
+    state: str  # "missing", "expired", "expiring", "valid"
+
+    @property
+    def needs_attention(self) -> bool:
+        """True unless the check is present and not close to expiry."""
+        return self.state != "valid"
+
+
+@dataclass
+class CookVetting:
+    """One cook's vetting position: a state for each kind of check."""
+
+    cook: CookProfile
+    name: str
+    states: list[CheckState] = field(default_factory=list)
+
+    @property
+    def vetted(self) -> bool:
+        """Every kind present and unexpired today (expiring soon still counts)."""
+        return all(s.state in ("valid", "expiring") for s in self.states)
+
+
+@dataclass
+class VettingPage:
+    """A page of the vetting queue."""
+
+    rows: list[CookVetting]
+    total: int
+    page: int
+    per_page: int
+    show: str
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def _state(check: VettingCheck | None, today: date) -> str:
+    if check is None:
+        return "missing"
+    if not check.is_valid_on(today):
+        return "expired"
+    if check.expires_on is not None and check.expires_on <= today + timedelta(
+        days=EXPIRY_WARNING_DAYS
+    ):
+        return "expiring"
+    return "valid"
+
+
+def _latest(checks: list[VettingCheck], today: date) -> dict[CheckKind, VettingCheck | None]:
+    """Per kind: the current check if one is valid (latest expiry), else the latest expired one."""
+    best: dict[CheckKind, VettingCheck | None] = dict.fromkeys(CheckKind)
+    for check in checks:
+        current = best[check.kind]
+        if current is None:
+            best[check.kind] = check
+            continue
+        key = (check.is_valid_on(today), check.expires_on or date.max, check.checked_on)
+        old = (current.is_valid_on(today), current.expires_on or date.max, current.checked_on)
+        if key > old:
+            best[check.kind] = check
+    return best
+
+
+def cook_vetting(cook: CookProfile, today: date | None = None) -> CookVetting:
+    """The vetting position of one cook (its checks are loaded once)."""
+    today = today or date.today()
+    return _build(cook, list(cook.checks), today)
+
+
+def _build(cook: CookProfile, checks: list[VettingCheck], today: date) -> CookVetting:
+    latest = _latest(checks, today)
+    return CookVetting(
+        cook=cook,
+        name=cook.user.display_name,
+        states=[
+            CheckState(kind, CHECK_LABELS[kind], latest[kind], _state(latest[kind], today))
+            for kind in CheckKind
+        ],
+    )
+
+
+def _good_until(day: date) -> select:
+    """Cooks holding every kind of check, each valid on `day` (checked by today)."""
+    return (
+        select(VettingCheck.cook_id)
+        .where(
+            or_(VettingCheck.expires_on.is_(None), VettingCheck.expires_on > day),
+        )
+        .group_by(VettingCheck.cook_id)
+        .having(func.count(func.distinct(VettingCheck.kind)) == len(CheckKind))
+    )
+
+
+def queue(
+    area: Area,
+    show: str = "attention",
+    page: int = 1,
+    per_page: int = 25,
+    today: date | None = None,
+) -> VettingPage:
+    """Cooks of an area whose checks are missing, expired or expire within 30 days, or all cooks.
+
+    Cooks who are not vetted today come first, then those whose checks expire soon; in three
+    queries whatever the page size.
+    """
+    today = today or date.today()
+    good_now = _good_until(today).where(VettingCheck.checked_on <= today)
+    good_later = _good_until(today + timedelta(days=EXPIRY_WARNING_DAYS)).where(
+        VettingCheck.checked_on <= today
+    )
+    where = [CookProfile.area_id == area.id]
+    if show == "attention":
+        where.append(CookProfile.id.not_in(good_later))
+    total = db.session.scalar(select(func.count()).select_from(CookProfile).where(*where)) or 0
+    order = case((CookProfile.id.in_(good_now), 1), else_=0)
+    rows = db.session.execute(
+        select(CookProfile, User)
+        .join(User, User.id == CookProfile.user_id)
+        .where(*where)
+        .order_by(order, CookProfile.created_at, CookProfile.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    ids = [cook.id for cook, _ in rows]
+    checks: dict[int, list[VettingCheck]] = {i: [] for i in ids}
+    if ids:
+        for check in db.session.scalars(select(VettingCheck).where(VettingCheck.cook_id.in_(ids))):
+            checks[check.cook_id].append(check)
+    return VettingPage(
+        rows=[_build(cook, checks[cook.id], today) for cook, _ in rows],
+        total=total,
+        page=page,
+        per_page=per_page,
+        show=show,
+    )
+
+
+def record_check(
+    cook: CookProfile,
+    kind: CheckKind,
+    checked_on: date,
+    expires_on: date | None,
+    reference: str,
+    recorder: User,
+    today: date | None = None,
+) -> VettingCheck:
+    """Record a new check (history is kept: earlier checks are never edited); one commit."""
+    today = today or date.today()
+    if checked_on > today:
+        raise VettingError("checked_on", "The check date cannot be in the future.")
+    if expires_on is not None and expires_on <= checked_on:
+        raise VettingError("expires_on", "The expiry date must be after the check date.")
+    if kind != CheckKind.ID and expires_on is None:
+        raise VettingError(
+            "expires_on", f"Enter when the {CHECK_LABELS[kind]} expires (it needs renewing)."
+        )
+    check = VettingCheck(
+        cook=cook,
+        kind=kind,
+        checked_on=checked_on,
+        expires_on=expires_on,
+        reference=reference.strip(),
+        recorded_by_id=recorder.id,
+    )
+    db.session.add(check)
+    db.session.flush()
+    audit.record(
+        "vetting_check_recorded",
+        check,
+        area_id=cook.area_id,
+        actor=recorder,
+        cook_id=cook.id,
+        kind=kind.value,
+    )
+    db.session.commit()
+    return check
+
+
+def newly_expired(today: date | None = None) -> list[VettingCheck]:
+    """Latest checks that have expired, with no valid check of that kind, not yet notified."""
+    today = today or date.today()
+    valid = (
+        select(VettingCheck.cook_id, VettingCheck.kind)
+        .where(
+            VettingCheck.checked_on <= today,
+            or_(VettingCheck.expires_on.is_(None), VettingCheck.expires_on > today),
+        )
+        .subquery()
+    )
+    notified = select(AuditEvent.subject_id).where(
+        AuditEvent.action == NOTICE_ACTION, AuditEvent.subject_type == "VettingCheck"
+    )
+    candidates = db.session.scalars(
+        select(VettingCheck)
+        .outerjoin(
+            valid,
+            (valid.c.cook_id == VettingCheck.cook_id) & (valid.c.kind == VettingCheck.kind),
+        )
+        .where(
+            VettingCheck.expires_on <= today,
+            valid.c.cook_id.is_(None),
+            VettingCheck.id.not_in(notified),
+        )
+        .order_by(VettingCheck.cook_id, VettingCheck.kind, VettingCheck.expires_on.desc())
+    ).all()
+    # Only the most recent expired check of each kind speaks for the cook.
+    seen: set[tuple[int, CheckKind]] = set()
+    latest = []
+    for check in candidates:
+        if (check.cook_id, check.kind) not in seen:
+            seen.add((check.cook_id, check.kind))
+            latest.append(check)
+    return latest
+
+
+def notify_expired(today: date | None = None) -> int:
+    """Tell each cook whose check has just expired that new introductions are on hold.
+
+    The matcher already stops proposing a cook without three valid checks; this sends the
+    e-mail once per expired check (an audit event remembers it) and returns how many went.
+    """
+    today = today or date.today()
+    checks = newly_expired(today)
+    for check in checks:
+        cook = check.cook
+        area = cook.area
+        mail.queue_email(
+            cook.user.email,
+            f"Your {CHECK_LABELS[check.kind]} has expired",
+            "vetting_expired",
+            kind="vetting_expired",
+            area_id=cook.area_id,
+            name=cook.user.first_name,
+            check_label=CHECK_LABELS[check.kind],
+            expired_on=check.expires_on,
+            area=area,
+        )
+        audit.record(NOTICE_ACTION, check, area_id=cook.area_id, actor=None, cook_id=cook.id)
+    db.session.commit()
+    if checks:
+        mail.dispatch()
+    return len(checks)
