@@ -167,7 +167,8 @@ def propose_for_area(area_id: int, actor: Any) -> list[Pairing]:
     area = db.session.get(Area, area_id)
     if area is None or not can_see_area(actor, area.id):
         raise NotFound("We could not find that area.")
-    run = run_matching(area, actor)
+    # One transaction: proposals, their audit record and the cooks' e-mails land together.
+    run = run_matching(area, actor, commit=False)
     audit.record(
         "pairing.run_matching",
         area,
