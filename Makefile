@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app casserole
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast install install-dev lint bench clean
+.PHONY: run test test-fast install install-dev lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: install-dev
 
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not slow and not browser" -q
+
+screenshots: install-dev
+	$(BIN)/python -m pytest -q tests/browser/test_accessibility.py -k screenshots
+	mkdir -p docs/screenshots && cp test-artifacts/home-*.png docs/screenshots/
 
 bench: install-dev
 	$(BIN)/python -m matching.bench --scale all
