@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from casserole.models import CheckKind
 from casserole.services.vetting import CHECK_LABELS
@@ -27,7 +28,7 @@ class CheckForm(FlaskForm):
 
     kind = SelectField(
         "Which check",
-        choices=[(k.value, CHECK_LABELS[k]) for k in CheckKind],
+        choices=[SelectChoice(k.value, CHECK_LABELS[k]) for k in CheckKind],
         validators=[InputRequired("Choose which check this is.")],
     )
     checked_on = DateField(
@@ -53,17 +54,15 @@ class ApproveForm(FlaskForm):
     def validate_pairing_id(self, field: SelectMultipleField) -> None:
         """Approving "the ticked ones" needs at least one tick."""
         if self.approve_selected.data and not self.approve_all.data and not field.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError("Tick at least one proposal to approve.")
 
 
 PERIOD_CHOICES = [
-    ("3m", "Last 3 months"),
-    ("6m", "Last 6 months"),
-    ("12m", "Last 12 months"),
-    ("24m", "Last 24 months"),
-    ("custom", "Between two dates"),
+    SelectChoice("3m", "Last 3 months"),
+    SelectChoice("6m", "Last 6 months"),
+    SelectChoice("12m", "Last 12 months"),
+    SelectChoice("24m", "Last 24 months"),
+    SelectChoice("custom", "Between two dates"),
 ]
 MAX_PERIOD = timedelta(days=366 * 5)
 
