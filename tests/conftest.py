@@ -17,6 +17,10 @@ from config import TestConfig
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 # CI sets this: anything the suite cannot run (PostgreSQL down, no Chromium) is a failure there.
 REQUIRE_ALL = os.environ.get("CASSEROLE_REQUIRE_ALL", "") == "1"
+# CI's PostgreSQL pass sets this: PostgreSQL-only tests then fail instead of skipping. The
+# SQLite pass of the same CI run skips them (with the reason) because the PostgreSQL pass
+# runs them.
+REQUIRE_POSTGRES = os.environ.get("CASSEROLE_REQUIRE_POSTGRES", "") == "1"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -72,6 +76,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if TEST_DATABASE_URL:
         _check_postgres(TEST_DATABASE_URL)
         return TEST_DATABASE_URL
+    if REQUIRE_POSTGRES:
+        pytest.exit("CASSEROLE_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", returncode=3)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 

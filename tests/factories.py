@@ -117,6 +117,16 @@ def pairing(
     """A pairing; live ones get a start time."""
     if status in (PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED):
         kw.setdefault("started_at", utcnow() - timedelta(days=30))
+    # Each step's timestamp is set for the states that come after it, as the app would.
+    later = {
+        PairingStatus.APPROVED: ("approved_at",),
+        PairingStatus.COOK_ACCEPTED: ("approved_at", "cook_accepted_at"),
+    }
+    steps = later.get(status, ())
+    if "started_at" in kw:
+        steps = ("approved_at", "cook_accepted_at", "diner_accepted_at")
+    for step in steps:
+        kw.setdefault(step, kw.get("started_at") or utcnow())
     if status == PairingStatus.ENDED:
         kw.setdefault("ended_at", utcnow())
     area_obj = kw.pop("area", None) or cook_obj.area or diner_obj.area

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from casserole.models import Pairing, PairingStatus, Role
 from tests import factories as f
-from tests.conftest import REQUIRE_ALL, TEST_DATABASE_URL
+from tests.conftest import REQUIRE_POSTGRES, TEST_DATABASE_URL
 
 pytestmark = pytest.mark.postgres
 
@@ -24,7 +24,7 @@ def on_postgres(database):
             f"needs PostgreSQL (TEST_DATABASE_URL={TEST_DATABASE_URL or 'unset'}): "
             "SQLite serialises every write, so there is no race to test"
         )
-        if REQUIRE_ALL:
+        if REQUIRE_POSTGRES:
             pytest.fail(message)
         pytest.skip(message)
     return database

@@ -147,3 +147,23 @@ def test_audit_events_cannot_be_edited(database):
     with pytest.raises(PermissionError):
         database.session.commit()
     database.session.rollback()
+
+
+def test_a_cook_viewing_a_diners_address_is_audited(client, database):
+    _, _, edna, cook, pairing = _carer_world()
+    login(client, cook.user.email)
+    html = client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
+    assert "7 Elm Road" in html
+    event = database.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "diner_details_viewed")
+    ).one()
+    assert event.actor_id == cook.user_id and event.subject_id == edna.id
+    assert event.detail["address"] is True and event.detail["pairing_id"] == pairing.id
+
+
+def test_the_carer_viewing_their_own_diner_is_not_audited(client, database):
+    _, _, _, _, pairing = _carer_world()
+    login(client, "daughter@example.org")
+    assert client.get(f"/pairings/{pairing.id}").status_code == 200
+    actions = set(database.session.scalars(select(AuditEvent.action)))
+    assert "diner_details_viewed" not in actions

@@ -20,7 +20,7 @@ from casserole.models import (
     Role,
     utcnow,
 )
-from casserole.services import stats
+from casserole.services import audit, stats
 from casserole.services.pairings.states import Action, NotFound, Side, allowed_actions
 
 P = PairingStatus
@@ -44,10 +44,11 @@ def can_view(pairing: Pairing, sides: frozenset[Side]) -> bool:
     """A cook sees a pairing once approved; the diner's side once the cook has said yes."""
     if Side.COORDINATOR in sides:
         return True
+    # A pairing that has started is visible to both sides however it was made.
     if Side.COOK in sides:
-        return pairing.approved_at is not None
+        return pairing.approved_at is not None or pairing.started_at is not None
     if Side.DINER in sides:
-        return pairing.cook_accepted_at is not None
+        return pairing.cook_accepted_at is not None or pairing.started_at is not None
     return False
 
 
@@ -90,6 +91,18 @@ def page_for(pairing_id: int, user: Any, now: datetime | None = None) -> Pairing
     """The pairing page as `user` may see it; NotFound outside their reach."""
     pairing, sides = load(pairing_id, user)
     live = pairing.status in (P.ACTIVE, P.PAUSED)
+    if Side.DINER not in sides:
+        # Cooks and coordinators see a diner's needs and allergies, and once live their
+        # address and access notes: each such view goes into the audit trail.
+        audit.record(
+            "diner_details_viewed",
+            pairing.diner,
+            area_id=pairing.area_id,
+            actor=user,
+            pairing_id=pairing.id,
+            address=live,
+        )
+        db.session.commit()
     return PairingPage(
         pairing=pairing,
         sides=sides,
