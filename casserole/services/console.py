@@ -255,6 +255,7 @@ class ProposalRow:
     pairing: Pairing
     cook_name: str
     diner_name: str
+    diner_outcode: str
     shared_days: str
     needs: list[str]
     needs_covered: bool
@@ -283,6 +284,7 @@ def proposals(area: Area, page: int = 1, per_page: int = 50) -> Page:
                 pairing=pairing,
                 cook_name=user.display_name,
                 diner_name=diner.display_name,
+                diner_outcode=diner.outcode,
                 shared_days=day_list(mask_to_days(cook.days_mask & diner.days_mask)) or "none",
                 needs=[DIET_LABELS[t] for t in needs],
                 needs_covered=not (diner.needs_mask & ~cook.can_cook_mask),

@@ -234,8 +234,12 @@ def newly_expired(today: date | None = None) -> list[VettingCheck]:
         )
         .subquery()
     )
-    notified = select(AuditEvent.subject_id).where(
-        AuditEvent.action == NOTICE_ACTION, AuditEvent.subject_type == "VettingCheck"
+    notified = set(
+        db.session.scalars(
+            select(AuditEvent.subject_id).where(
+                AuditEvent.action == NOTICE_ACTION, AuditEvent.subject_type == "VettingCheck"
+            )
+        )
     )
     candidates = db.session.scalars(
         select(VettingCheck)
@@ -243,19 +247,18 @@ def newly_expired(today: date | None = None) -> list[VettingCheck]:
             valid,
             (valid.c.cook_id == VettingCheck.cook_id) & (valid.c.kind == VettingCheck.kind),
         )
-        .where(
-            VettingCheck.expires_on <= today,
-            valid.c.cook_id.is_(None),
-            VettingCheck.id.not_in(notified),
-        )
+        .where(VettingCheck.expires_on <= today, valid.c.cook_id.is_(None))
         .order_by(VettingCheck.cook_id, VettingCheck.kind, VettingCheck.expires_on.desc())
     ).all()
-    # Only the most recent expired check of each kind speaks for the cook.
+    # Only the most recent expired check of each kind speaks for the cook; once it has been
+    # told about, older lapsed checks of that kind stay quiet.
     seen: set[tuple[int, CheckKind]] = set()
     latest = []
     for check in candidates:
-        if (check.cook_id, check.kind) not in seen:
-            seen.add((check.cook_id, check.kind))
+        if (check.cook_id, check.kind) in seen:
+            continue
+        seen.add((check.cook_id, check.kind))
+        if check.id not in notified:
             latest.append(check)
     return latest
 
