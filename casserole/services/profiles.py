@@ -27,7 +27,7 @@ from casserole.models import (
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES, days_to_mask, tags_to_mask
 from casserole.services.accounts import FieldError, text_problem, tidy_text
-from casserole.services.signup import DinerDetails, check_diner, diner_fields, locate
+from casserole.services.signup import DinerDetails, check_diner, diner_fields, locate, tidy_diner
 
 CAPACITY_RANGE = (1, 12)
 MAX_MILES = 30.0
@@ -238,25 +238,7 @@ def selected_diner(user: Any, chosen_id: Any) -> DinerProfile | None:
 def update_diner(diner: DinerProfile, details: DinerDetails) -> DinerProfile:
     """Check every field, then save a diner's details in one commit."""
     problems: dict[str, str] = {}
-    tidy = DinerDetails(
-        **{
-            **details.__dict__,
-            **{
-                k: tidy_text(getattr(details, k))
-                for k in (
-                    "first_name",
-                    "last_name",
-                    "address_line",
-                    "allergies",
-                    "likes",
-                    "dislikes",
-                    "access_notes",
-                    "contact_preference",
-                    "phone",
-                )
-            },
-        }
-    )
+    tidy = tidy_diner(details)
     check_diner(tidy, problems)
     placement = _moved_to(diner, tidy.postcode, problems)
     if problems:

@@ -249,7 +249,8 @@ def sign_up_cook(account: Account, postcode: str, address_line: str) -> User | W
     return user
 
 
-def _tidy_diner(details: DinerDetails) -> DinerDetails:
+def tidy_diner(details: DinerDetails) -> DinerDetails:
+    """Trimmed, NFC-normalised copy of a diner's details."""
     tidy = {
         name: tidy_text(getattr(details, name))
         for name in (
@@ -293,7 +294,7 @@ def diner_fields(details: DinerDetails) -> dict[str, object]:
 def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted:
     """A diner signing up themselves (their consent is this sign-up), or joining a waiting list."""
     account = _tidy_account(account)
-    details = _tidy_diner(details)
+    details = tidy_diner(details)
     details.first_name, details.last_name = account.first_name, account.last_name
     details.phone = account.phone
     problems: dict[str, str] = {}
@@ -338,7 +339,7 @@ def add_managed_diner(
     carer: User, details: DinerDetails, relationship: str, consent: ConsentMethod
 ) -> DinerProfile | Waitlisted:
     """A carer signs someone up, recording who confirmed their agreement, when and how."""
-    details = _tidy_diner(details)
+    details = tidy_diner(details)
     relationship = tidy_text(relationship)
     problems: dict[str, str] = {}
     check_diner(details, problems)

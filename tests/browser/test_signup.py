@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from casserole.models import DinerProfile, User, WaitingListEntry
 from tests import factories as f
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import ARTIFACTS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,11 @@ def barnet(database):
     area = f.area("Barnet", outcodes=("N3", "N12"))
     database.session.commit()
     return area
+
+
+def snapshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def fill_account(page, first, last, email, phone=""):
@@ -52,6 +57,7 @@ def test_cook_signs_up_fills_in_their_cooking_and_reaches_the_vetting_page(page,
     summary = page.get_by_role("alert")
     assert summary.get_by_text("We could not find the postcode N99 9ZZ.").is_visible()
     assert_accessible(page)
+    snapshot(page, "signup-cook-error")
     page.get_by_label("Choose a password").fill(PASSWORD)  # passwords are not sent back
     page.get_by_label("Your postcode").fill("N3 1AB")
     page.get_by_role("button", name="Join as a cook").click()
@@ -66,8 +72,10 @@ def test_cook_signs_up_fills_in_their_cooking_and_reaches_the_vetting_page(page,
     page.get_by_label("A short introduction for your neighbour").fill(
         "Dal and rice 🍲, every week."
     )
+    snapshot(page, "profile-cook")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/profile/cook/checks")
+    snapshot(page, "profile-cook-checks")
     assert page.get_by_role("heading", name="Your checks").is_visible()
     assert page.get_by_text("Your checks are not complete yet").is_visible()
     assert page.get_by_role("cell", name="Not done yet").count() == 3
@@ -97,6 +105,7 @@ def test_carer_signs_up_two_diners_and_switches_between_them(page, database, bar
         assert page.get_by_text(f"{first} is signed up.").is_visible()
     page.goto("/")
     assert page.get_by_text("You are looking after 李华's meals now.").is_visible()
+    snapshot(page, "carer-dashboard")
     page.get_by_role("button", name="Switch to Patrick").click()
     assert page.get_by_text("You are now looking after Patrick's meals.").is_visible()
     assert page.get_by_text("You are looking after Patrick's meals now.").is_visible()
@@ -138,6 +147,7 @@ def test_a_postcode_outside_every_area_reaches_the_waiting_list(page, database, 
     page.get_by_role("button", name="Join as a cook").click()
     page.wait_for_url("**/join/waiting-list")
     assert page.get_by_role("heading", name="We do not run in N1 yet").is_visible()
+    snapshot(page, "signup-waiting-list")
     assert page.get_by_text("The nearest area where Casserole runs now is Barnet").is_visible()
     entry = database.session.scalar(select(WaitingListEntry))
     assert entry.outcode == "N1" and entry.nearest_area_id == barnet.id
