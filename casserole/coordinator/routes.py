@@ -212,7 +212,7 @@ def approve(slug: str) -> Any:
         return render_template(
             "coordinator/proposals.html", area=area, page=page, form=form, run_form=ConfirmForm()
         ), 422
-    ids = console.open_proposal_ids(area) if form.approve_all.data else form.pairing_id.data
+    ids = console.open_proposal_ids(area) if form.approve_all.data else (form.pairing_id.data or [])
     result = console.approve_proposals(area, ids, current_user)
     if result.approved:
         flash(

@@ -20,7 +20,13 @@ from casserole.models import (
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit, mail, notifications
 from casserole.services.pairings.reach import load
-from casserole.services.pairings.states import TRANSITIONS, Action, PairingError, authorise
+from casserole.services.pairings.states import (
+    TRANSITIONS,
+    Action,
+    PairingError,
+    Side,
+    authorise,
+)
 
 P = PairingStatus
 
@@ -96,7 +102,14 @@ def accept(pairing_id: int, actor: Any, now: datetime | None = None) -> Pairing:
     """The cook, then the diner or carer, say yes; the second yes starts the pairing."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
-    action = Action.DINER_ACCEPT if pairing.status == P.COOK_ACCEPTED else Action.COOK_ACCEPT
+    # Which yes this is follows from who is saying it; the state then says whether it is due,
+    # so someone on the pairing hears "already going" (409) rather than "not allowed".
+    if Side.COOK in sides:
+        action = Action.COOK_ACCEPT
+    elif Side.DINER in sides:
+        action = Action.DINER_ACCEPT
+    else:
+        action = Action.DINER_ACCEPT if pairing.status == P.COOK_ACCEPTED else Action.COOK_ACCEPT
     side = authorise(action, pairing.status, sides)
     name = pairing.diner.first_name
     if action == Action.COOK_ACCEPT:
