@@ -34,12 +34,17 @@ from matching.blocks import solve_full_matchings
 _WEIGHT_OFFSET = 1.0
 
 
+def _index_dtype(n: int) -> type:
+    """Return int32 when indices up to ``n`` fit, else int64 (halves memory at scale)."""
+    return np.int32 if n < 2**31 - 1 else np.int64
+
+
 def _relabel(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Return (used values in increasing order, x renumbered to 0..len(used)-1) in O(n)."""
     present = np.zeros(n, bool)
     present[x] = True
     used = np.flatnonzero(present)
-    local = np.cumsum(present) - 1
+    local = (np.cumsum(present) - 1).astype(_index_dtype(n))
     return used, local[x]
 
 
@@ -48,8 +53,8 @@ def _reachable(n: int, src: np.ndarray, dst: np.ndarray, starts: np.ndarray) -> 
     if not len(starts):
         return np.zeros(n, bool)
     # One virtual root pointing at all start nodes makes this a single BFS.
-    s = np.concatenate([src, np.full(len(starts), n)])
-    t = np.concatenate([dst, starts])
+    s = np.concatenate([src, np.full(len(starts), n, src.dtype)])
+    t = np.concatenate([dst, starts.astype(dst.dtype)])
     g = csr_matrix((np.ones(len(s), np.int8), (s, t)), shape=(n + 1, n + 1))
     order = breadth_first_order(g, n, directed=True, return_predecessors=False)
     mask = np.zeros(n + 1, bool)
@@ -57,50 +62,72 @@ def _reachable(n: int, src: np.ndarray, dst: np.ndarray, starts: np.ndarray) -> 
     return mask[:n]
 
 
-def _min_cost_max_matching(d: np.ndarray, s: np.ndarray, w: np.ndarray, nd: int, ns: int):
-    """Min-cost maximum matching between diners and slots; return matched (diner, slot)."""
-    b = csr_matrix((np.ones(len(d), np.int8), (d, s)), shape=(nd, ns))
-    col_of_row = np.asarray(maximum_bipartite_matching(b, perm_type="column"), np.int64)
-    row_of_col = np.full(ns, -1, np.int64)
-    hit = col_of_row >= 0
-    row_of_col[col_of_row[hit]] = np.flatnonzero(hit)
+def _min_cost_max_matching(
+    ns: int, nd: int, indptr: np.ndarray, d: np.ndarray, s: np.ndarray, w: np.ndarray
+) -> np.ndarray:
+    """Min-cost maximum matching between slots and diners; return chosen expanded edges.
+
+    The expanded edges are given slot-major: slot ``s[k]`` (non-decreasing, CSR ``indptr``)
+    meets diner ``d[k]`` at cost ``w[k]``.
+    """
+    b = csr_matrix((np.ones(len(d), np.int8), d, indptr), shape=(ns, nd))
+    diner_of_slot = np.asarray(maximum_bipartite_matching(b, perm_type="column"), d.dtype)
+    del b
+    slot_of_diner = np.full(nd, -1, s.dtype)
+    hit = diner_of_slot >= 0
+    slot_of_diner[diner_of_slot[hit]] = np.flatnonzero(hit)
     # Alternating paths: diner -> any slot -> that slot's partner diner (and symmetrically).
-    via = row_of_col[s] >= 0
-    d_even = _reachable(nd, d[via], row_of_col[s[via]], np.flatnonzero(~hit))
-    via = col_of_row[d] >= 0
-    s_even = _reachable(ns, s[via], col_of_row[d[via]], np.flatnonzero(row_of_col < 0))
+    via = diner_of_slot[s] >= 0
+    d_even = _reachable(nd, d[via], diner_of_slot[s[via]], np.flatnonzero(slot_of_diner < 0))
+    via = slot_of_diner[d] >= 0
+    s_even = _reachable(ns, s[via], slot_of_diner[d[via]], np.flatnonzero(~hit))
+    del via
     s_odd = np.zeros(ns, bool)
     s_odd[s[d_even[d]]] = True
     d_odd = np.zeros(nd, bool)
     d_odd[d[s_even[s]]] = True
     d_core = ~(d_even | d_odd)
     s_core = ~(s_even | s_odd)
-    md, ms = [], []
+    chosen = []
     for dm, sm, slots_are_rows in (
         (d_even, s_odd, True),
         (d_odd, s_even, False),
         (d_core, s_core, False),
     ):
-        e = np.flatnonzero(dm[d] & sm[s])
+        e = np.flatnonzero(dm[d] & sm[s]).astype(_index_dtype(len(d)))
         if len(e):
             # Rows must be the side every maximum matching saturates (never the larger one).
             r, c = (s[e], d[e]) if slots_are_rows else (d[e], s[e])
-            chosen = e[solve_full_matchings(r, c, w[e])]
-            md.append(d[chosen])
-            ms.append(s[chosen])
-    if not md:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(md), np.concatenate(ms)
+            chosen.append(e[solve_full_matchings(r, c, w[e])])
+            del r, c
+    return np.concatenate(chosen) if chosen else np.empty(0, np.int64)
 
 
-def _expand(c: np.ndarray, d: np.ndarray, w: np.ndarray, cap: np.ndarray):
-    """Give each cook one column per unit of capacity; return (diner, slot, w, slot_cook)."""
-    slot_start = np.concatenate([[0], np.cumsum(cap)])
-    per_edge = cap[c]
-    rep = np.repeat(np.arange(len(c)), per_edge)
-    within = np.arange(len(rep)) - np.repeat(np.cumsum(per_edge) - per_edge, per_edge)
-    slot = slot_start[c[rep]] + within
-    return d[rep], slot, w[rep], np.repeat(np.arange(len(cap)), cap)
+def _expand(c: np.ndarray, cap: np.ndarray):
+    """Expand cook-sorted edges slot-major: every slot of a cook repeats the cook's edges.
+
+    Returns (edge index into ``c``, slot per expanded edge, slot CSR indptr, cook per slot).
+    """
+    nc = len(cap)
+    n_per = np.bincount(c, minlength=nc)
+    size = cap.astype(np.int64) * n_per
+    total = int(size.sum())
+    it = _index_dtype(total)
+    first_edge = (np.cumsum(n_per) - n_per).astype(it)
+    cook_of = np.repeat(np.arange(nc, dtype=it), size)
+    pos = np.arange(total, dtype=it)
+    pos -= np.repeat((np.cumsum(size) - size).astype(it), size)
+    per = n_per.astype(it)[cook_of]
+    k = pos // per  # which slot of its cook
+    pos -= k * per  # which edge of its cook
+    del per
+    pos += first_edge[cook_of]
+    slot_start = (np.cumsum(cap) - cap).astype(it)
+    k += slot_start[cook_of]
+    del cook_of
+    slot_cook = np.repeat(np.arange(nc), cap)
+    indptr = np.concatenate([[0], np.cumsum(n_per[slot_cook])]).astype(it)
+    return pos, k, indptr, slot_cook
 
 
 def solve_general(c: np.ndarray, d: np.ndarray, w: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -110,15 +137,17 @@ def solve_general(c: np.ndarray, d: np.ndarray, w: np.ndarray, capacity: np.ndar
     """
     cooks, c_loc = _relabel(c, int(c.max()) + 1)
     diners, d_loc = _relabel(d, int(d.max()) + 1)
-    nd = len(diners)
+    it = _index_dtype(len(c))
     cap = np.minimum(capacity[cooks], np.bincount(c_loc, minlength=len(cooks)))
-    ds, slot, ws, slot_cook = _expand(c_loc, d_loc, w + _WEIGHT_OFFSET, cap)
-    md, ms = _min_cost_max_matching(ds, slot, ws, nd, int(cap.sum()))
-    mc = slot_cook[ms]
-    # Map chosen (cook, diner) back to edge indices; every pair appears once among the edges.
-    key = c_loc.astype(np.int64) * nd + d_loc
-    order = np.argsort(key, kind="stable")
-    return order[np.searchsorted(key[order], mc * nd + md)]
+    by_cook = np.argsort(c_loc, kind="stable").astype(it)
+    edge, slot, indptr, _ = _expand(c_loc[by_cook], cap)
+    del c_loc
+    edge = by_cook[edge]  # expanded edge -> original edge
+    del by_cook
+    we = w[edge]
+    we += _WEIGHT_OFFSET
+    chosen = _min_cost_max_matching(int(cap.sum()), len(diners), indptr, d_loc[edge], slot, we)
+    return edge[chosen]
 
 
 def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

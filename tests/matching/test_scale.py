@@ -31,6 +31,7 @@ def test_worker_processes_give_the_same_answer(monkeypatch):
     serial = match(cooks, diners)
     monkeypatch.setattr(blocks, "PARALLEL_MIN_WORK", 0)
     monkeypatch.setattr(blocks, "PACK_BUDGET", 10_000)
+    monkeypatch.setattr(blocks, "PARALLEL_MAX_SHARE", 1.0)
     parallel = match(cooks, diners)
     assert sorted(serial.pairs) == sorted(parallel.pairs)
     assert serial.unmatched == parallel.unmatched
