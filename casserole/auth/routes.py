@@ -16,6 +16,7 @@ from casserole.auth.forms import (
     ResetRequestForm,
 )
 from casserole.auth.validators import show_errors
+from casserole.ratelimits import login_limits, reset_limits, signup_limits
 from casserole.services import accounts
 from casserole.services.accounts import FieldError, TokenError, authenticate
 
@@ -37,6 +38,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login() -> str | Response:
     """Show the login form and log the person in."""
     if current_user.is_authenticated:
@@ -64,6 +66,7 @@ def logout() -> Response:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@reset_limits
 def request_reset() -> str | Response | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether or not the address has an account."""
     form = ResetRequestForm()
@@ -76,6 +79,7 @@ def request_reset() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@signup_limits
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     """Choose a new password from an e-mailed link; other sessions end."""
     try:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from casserole.auth.validators import show_errors
 from casserole.profiles.forms import diner_details
+from casserole.ratelimits import signup_limits
 from casserole.services import signup
 from casserole.services.accounts import FieldError
 from casserole.signup.forms import AccountForm, CarerSignupForm, CookSignupForm, DinerSignupForm
@@ -49,6 +50,7 @@ def start() -> str:
 
 
 @bp.route("/cook", methods=["GET", "POST"])
+@signup_limits
 def cook() -> str | Response | tuple[str, int]:
     """A volunteer cook signs up; next they fill in their cooking."""
     if current_user.is_authenticated:
@@ -71,6 +73,7 @@ def cook() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/diner", methods=["GET", "POST"])
+@signup_limits
 def diner() -> str | Response | tuple[str, int]:
     """Someone signs up for meals themselves."""
     if current_user.is_authenticated:
@@ -91,6 +94,7 @@ def diner() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/carer", methods=["GET", "POST"])
+@signup_limits
 def carer() -> str | Response | tuple[str, int]:
     """A carer makes their own account, then adds the people they look after."""
     if current_user.is_authenticated:
