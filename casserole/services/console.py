@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import Date, Float, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from casserole.access import area_ids_for, can_see_area
@@ -103,7 +103,7 @@ def epoch_seconds(expr: Any) -> Any:
     """A stored UTC timestamp as seconds since 1970, computed by the database."""
     if db.engine.dialect.name == "sqlite":
         return (func.julianday(expr) - 2440587.5) * 86400.0
-    return func.extract("epoch", expr)
+    return cast(func.extract("epoch", expr), Float)
 
 
 def _sql_max(*exprs: Any) -> Any:
