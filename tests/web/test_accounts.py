@@ -175,3 +175,24 @@ def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(
     page = client.post(path)
     assert page.status_code == 400 and "Another account now uses" in page.get_data(as_text=True)
     assert edna.email == "edna@example.org"
+
+
+def test_passwords_are_argon2id_and_old_scrypt_hashes_upgrade_at_login(client, database):
+    from werkzeug.security import generate_password_hash
+
+    from casserole.services.accounts import hash_password, verify_password
+
+    assert hash_password("a long passphrase").startswith("$argon2id$")
+    old = f.user(Role.CARER, email="old@example.org")
+    old.password_hash = generate_password_hash(f.PASSWORD, method="scrypt")
+    database.session.commit()
+    assert (
+        client.post(
+            "/auth/login", data={"email": "old@example.org", "password": f.PASSWORD}
+        ).status_code
+        == 302
+    )
+    database.session.refresh(old)
+    assert old.password_hash.startswith("$argon2id$")
+    assert verify_password(old.password_hash, f.PASSWORD)
+    assert not verify_password(old.password_hash, "wrong")
