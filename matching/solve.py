@@ -62,47 +62,6 @@ def _reachable(n: int, src: np.ndarray, dst: np.ndarray, starts: np.ndarray) -> 
     return mask[:n]
 
 
-def _min_cost_max_matching(
-    ns: int, nd: int, indptr: np.ndarray, d: np.ndarray, s: np.ndarray, w: np.ndarray
-) -> np.ndarray:
-    """Min-cost maximum matching between slots and diners; return chosen expanded edges.
-
-    The expanded edges are given slot-major: slot ``s[k]`` (non-decreasing, CSR ``indptr``)
-    meets diner ``d[k]`` at cost ``w[k]``.
-    """
-    b = csr_matrix((np.ones(len(d), np.int8), d, indptr), shape=(ns, nd))
-    diner_of_slot = np.asarray(maximum_bipartite_matching(b, perm_type="column"), d.dtype)
-    del b
-    slot_of_diner = np.full(nd, -1, s.dtype)
-    hit = diner_of_slot >= 0
-    slot_of_diner[diner_of_slot[hit]] = np.flatnonzero(hit)
-    # Alternating paths: diner -> any slot -> that slot's partner diner (and symmetrically).
-    via = diner_of_slot[s] >= 0
-    d_even = _reachable(nd, d[via], diner_of_slot[s[via]], np.flatnonzero(slot_of_diner < 0))
-    via = slot_of_diner[d] >= 0
-    s_even = _reachable(ns, s[via], slot_of_diner[d[via]], np.flatnonzero(~hit))
-    del via
-    s_odd = np.zeros(ns, bool)
-    s_odd[s[d_even[d]]] = True
-    d_odd = np.zeros(nd, bool)
-    d_odd[d[s_even[s]]] = True
-    d_core = ~(d_even | d_odd)
-    s_core = ~(s_even | s_odd)
-    chosen = []
-    for dm, sm, slots_are_rows in (
-        (d_even, s_odd, True),
-        (d_odd, s_even, False),
-        (d_core, s_core, False),
-    ):
-        e = np.flatnonzero(dm[d] & sm[s]).astype(_index_dtype(len(d)))
-        if len(e):
-            # Rows must be the side every maximum matching saturates (never the larger one).
-            r, c = (s[e], d[e]) if slots_are_rows else (d[e], s[e])
-            chosen.append(e[solve_full_matchings(r, c, w[e])])
-            del r, c
-    return np.concatenate(chosen) if chosen else np.empty(0, np.int64)
-
-
 def _expand(c: np.ndarray, cap: np.ndarray):
     """Expand cook-sorted edges slot-major: every slot of a cook repeats the cook's edges.
 
@@ -133,21 +92,73 @@ def _expand(c: np.ndarray, cap: np.ndarray):
 def solve_general(c: np.ndarray, d: np.ndarray, w: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Exactly solve any feasible graph via slot expansion; return indices of chosen edges.
 
-    ``capacity`` is indexed by the cook positions in ``c``.
+    ``capacity`` is indexed by the cook positions in ``c``. The slots of one cook share every
+    edge, so one maximum matching of the expanded graph gives the Dulmage–Mendelsohn parts of
+    whole cooks: a cook with an exposed slot or reached by an alternating path has all its
+    slots even, and a cook next to an even diner has all its slots odd. The parts are found on
+    the unexpanded edges and only the edges inside each part are expanded again for LAPJVsp.
     """
     cooks, c_loc = _relabel(c, int(c.max()) + 1)
     diners, d_loc = _relabel(d, int(d.max()) + 1)
-    it = _index_dtype(len(c))
-    cap = np.minimum(capacity[cooks], np.bincount(c_loc, minlength=len(cooks)))
+    nk, nd = len(cooks), len(diners)
+    it = _index_dtype(len(c) + nk + nd)
+    cap = np.minimum(capacity[cooks], np.bincount(c_loc, minlength=nk))
     by_cook = np.argsort(c_loc, kind="stable").astype(it)
-    edge, slot, indptr, _ = _expand(c_loc[by_cook], cap)
-    del c_loc
-    edge = by_cook[edge]  # expanded edge -> original edge
-    del by_cook
-    we = w[edge]
-    we += _WEIGHT_OFFSET
-    chosen = _min_cost_max_matching(int(cap.sum()), len(diners), indptr, d_loc[edge], slot, we)
-    return edge[chosen]
+    c_loc, d_loc, w = c_loc[by_cook].astype(it), d_loc[by_cook].astype(it), w[by_cook]
+    edge, _, indptr, slot_cook = _expand(c_loc, cap)
+    b = csr_matrix((np.ones(len(edge), np.int8), d_loc[edge], indptr), shape=(len(slot_cook), nd))
+    del edge, indptr
+    diner_of_slot = np.asarray(maximum_bipartite_matching(b, perm_type="column"), it)
+    del b
+    hit = diner_of_slot >= 0
+    partner = diner_of_slot[hit]  # matched diners ...
+    partner_cook = slot_cook[hit].astype(it)  # ... and their cooks
+    cook_of_diner = np.full(nd, -1, it)
+    cook_of_diner[partner] = partner_cook
+    # Diners reachable from an exposed diner: diner -> adjacent cook -> that cook's partners.
+    d_even = _reachable(
+        nd + nk,
+        np.concatenate([d_loc, nd + partner_cook]),
+        np.concatenate([nd + c_loc, partner]),
+        np.flatnonzero(cook_of_diner < 0),
+    )[:nd]
+    # Cooks reachable from a cook with an exposed slot: cook -> adjacent diner -> its cook.
+    k_even = _reachable(
+        nk + nd,
+        np.concatenate([c_loc, nk + partner]),
+        np.concatenate([nk + d_loc, partner_cook]),
+        np.flatnonzero(np.bincount(slot_cook[~hit], minlength=nk)),
+    )[:nk]
+    del partner, partner_cook, cook_of_diner, diner_of_slot, hit, slot_cook
+    k_odd = np.zeros(nk, bool)
+    k_odd[c_loc[d_even[d_loc]]] = True
+    d_odd = np.zeros(nd, bool)
+    d_odd[d_loc[k_even[c_loc]]] = True
+    d_core = ~(d_even | d_odd)
+    k_core = ~(k_even | k_odd)
+    chosen = []
+    for dm, km, slots_are_rows in (
+        (d_even, k_odd, True),
+        (d_odd, k_even, False),
+        (d_core, k_core, False),
+    ):
+        e = np.flatnonzero(dm[d_loc] & km[c_loc]).astype(it)
+        if not len(e):
+            continue
+        # Still sorted by cook, so the expansion lists each slot's edges together.
+        edge, slot, _, _ = _expand(c_loc[e], cap)
+        edge = e[edge]
+        ds = d_loc[edge]
+        # Rows must be the side every maximum matching saturates (never the larger one).
+        r, col = (slot, ds) if slots_are_rows else (ds, slot)
+        del slot, ds
+        we = w[edge]
+        we += _WEIGHT_OFFSET
+        chosen.append(edge[solve_full_matchings(r, col, we)])
+        del r, col, we, edge
+    if not chosen:
+        return np.empty(0, np.int64)
+    return by_cook[np.concatenate(chosen)]
 
 
 def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
