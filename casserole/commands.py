@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(deliver_mail)
     app.cli.add_command(apply_retention)
     app.cli.add_command(backup_command)
+    app.cli.add_command(open_district)
     app.cli.add_command(restore_command)
 
 
@@ -161,3 +162,21 @@ def restore_command(path: Path, yes: bool) -> None:
     except BackupError as err:
         raise click.ClickException(f"Restore failed: {err}") from None
     click.echo(f"Restored {path} in {time.perf_counter() - started:.1f} s.")
+
+
+@click.command("open-district")
+@click.argument("area_slug")
+@click.argument("outcode")
+def open_district(area_slug: str, outcode: str) -> None:
+    """Add postcode district OUTCODE to an area and e-mail the people waiting for it."""
+    from casserole.services.areas import AreaError
+    from casserole.services.areas import open_district as run
+
+    try:
+        opened = run(area_slug, outcode)
+    except AreaError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(
+        f"{opened.outcode} is now part of {opened.area.name}; "
+        f"told {opened.notified} waiting {'person' if opened.notified == 1 else 'people'}."
+    )

@@ -80,13 +80,16 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             CookProfile.capacity,
             CookProfile.max_km,
             CookProfile.paused,
+            CookProfile.paused_until,
             User.is_active_account,
         )
         .join(User, User.id == CookProfile.user_id)
         .where(CookProfile.area_id == area.id)
         .order_by(CookProfile.id)
     )
-    for cid, lat, lon, days, skills, capacity, max_km, paused, active in cook_rows:
+    for cid, lat, lon, days, skills, capacity, max_km, paused, until, active in cook_rows:
+        # A break with a return date ends by itself on that date.
+        on_break = paused and (until is None or until > today)
         data.cooks.append(
             matching.Cook(
                 id=cid,
@@ -97,7 +100,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
                 capacity=capacity,
                 max_km=max_km,
                 # Paused or deactivated cooks keep their pairings but get no new proposals.
-                vetted=cid in vetted and not paused and active,
+                vetted=cid in vetted and not on_break and active,
             )
         )
     cook_ids = {c.id for c in data.cooks}

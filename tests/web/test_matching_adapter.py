@@ -117,3 +117,13 @@ def test_other_areas_are_not_touched(database):
     other_diner = f.diner(hamlets)
     run = run_matching(barnet, None)
     assert run.proposals == [] and other_diner.id not in run.unmatched
+
+
+def test_a_break_ends_by_itself_on_its_return_date(database):
+    area = f.area()
+    f.cook(area, paused=True, paused_until=date.today() - timedelta(days=1))
+    still_away = f.cook(area, paused=True, paused_until=date.today() + timedelta(days=3))
+    f.diner(area)
+    data = load_inputs(area)
+    assert sorted(c.vetted for c in data.cooks) == [False, True]
+    assert next(c for c in data.cooks if c.id == still_away.id).vetted is False
