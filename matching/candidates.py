@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from threading import Lock
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -34,11 +36,18 @@ def _buckets(max_km: np.ndarray) -> list[tuple[np.ndarray, float]]:
 
 
 def in_range_pairs(
-    cooks: People, cook_sel: np.ndarray, diners: People, diner_sel: np.ndarray, workers: int = 2
+    cooks: People,
+    cook_sel: np.ndarray,
+    diners: People,
+    diner_sel: np.ndarray,
+    workers: int = 2,
+    then: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (cook, diner, km) for selected pairs within ``min`` of both radii.
 
     This is the KD-tree search alone: the benchmark's floor and the reference's first phase.
+    ``then``, if given, maps each tree pair's (cook, diner, km) to a filtered (cook, diner,
+    km) in the worker, so that only survivors are ever held all at once.
     """
     cb = [(cook_sel[i], r) for i, r in _buckets(cooks.max_km[cook_sel]) if len(i)]
     db = [(diner_sel[i], r) for i, r in _buckets(diners.max_km[diner_sel]) if len(i)]
@@ -54,7 +63,15 @@ def in_range_pairs(
         # the exact test against the radii follows below.
         r = float(chord_for_km(min(cr, dr))) * (1 + 1e-9) + 1e-15
         s = dtrees[b].sparse_distance_matrix(ctrees[a], r, output_type="ndarray")
-        return cidx[s["j"]].astype(np.int32), didx[s["i"]].astype(np.int32), km_for_chord(s["v"])
+        c, d, km = (
+            cidx[s["j"]].astype(np.int32),
+            didx[s["i"]].astype(np.int32),
+            km_for_chord(s["v"]),
+        )
+        del s
+        keep = km <= np.minimum(cooks.max_km[c], diners.max_km[d])
+        part = c[keep], d[keep], km[keep]
+        return part if then is None else then(*part)
 
     jobs = [(a, b) for a in range(len(cb)) for b in range(len(db))]
     if workers > 1 and len(jobs) > 1:
@@ -64,11 +81,9 @@ def in_range_pairs(
         parts = [query(j) for j in jobs]
     if not parts:
         return np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0)
-    c = np.concatenate([p[0] for p in parts])
-    d = np.concatenate([p[1] for p in parts])
-    km = np.concatenate([p[2] for p in parts])
-    keep = km <= np.minimum(cooks.max_km[c], diners.max_km[d])
-    return c[keep], d[keep], km[keep]
+    out = tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+    del parts
+    return out
 
 
 def find_candidates(
@@ -80,21 +95,31 @@ def find_candidates(
 ) -> Candidates:
     """Apply every hard constraint except capacity and count survivors per diner per stage."""
     assert cooks.vetted is not None
-    c, d, km = in_range_pairs(
-        cooks, np.flatnonzero(cooks.vetted), diners, np.flatnonzero(active_diners), workers
-    )
     nd = len(diners.ids)
+    lock = Lock()
     counts = np.zeros((nd, 4), dtype=np.int32)
-    counts[:, 0] = np.bincount(d, minlength=nd)
-    # A need is met when no bit of the diner's needs is missing from the cook's skills.
-    ok = ~np.any(diners.tags[d] & ~cooks.tags[c], axis=1)
-    c, d, km = c[ok], d[ok], km[ok]
-    counts[:, 1] = np.bincount(d, minlength=nd)
-    ok = (diners.days[d] & cooks.days[c]) != 0
-    c, d, km = c[ok], d[ok], km[ok]
-    counts[:, 2] = np.bincount(d, minlength=nd)
-    if len(excluded):
-        ok = ~np.isin(c.astype(np.int64) * nd + d, excluded, assume_unique=False)
+
+    def tally(stage: int, d: np.ndarray) -> None:
+        n = np.bincount(d, minlength=nd)
+        with lock:
+            counts[:, stage] += n.astype(np.int32)
+
+    def filters(c: np.ndarray, d: np.ndarray, km: np.ndarray):
+        tally(0, d)
+        # A need is met when no bit of the diner's needs is missing from the cook's skills.
+        ok = ~np.any(diners.tags[d] & ~cooks.tags[c], axis=1)
         c, d, km = c[ok], d[ok], km[ok]
-    counts[:, 3] = np.bincount(d, minlength=nd)
+        tally(1, d)
+        ok = (diners.days[d] & cooks.days[c]) != 0
+        c, d, km = c[ok], d[ok], km[ok]
+        tally(2, d)
+        if len(excluded):
+            ok = ~np.isin(c.astype(np.int64) * nd + d, excluded, assume_unique=False)
+            c, d, km = c[ok], d[ok], km[ok]
+        tally(3, d)
+        return c, d, km
+
+    c, d, km = in_range_pairs(
+        cooks, np.flatnonzero(cooks.vetted), diners, np.flatnonzero(active_diners), workers, filters
+    )
     return Candidates(c, d, km, counts)
