@@ -142,6 +142,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints (imported here so models load after extensions)."""
+    from casserole.admin.routes import bp as admin_bp
     from casserole.auth.routes import bp as auth_bp
     from casserole.coordinator.routes import bp as coordinator_bp
     from casserole.main.routes import bp as main_bp
@@ -158,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
         pairings_bp,
         coordinator_bp,
         rights_bp,
+        admin_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -182,6 +184,19 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("errors/error.html", error=error, code=503), 503
 
     app.register_error_handler(sa_exc.OperationalError, database_unavailable)
+
+    from flask_wtf.csrf import CSRFError
+
+    def form_expired(error: CSRFError) -> tuple[str, int]:
+        # The token is missing or stale (an old tab, a form sent from another site): say
+        # what to do instead of "CSRF token missing".
+        error.description = (
+            "This form could not be accepted: it was open too long or came from another "
+            "site. Please go back, reload the page and try again."
+        )
+        return render_template("errors/error.html", error=error, code=400), 400
+
+    app.register_error_handler(CSRFError, form_expired)
 
 
 def register_commands(app: Flask) -> None:

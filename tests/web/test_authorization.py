@@ -99,6 +99,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("pairings.feedback", "/pairings/<int:pairing_id>/feedback"): Entry(PAIR_PEOPLE, NOBODY),
     ("pairings.concern", "/pairings/<int:pairing_id>/concern"): Entry(PAIR_PEOPLE, NOBODY),
+    ("admin.audit_trail", "/admin/audit"): Entry(frozenset({"admin"})),
     ("coordinator.index", "/coordinator/"): Entry(COORDS),
     ("coordinator.area", "/coordinator/<slug>/"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.vetting_queue", "/coordinator/<slug>/vetting"): Entry(AREA, AREA_FOREIGN),

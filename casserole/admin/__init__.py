@@ -1,0 +1,1 @@
+"""Admin pages: the audit trail (read-only)."""
