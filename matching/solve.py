@@ -190,21 +190,24 @@ def assign(
     cap = np.minimum(capacity[cooks], np.bincount(c_loc, minlength=nc))
     g = coo_matrix((np.ones(len(c), np.int8), (c_loc, d_loc + nc)), shape=(nc + nd,) * 2)
     _, label = connected_components(g, directed=False)
+    del g
     comp = label[c_loc]
-    n_c = np.bincount(label[:nc], minlength=label.max() + 1)[comp]
-    n_d = np.bincount(label[nc:], minlength=label.max() + 1)[comp]
+    # Per-component flags, looked up per edge (edge-length int64 counts would cost GBs).
+    lone_c = np.bincount(label[:nc], minlength=label.max() + 1) == 1
+    lone_d = np.bincount(label[nc:], minlength=label.max() + 1) == 1
     chosen = []
     # A lone diner takes its nearest cook (lowest position on ties).
-    one_d = np.flatnonzero(n_d == 1)
+    one_d = np.flatnonzero(lone_d[comp])
     order, first = _first_per_group(comp[one_d], km[one_d], c_loc[one_d])
     chosen.append(one_d[order[first]])
     # A lone cook takes its nearest diners, as many as it has slots.
-    one_c = np.flatnonzero((n_c == 1) & (n_d > 1))
+    one_c = np.flatnonzero(lone_c[comp] & ~lone_d[comp])
     order, first = _first_per_group(comp[one_c], km[one_c], d_loc[one_c])
     start = np.maximum.accumulate(np.where(first, np.arange(len(first)), 0))
     rank = np.arange(len(first)) - start
     chosen.append(one_c[order[rank < cap[c_loc[one_c[order]]]]])
-    rest = np.flatnonzero((n_c > 1) & (n_d > 1))
+    rest = np.flatnonzero(~(lone_c | lone_d)[comp])
+    del comp
     if len(rest):
         chosen.append(rest[solve_general(c_loc[rest], d_loc[rest], km[rest], cap)])
     return live[np.sort(np.concatenate(chosen))]
