@@ -9,21 +9,22 @@ from typing import Any
 
 import numpy as np
 from scipy import stats as sps
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import DateTime, case, cast, exists, func, literal, or_, select, union_all
 
 from casserole.extensions import db
 from casserole.models import (
     Area,
+    CheckKind,
     CookProfile,
     DinerProfile,
     MealShare,
     Pairing,
     PairingPause,
     PairingStatus,
+    VettingCheck,
     utcnow,
 )
 from casserole.services import console, stats
-from casserole.services.matching import vetted_cook_ids
 
 DAYS_PER_MONTH = stats.DAYS_PER_MONTH
 PERIODS = {"3m": 3, "6m": 6, "12m": 12, "24m": 24}
@@ -191,11 +192,20 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
             ),
         ).where(in_area_cook, CookProfile.created_at < period.end_at)
     ).one()
+    # Vetted on the last day: a valid check of every kind (one indexed EXISTS per kind is
+    # quicker than grouping every check of every cook).
+    valid_kinds = [
+        exists().where(
+            VettingCheck.cook_id == CookProfile.id,
+            VettingCheck.kind == kind,
+            VettingCheck.checked_on <= period.end,
+            or_(VettingCheck.expires_on.is_(None), VettingCheck.expires_on > period.end),
+        )
+        for kind in CheckKind
+    ]
     cooks_vetted = db.session.scalar(
         select(func.count()).where(
-            in_area_cook,
-            CookProfile.created_at < period.end_at,
-            CookProfile.id.in_(vetted_cook_ids(period.end)),
+            in_area_cook, CookProfile.created_at < period.end_at, *valid_kinds
         )
     )
     over_80_cutoff = _years_before(period.end, 80)
@@ -217,15 +227,20 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
         Pairing.started_at < cut,
         Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED]),
     ]
-    rows = db.session.execute(
-        select(
-            Pairing.diner_id,
-            Pairing.cook_id,
-            Pairing.distance_km,
-            console.epoch_seconds(Pairing.started_at),
-            console.epoch_seconds(Pairing.ended_at),
-        ).where(*live_in_period)
-    ).all()
+    # A Core execute: 20,000 plain tuples without the ORM's per-row bookkeeping.
+    rows = (
+        db.session.connection()
+        .execute(
+            select(
+                Pairing.diner_id,
+                Pairing.cook_id,
+                Pairing.distance_km,
+                console.epoch_seconds(Pairing.started_at),
+                console.epoch_seconds(Pairing.ended_at),
+            ).where(*live_in_period)
+        )
+        .all()
+    )
     # Pauses are few: read the area's and let the arithmetic below clip them to the period.
     pauses = db.session.execute(
         select(
@@ -284,64 +299,67 @@ def _month_ranges(period: Period) -> list[tuple[date, date, date]]:
     return out
 
 
-def _count_by_month(ranges: list[tuple[date, date, date]], area_ids: list[int] | None) -> Any:
-    """One COUNT per month (UNION ALL): meals of pairings in `area_ids`, or of every area."""
-    parts = []
-    for i, (_, lo, hi) in enumerate(ranges):
-        stmt = select(literal(i).label("i"), func.count().label("n"))
+def _count_by_month(
+    ranges: list[tuple[date, date, date]], area_ids: list[int] | None
+) -> dict[int, int]:
+    """Meals per month (by index into `ranges`) of pairings in `area_ids`, or of every area.
+
+    SQLite has no hash aggregate (grouping by a month expression sorts every meal), so it
+    runs one COUNT per month from an index; PostgreSQL hash-aggregates a single scan.
+    """
+    first_day, last_day = ranges[0][1], ranges[-1][2]
+
+    def scoped(stmt: Any) -> Any:
         if area_ids is None:
-            stmt = stmt.select_from(MealShare)
-        else:
-            stmt = (
-                stmt.select_from(Pairing)
-                .join(MealShare, MealShare.pairing_id == Pairing.id)
-                .where(Pairing.area_id.in_(area_ids))
-            )
-        parts.append(stmt.where(MealShare.shared_on.between(lo, hi)))
-    return dict(db.session.execute(union_all(*parts)).all())
+            return stmt.select_from(MealShare)
+        return (
+            stmt.select_from(Pairing)
+            .join(MealShare, MealShare.pairing_id == Pairing.id)
+            .where(Pairing.area_id.in_(area_ids))
+        )
+
+    if db.engine.dialect.name != "sqlite":
+        month = func.date_trunc("month", cast(MealShare.shared_on, DateTime))
+        found = db.session.execute(
+            scoped(select(month, func.count()))
+            .where(MealShare.shared_on.between(first_day, last_day))
+            .group_by(month)
+        ).all()
+        index = {first: i for i, (first, _, _) in enumerate(ranges)}
+        return {index[m.date()]: int(n) for m, n in found if m.date() in index}
+    parts = [
+        scoped(select(literal(i).label("i"), func.count().label("n"))).where(
+            MealShare.shared_on.between(lo, hi)
+        )
+        for i, (_, lo, hi) in enumerate(ranges)
+    ]
+    return {i: int(n) for i, n in db.session.execute(union_all(*parts)).all()}
 
 
 def _meals_per_month(area: Area, period: Period) -> list[tuple[date, int]]:
     """Meals shared in each calendar month of the period.
 
-    PostgreSQL hash-aggregates one scan. SQLite has no hash aggregate (grouping by month would
-    sort every meal), so it counts each month from the (pairing_id, shared_on) index; when the
-    area holds most of the pairings it is quicker to count every meal of the month from the
-    shared_on index alone and subtract the other areas' meals. Both give exact counts.
+    Counting an area's meals means joining every meal to its pairing. When the area holds
+    most of the pairings it is quicker to count every meal of the period without the join
+    and subtract the other (smaller) areas' meals; both ways give exact counts.
     """
     ranges = _month_ranges(period)
     if not ranges:
         return []
-    if db.engine.dialect.name != "sqlite":
-        month = func.date_trunc("month", MealShare.shared_on)
-        found = dict(
-            db.session.execute(
-                select(month, func.count())
-                .select_from(Pairing)
-                .join(MealShare, MealShare.pairing_id == Pairing.id)
-                .where(
-                    Pairing.area_id == area.id,
-                    MealShare.shared_on.between(period.start, period.end),
-                )
-                .group_by(month)
-            ).all()
-        )
-        by_day = {k.date() if isinstance(k, datetime) else k: int(v) for k, v in found.items()}
-        return [(first, by_day.get(first, 0)) for first, _, _ in ranges]
     per_area = dict(
         db.session.execute(select(Pairing.area_id, func.count()).group_by(Pairing.area_id)).all()
     )
     mine = per_area.get(area.id, 0)
-    others = [a for a in per_area if a != area.id]
-    if mine * 2 > sum(per_area.values()) and others:
+    others = sorted(a for a in per_area if a != area.id)
+    if not others:
+        counts = _count_by_month(ranges, None)
+    elif mine * 2 > sum(per_area.values()):
         total = _count_by_month(ranges, None)
         rest = _count_by_month(ranges, others)
         counts = {i: total.get(i, 0) - rest.get(i, 0) for i in range(len(ranges))}
-    elif others:
-        counts = _count_by_month(ranges, [area.id])
     else:
-        counts = _count_by_month(ranges, None)
-    return [(first, int(counts.get(i, 0))) for i, (first, _, _) in enumerate(ranges)]
+        counts = _count_by_month(ranges, [area.id])
+    return [(first, counts.get(i, 0)) for i, (first, _, _) in enumerate(ranges)]
 
 
 # ---------------------------------------------------------------- chart geometry

@@ -247,3 +247,19 @@ def test_a_bad_period_is_explained_next_to_the_field(client, database, query, me
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert message in html and "There is a problem" in html
+
+
+def test_meals_are_counted_per_area_whichever_holds_most_pairings(database):
+    """Barnet holds most pairings (counted by subtracting the others), Tower Hamlets few."""
+    build_area(database)
+    from sqlalchemy import select
+
+    from casserole.models import Area
+
+    barnet, hamlets = (
+        database.session.scalar(select(Area).where(Area.slug == slug))
+        for slug in ("barnet", "tower-hamlets")
+    )
+    period = figures.Period(date(2025, 1, 1), date(2025, 6, 30))
+    assert [n for _, n in figures.compute(barnet, period, now=NOW).months] == [2, 0, 3, 1, 0, 4]
+    assert [n for _, n in figures.compute(hamlets, period, now=NOW).months] == [0, 0, 1, 0, 0, 0]
