@@ -200,13 +200,18 @@ def refresh_reasons(area: Area) -> ReasonSnapshot:
     return reasons_for(area, refresh=True)
 
 
-def _waiting_filter(area: Area) -> list[Any]:
-    """Diners of the area who agreed to join and have no cook, live or proposed."""
+def waiting_conditions() -> list[Any]:
+    """A diner who agreed to join and has no cook, live or proposed."""
     taken = exists().where(
         Pairing.diner_id == DinerProfile.id,
         Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
     )
-    return [DinerProfile.area_id == area.id, DinerProfile.consent_at.is_not(None), ~taken]
+    return [DinerProfile.consent_at.is_not(None), ~taken]
+
+
+def _waiting_filter(area: Area) -> list[Any]:
+    """Diners of the area who agreed to join and have no cook, live or proposed."""
+    return [DinerProfile.area_id == area.id, *waiting_conditions()]
 
 
 def waiting_list(
