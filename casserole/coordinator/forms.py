@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    DecimalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from casserole.models import CheckKind
 from casserole.services.vetting import CHECK_LABELS
@@ -97,3 +104,17 @@ class PeriodForm(FlaskForm):
             elif self.end.data - self.start.data > MAX_PERIOD:
                 self.start.errors = [*self.start.errors, "Choose a period of at most five years."]
         return not (self.start.errors or self.end.errors)
+
+
+class MealCostForm(FlaskForm):
+    """The council's cost of one delivered meal, for the "cost avoided" figure."""
+
+    meal_cost = DecimalField(
+        "Cost of one council meal, in pounds",
+        places=2,
+        validators=[
+            InputRequired("Enter the cost of one meal in pounds, for example 4.90."),
+            NumberRange(min=0, max=50, message="Enter an amount between £0 and £50."),
+        ],
+    )
+    submit = SubmitField("Save the meal cost")

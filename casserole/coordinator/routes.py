@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import click
@@ -20,7 +21,13 @@ from flask import (
 from flask_login import current_user
 
 from casserole.access import roles_required
-from casserole.coordinator.forms import ApproveForm, CheckForm, ConfirmForm, PeriodForm
+from casserole.coordinator.forms import (
+    ApproveForm,
+    CheckForm,
+    ConfirmForm,
+    MealCostForm,
+    PeriodForm,
+)
 from casserole.models import Area, CheckKind, Role
 from casserole.services import console, exports, figures, vetting
 from casserole.services import pairings as pairing_service
@@ -242,14 +249,11 @@ def monitor(slug: str) -> str:
     )
 
 
-@bp.route("/<slug>/figures")
-@coordinators_only
-def area_figures(slug: str) -> tuple[str, int]:
-    """The area's figures for a period, with the retention curve and meals per month."""
-    area = _area(slug)
-    form = PeriodForm(request.args)
+def _figures_page(area: Area, form: PeriodForm, cost_form: MealCostForm) -> tuple[str, int]:
     if request.args and not form.validate():
-        return render_template("coordinator/figures.html", area=area, form=form, fig=None), 422
+        return render_template(
+            "coordinator/figures.html", area=area, form=form, cost_form=cost_form, fig=None
+        ), 422
     choice = form.period.data or "12m"
     if choice == "custom":
         period = figures.Period(form.start.data, form.end.data)
@@ -261,12 +265,35 @@ def area_figures(slug: str) -> tuple[str, int]:
             "coordinator/figures.html",
             area=area,
             form=form,
+            cost_form=cost_form,
             fig=fig,
             km_chart=figures.survival_chart(fig.curve),
             meals_chart=figures.meals_chart(fig.months),
         ),
-        200,
+        422 if cost_form.errors else 200,
     )
+
+
+@bp.route("/<slug>/figures")
+@coordinators_only
+def area_figures(slug: str) -> tuple[str, int]:
+    """The area's figures for a period, with the retention curve and meals per month."""
+    area = _area(slug)
+    cost_form = MealCostForm(meal_cost=Decimal(area.meal_cost_pence) / 100)
+    return _figures_page(area, PeriodForm(request.args), cost_form)
+
+
+@bp.route("/<slug>/meal-cost", methods=["POST"])
+@coordinators_only
+def meal_cost(slug: str) -> Any:
+    """Change the cost of one council meal used for "cost avoided"."""
+    area = _area(slug)
+    cost_form = MealCostForm()
+    if not cost_form.validate_on_submit():
+        return _figures_page(area, PeriodForm(request.args), cost_form)
+    figures.set_meal_cost(area, int(cost_form.meal_cost.data * 100), current_user)
+    flash(f"A council meal now counts as £{cost_form.meal_cost.data:.2f}.", "success")
+    return redirect(url_for("coordinator.area_figures", slug=slug))
 
 
 # ---------------------------------------------------------------- map and exports

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -127,12 +128,14 @@ REASON_LABELS = {
 
 
 ReasonSnapshot = matcher.ReasonSnapshot
-_reasons_lock = threading.Lock()
+# One dry run per area at a time: a second request waits for the first one's answer rather
+# than running the matcher again; other areas are not held up.
+_reasons_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 
 
 def reasons_for(area: Area, refresh: bool = False) -> ReasonSnapshot:
     """The area's last matcher reasons, worked out now if there are none or if asked."""
-    with _reasons_lock:
+    with _reasons_locks[area.id]:
         snap = matcher.last_reasons(area)
         if refresh or snap is None:
             snap = matcher.waiting_details(area)

@@ -24,7 +24,7 @@ from casserole.models import (
     VettingCheck,
     utcnow,
 )
-from casserole.services import console, stats
+from casserole.services import audit, console, stats
 
 DAYS_PER_MONTH = stats.DAYS_PER_MONTH
 PERIODS = {"3m": 3, "6m": 6, "12m": 12, "24m": 24}
@@ -144,6 +144,16 @@ class Figures:
         """Median pairing duration (Kaplan–Meier), in months; None until half have ended."""
         days = self.survival.median_days
         return None if days is None else days / DAYS_PER_MONTH
+
+
+def set_meal_cost(area: Area, pence: int, actor: Any) -> None:
+    """Change the area's cost of one council meal (used for "cost avoided"); one commit."""
+    if not 0 <= pence <= 5000:
+        raise ValueError("a meal costs between £0 and £50")
+    before = area.meal_cost_pence
+    area.meal_cost_pence = pence
+    audit.record("area.meal_cost", area, area_id=area.id, actor=actor, before=before, after=pence)
+    db.session.commit()
 
 
 def _years_before(day: date, years: int) -> date:

@@ -263,3 +263,28 @@ def test_meals_are_counted_per_area_whichever_holds_most_pairings(database):
     period = figures.Period(date(2025, 1, 1), date(2025, 6, 30))
     assert [n for _, n in figures.compute(barnet, period, now=NOW).months] == [2, 0, 3, 1, 0, 4]
     assert [n for _, n in figures.compute(hamlets, period, now=NOW).months] == [0, 0, 1, 0, 0, 0]
+
+
+def test_a_coordinator_sets_the_meal_cost_used_for_cost_avoided(client, database):
+    area = build_area(database)
+    coordinator = f.user(Role.COORDINATOR, email="co@example.org")
+    coordinator.areas = [area]
+    database.session.commit()
+    client.post("/auth/login", data={"email": "co@example.org", "password": f.PASSWORD})
+    response = client.post(
+        "/coordinator/barnet/meal-cost", data={"meal_cost": "5.50"}, follow_redirects=True
+    )
+    html = response.get_data(as_text=True)
+    assert "A council meal now counts as £5.50." in html
+    assert area.meal_cost_pence == 550
+    page = client.get("/coordinator/barnet/figures?period=custom&start=2025-01-01&end=2025-06-30")
+    assert "£55.00" in page.get_data(as_text=True)  # 10 meals at £5.50
+
+    for bad, message in (
+        ("-1", "Enter an amount between £0 and £50."),
+        ("lots", "Not a valid decimal value."),
+    ):
+        response = client.post("/coordinator/barnet/meal-cost", data={"meal_cost": bad})
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    assert area.meal_cost_pence == 550
