@@ -274,20 +274,14 @@ def _figures_page(area: Area, form: PeriodForm, cost_form: MealCostForm) -> tupl
     )
 
 
-@bp.route("/<slug>/figures")
+@bp.route("/<slug>/figures", methods=["GET", "POST"])
 @coordinators_only
-def area_figures(slug: str) -> tuple[str, int]:
-    """The area's figures for a period, with the retention curve and meals per month."""
+def area_figures(slug: str) -> Any:
+    """The area's figures for a period; its form (POST) changes the cost of one meal."""
     area = _area(slug)
-    cost_form = MealCostForm(meal_cost=Decimal(area.meal_cost_pence) / 100)
-    return _figures_page(area, PeriodForm(request.args), cost_form)
-
-
-@bp.route("/<slug>/meal-cost", methods=["POST"])
-@coordinators_only
-def meal_cost(slug: str) -> Any:
-    """Change the cost of one council meal used for "cost avoided"."""
-    area = _area(slug)
+    if request.method == "GET":
+        cost_form = MealCostForm(meal_cost=Decimal(area.meal_cost_pence) / 100)
+        return _figures_page(area, PeriodForm(request.args), cost_form)
     cost_form = MealCostForm()
     if not cost_form.validate_on_submit():
         return _figures_page(area, PeriodForm(request.args), cost_form)

@@ -78,7 +78,7 @@ def _area_urls(slug, cook_id):
         (f"/coordinator/{slug}/waiting/reasons", {}),
         (f"/coordinator/{slug}/matching", {}),
         (f"/coordinator/{slug}/proposals/approve", {"approve_all": "1"}),
-        (f"/coordinator/{slug}/meal-cost", {"meal_cost": "9.99"}),
+        (f"/coordinator/{slug}/figures", {"meal_cost": "9.99"}),
     ]
     return gets, posts
 

@@ -272,7 +272,7 @@ def test_a_coordinator_sets_the_meal_cost_used_for_cost_avoided(client, database
     database.session.commit()
     client.post("/auth/login", data={"email": "co@example.org", "password": f.PASSWORD})
     response = client.post(
-        "/coordinator/barnet/meal-cost", data={"meal_cost": "5.50"}, follow_redirects=True
+        "/coordinator/barnet/figures", data={"meal_cost": "5.50"}, follow_redirects=True
     )
     html = response.get_data(as_text=True)
     assert "A council meal now counts as £5.50." in html
@@ -284,7 +284,7 @@ def test_a_coordinator_sets_the_meal_cost_used_for_cost_avoided(client, database
         ("-1", "Enter an amount between £0 and £50."),
         ("lots", "Not a valid decimal value."),
     ):
-        response = client.post("/coordinator/barnet/meal-cost", data={"meal_cost": bad})
+        response = client.post("/coordinator/barnet/figures", data={"meal_cost": bad})
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
     assert area.meal_cost_pence == 550
