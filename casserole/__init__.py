@@ -185,6 +185,19 @@ def register_errorhandlers(app: Flask) -> None:
 
     app.register_error_handler(sa_exc.OperationalError, database_unavailable)
 
+    def value_out_of_range(error: Exception) -> tuple[str, int]:
+        # A value the database cannot hold (an id beyond its integer range, say) reached a
+        # query: that is bad input, not a server fault. Forms should catch it first; this
+        # is the safety net so it is never a 500.
+        from casserole.extensions import db
+
+        db.session.rollback()
+        app.logger.warning("value the database refused: %s", error)
+        error_page = type("E", (), {"description": "One of the values sent is out of range."})
+        return render_template("errors/error.html", error=error_page, code=400), 400
+
+    app.register_error_handler(sa_exc.DataError, value_out_of_range)
+
     from flask_wtf.csrf import CSRFError
 
     def form_expired(error: CSRFError) -> tuple[str, int]:

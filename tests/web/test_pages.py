@@ -155,3 +155,17 @@ def test_a_lost_database_gives_a_503_page_not_a_crash(client, app, monkeypatch):
     page = client.get("/")
     assert page.status_code == 503
     assert "We are having trouble right now" in page.get_data(as_text=True)
+
+
+def test_a_value_the_database_cannot_hold_is_a_400_not_a_500(client, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    from casserole.services import dashboard
+
+    def overflow():
+        raise DataError("SELECT 1", {}, Exception("integer out of range"))
+
+    monkeypatch.setattr(dashboard, "live_areas", overflow)
+    page = client.get("/")
+    assert page.status_code == 400
+    assert "One of the values sent is out of range." in page.get_data(as_text=True)
