@@ -39,7 +39,8 @@ class _Person(HttpUser):
     """A logged-in person; subclasses say who and what they do."""
 
     abstract = True
-    wait_time = between(1, 3)
+    # People read a page before the next click: a few seconds, as on a phone or tablet.
+    wait_time = between(2, 8)
 
     def _csrf(self, path: str, name: str) -> str | None:
         page = self.client.get(path, name=name)
