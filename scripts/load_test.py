@@ -150,7 +150,7 @@ def main() -> int:
                 "--users",
                 str(args.users),
                 "--spawn-rate",
-                "40",
+                "10",
                 "--run-time",
                 f"{args.seconds}s",
                 "--stop-timeout",
