@@ -245,20 +245,19 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
         Pairing.started_at < cut,
         Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED]),
     ]
-    # A Core execute: 20,000 plain tuples without the ORM's per-row bookkeeping.
-    rows = (
-        db.session.connection()
-        .execute(
-            select(
-                Pairing.diner_id,
-                Pairing.cook_id,
-                Pairing.distance_km,
-                console.epoch_seconds(Pairing.started_at),
-                console.epoch_seconds(Pairing.ended_at),
-            ).where(*live_in_period)
-        )
-        .all()
+    # Numbers only, read straight from the driver's cursor: 20,000 plain tuples, no Row
+    # objects (fewer allocations, fewer garbage-collector pauses on a busy page).
+    result = db.session.connection().execute(
+        select(
+            Pairing.diner_id,
+            Pairing.cook_id,
+            Pairing.distance_km,
+            console.epoch_seconds(Pairing.started_at),
+            console.epoch_seconds(Pairing.ended_at),
+        ).where(*live_in_period)
     )
+    rows = result.cursor.fetchall()
+    result.close()
     # Pauses are few: read the area's and let the arithmetic below clip them to the period.
     pauses = db.session.execute(
         select(
@@ -272,8 +271,8 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
 
     day = 86400.0
     cut_s, start_s = cut.timestamp(), period.start_at.timestamp()
-    # One conversion in C for 20,000 rows; missing values (running, no distance) become NaN.
-    table = np.array([tuple(r) for r in rows], dtype=float).reshape(-1, 5)
+    # One conversion in C; missing values (running, no distance) become NaN.
+    table = np.array(rows, dtype=float).reshape(-1, 5)
     diner_ids, cook_ids, km, started, ended = table.T
     finished = ~np.isnan(ended) & (ended <= cut_s)
     stop = np.where(finished, ended, cut_s)
