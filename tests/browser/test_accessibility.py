@@ -22,6 +22,19 @@ MAIN_PAGES = [
     ("coordinator.barnet", "/", ("link", None)),
     ("carer.barnet", "/my-data/", ("link", "Download my data")),
     ("diner.barnet", "/my-meals", ("heading", None)),
+    (None, "/join/cook", ("button", None)),
+    (None, "/join/carer", ("button", None)),
+    (None, "/auth/reset", ("button", None)),
+    ("cook.barnet", "/profile/cook", ("button", None)),
+    ("cook.barnet", "/profile/cook/checks", ("heading", None)),
+    ("cook.barnet", "/pairings/", ("link", None)),
+    ("carer.barnet", "/profile/diners/new", ("button", None)),
+    ("coordinator.barnet", "/coordinator/barnet/", ("link", None)),
+    ("coordinator.barnet", "/coordinator/barnet/vetting", ("link", None)),
+    ("coordinator.barnet", "/coordinator/barnet/waiting", ("heading", None)),
+    ("coordinator.barnet", "/coordinator/barnet/pairings", ("link", None)),
+    ("coordinator.barnet", "/coordinator/barnet/figures", ("button", None)),
+    ("coordinator.barnet", "/coordinator/barnet/map", ("heading", None)),
 ]
 
 
