@@ -33,8 +33,8 @@ from casserole.models.vocab import (
     mask_to_days,
     mask_to_tags,
 )
+from casserole.services import audit, stats
 from casserole.services import matching as matcher
-from casserole.services import stats
 
 PER_PAGE = 25
 # Matcher reasons need a full dry run of the matcher (about ten seconds for a city of 60,000
@@ -547,8 +547,11 @@ def monitor(area: Area, view: str = "live", page: int = 1, per_page: int = PER_P
 def map_data(area: Area) -> dict[str, Any]:
     """Points for the coordinator's map: cooks, diners (waiting or paired) and live pairings.
 
-    Only for coordinators of the area: diners' points are never sent to anyone else.
+    Only for coordinators of the area: diners' points are never sent to anyone else. Each
+    time they are sent is recorded in the audit trail (points are close to addresses).
     """
+    audit.record("diner_locations_viewed", area, area_id=area.id)
+    db.session.commit()
     cooks = [
         [round(lat, 5), round(lon, 5)]
         for lat, lon in db.session.execute(

@@ -26,6 +26,7 @@ from casserole.models import (
     VettingCheck,
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES, days_to_mask, tags_to_mask
+from casserole.services import audit
 from casserole.services.accounts import FieldError, text_problem, tidy_text
 from casserole.services.signup import DinerDetails, check_diner, diner_fields, locate, tidy_diner
 
@@ -289,6 +290,17 @@ def neighbour_for_cook(user: Any, diner_id: int) -> NeighbourView:
         raise NotFound("We could not find that person.")
     diner = pairing.diner
     live = pairing.status in LIVE_STATUSES
+    # The cook sees needs and allergies (and, once live, the address): audited like the
+    # pairing page.
+    audit.record(
+        "diner_details_viewed",
+        diner,
+        area_id=pairing.area_id,
+        actor=user,
+        pairing_id=pairing.id,
+        address=live,
+    )
+    db.session.commit()
     contact = {}
     if live:
         contact = {
