@@ -65,13 +65,28 @@ AXE_OPTIONS = {
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+AXE_TIMEOUT_MS = 30_000
+
+
 def axe_violations(pg: object) -> list[str]:
-    """Run axe-core (shipped in axe-playwright-python) on the page; describe blocking findings."""
+    """Run axe-core (shipped in axe-playwright-python) on the page; describe blocking findings.
+
+    Playwright's evaluate has no timeout of its own, so the run races a timer: a stuck scan
+    fails the test instead of hanging the suite.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(pg, options=AXE_OPTIONS)
+    pg.evaluate(Axe().axe_script)  # type: ignore[attr-defined]
+    response = pg.evaluate(  # type: ignore[attr-defined]
+        """([options, ms]) => Promise.race([
+            axe.run(document, options),
+            new Promise((_, reject) => setTimeout(
+                () => reject(new Error(`axe-core did not finish in ${ms} ms`)), ms)),
+        ])""",
+        [AXE_OPTIONS, AXE_TIMEOUT_MS],
+    )
     found = []
-    for violation in results.response.get("violations", []):
+    for violation in response.get("violations", []):
         if violation.get("impact") in BLOCKING_IMPACTS:
             targets = [" ".join(map(str, node.get("target", []))) for node in violation["nodes"]]
             found.append(
