@@ -25,9 +25,13 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium under Playwright; missing Chromium fails in CI and skips elsewhere."""
+    """Debian's Chromium under Playwright; missing Chromium fails in CI and skips elsewhere.
+
+    One browser per test module, so a browser that dies takes one module's tests with it,
+    not the rest of the run.
+    """
     if CHROMIUM is None:
         message = "Chromium not found: install it with `apt-get install -y chromium`"
         if REQUIRE_ALL:

@@ -111,8 +111,10 @@ def test_error_summary_takes_focus(page, demo):
 
 
 def test_home_pages_at_200_percent_zoom_pass_axe(browser, live_server, demo):
-    # 200 % zoom on a 1280 px window lays out like a 640 px window at twice the size.
-    context = browser.new_context(viewport={"width": 640, "height": 800}, device_scale_factor=2)
+    # 200 % zoom on a 1280 px window lays out exactly like a 640 px window: layout works in
+    # CSS pixels, so the test uses that (rendering at twice the density adds nothing to
+    # the check and once crashed Chromium under CI's load).
+    context = browser.new_context(viewport={"width": 640, "height": 400})
     try:
         for who in ("cook.barnet", "carer.barnet", "diner.barnet", "coordinator.barnet"):
             page = _login(context, live_server, who)
