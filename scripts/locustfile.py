@@ -8,7 +8,7 @@ import random
 import re
 import threading
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from locust import HttpUser, between, events, task
 
@@ -65,6 +65,8 @@ class Cook(_Person):
         """Pick an account and log in."""
         with _lock:
             self.me = _cooks.pop() if _cooks else random.choice(PLAN["cooks"])
+        # One meal a day is the rule: each logged meal goes one day further back.
+        self.days_back = 0
         self._login(self.me["email"])
 
     @task(3)
@@ -83,11 +85,13 @@ class Cook(_Person):
         path = f"/pairings/{self.me['pairing_id']}/meals/new"
         token = self._csrf(path, "meal form")
         dish = f"load-{uuid.uuid4().hex}"
+        shared_on = date.today() - timedelta(days=self.days_back)
+        self.days_back += 1
         with self.client.post(
             path,
             data={
                 "csrf_token": token,
-                "shared_on": date.today().isoformat(),
+                "shared_on": shared_on.isoformat(),
                 "dish": dish,
                 "allergen_note": "",
             },
