@@ -18,6 +18,7 @@ _lock = threading.Lock()
 _cooks = list(PLAN["cooks"])
 _proposals = list(PLAN["proposals"])
 LOGGED_MEALS: list[str] = []
+REFUSED_MEALS: list[str] = []
 STATUS_COUNTS: dict[int, int] = {}
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -32,7 +33,7 @@ def _count(response: object = None, **_: object) -> None:
 @events.test_stop.add_listener
 def _dump(**_: object) -> None:
     with open(os.environ["CASSEROLE_LOAD_RESULTS"], "w", encoding="utf-8") as out:
-        json.dump({"meals": LOGGED_MEALS, "statuses": STATUS_COUNTS}, out)
+        json.dump({"meals": LOGGED_MEALS, "refused": REFUSED_MEALS, "statuses": STATUS_COUNTS}, out)
 
 
 class _Person(HttpUser):
@@ -102,6 +103,13 @@ class Cook(_Person):
             if response.status_code == 302:
                 with _lock:
                     LOGGED_MEALS.append(dish)
+                response.success()
+            elif (
+                response.status_code == 422 and "already logged a meal on that day" in response.text
+            ):
+                # The seeded history already has a meal that day: a correct refusal.
+                with _lock:
+                    REFUSED_MEALS.append(dish)
                 response.success()
             else:
                 response.failure(f"meal not logged: {response.status_code}")
