@@ -16,18 +16,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from casserole.forms_common import strip
 from casserole.models import CheckKind
 from casserole.services.vetting import CHECK_LABELS
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-class ConfirmForm(FlaskForm):
-    """A button with nothing to fill in (run matching, work out reasons again)."""
-
-    submit = SubmitField("Confirm")
 
 
 class CheckForm(FlaskForm):
@@ -45,7 +36,7 @@ class CheckForm(FlaskForm):
     expires_on = DateField("Expiry date", validators=[Optional()])
     reference = StringField(
         "Reference (certificate or document number)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=80, message="Please keep the reference under 80 characters.")],
     )
     submit = SubmitField("Record the check")

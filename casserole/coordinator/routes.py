@@ -24,10 +24,10 @@ from casserole.access import roles_required
 from casserole.coordinator.forms import (
     ApproveForm,
     CheckForm,
-    ConfirmForm,
     MealCostForm,
     PeriodForm,
 )
+from casserole.forms_common import ConfirmForm
 from casserole.models import Area, CheckKind, Role
 from casserole.services import console, exports, figures, vetting
 from casserole.services import pairings as pairing_service

@@ -16,17 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from casserole.forms_common import ConfirmForm, strip
 from casserole.models import EndReason
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-class ConfirmForm(FlaskForm):
-    """A button with nothing to fill in (approve, accept, restart, confirm a meal)."""
-
-    submit = SubmitField("Confirm")
 
 
 class DeclineForm(FlaskForm):
@@ -34,7 +25,7 @@ class DeclineForm(FlaskForm):
 
     reason = TextAreaField(
         "Why not?",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Tell us why, so we can find a better match."),
             Length(max=1000, message="Please keep it under 1,000 characters."),
@@ -48,7 +39,7 @@ class PauseForm(FlaskForm):
 
     reason = StringField(
         "What is happening? (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=200, message="Please keep it under 200 characters.")],
     )
     submit = SubmitField("Pause meals")
@@ -74,7 +65,7 @@ class EndForm(FlaskForm):
     )
     note = TextAreaField(
         "Anything else we should know?",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=2000, message="Please keep it under 2,000 characters.")],
     )
     submit = SubmitField("End the pairing")
@@ -90,7 +81,7 @@ class MealForm(FlaskForm):
     )
     dish = StringField(
         "What did you cook?",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Say what you cooked."),
             Length(max=200, message="Please keep it under 200 characters."),
@@ -98,7 +89,7 @@ class MealForm(FlaskForm):
     )
     allergen_note = StringField(
         "Allergens in it (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=300, message="Please keep it under 300 characters.")],
     )
     submit = SubmitField("Log the meal")
@@ -120,7 +111,7 @@ class FeedbackForm(FlaskForm):
     )
     comment = TextAreaField(
         "Anything you would like to tell us? (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=2000, message="Please keep it under 2,000 characters.")],
     )
     submit = SubmitField("Send")
@@ -131,7 +122,7 @@ class ConcernForm(FlaskForm):
 
     comment = TextAreaField(
         "What is wrong?",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Tell us what is wrong."),
             Length(max=4000, message="Please keep it under 4,000 characters."),
@@ -159,7 +150,7 @@ class HandPairForm(FlaskForm):
     )
     override_reason = TextAreaField(
         "Reason for pairing them despite the rules (only if needed)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
     )
     submit = SubmitField("Propose this pair")
