@@ -16,6 +16,7 @@ __all__ = [
     "long_date",
     "miles",
     "miles_to_km",
+    "plural",
 ]
 
 
@@ -50,3 +51,9 @@ def day_list(days: frozenset[int] | set[int]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun agreeing: "1 cook", "2 cooks", "3 pairings are full"."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"

@@ -10,6 +10,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from casserole import clock
+
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,8 +23,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
+    """Return the current time as an aware UTC datetime (kept for model defaults)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
