@@ -106,19 +106,19 @@ class PairingStatus(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
     COOK_ACCEPTED = "cook_accepted"
-    DINER_ACCEPTED = "diner_accepted"
     ACTIVE = "active"
     PAUSED = "paused"
     ENDED = "ended"
     DECLINED = "declined"
 
 
+# The status sets, their one owner (the pairing state machine and every query use these).
+# Meals are shared in a live pairing; an open proposal still holds the diner and a place.
 LIVE_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
 OPEN_PROPOSAL_STATUSES = (
     PairingStatus.PROPOSED,
     PairingStatus.APPROVED,
     PairingStatus.COOK_ACCEPTED,
-    PairingStatus.DINER_ACCEPTED,
 )
 
 

@@ -124,7 +124,6 @@ _STATUS_TEXT = {
     P.PROPOSED: "Proposed: waiting for a coordinator to approve it.",
     P.APPROVED: "Waiting for the cook to say yes.",
     P.COOK_ACCEPTED: "The cook has said yes. Waiting for the diner or their carer to say yes.",
-    P.DINER_ACCEPTED: "Waiting for the cook to say yes.",
     P.ACTIVE: "Meals are being shared.",
     P.PAUSED: "Meals are paused for now.",
     P.ENDED: "This pairing has ended.",
