@@ -27,21 +27,13 @@ DAYS_PER_MONTH = 365.25 / 12
 _SECONDS_PER_DAY = 86400.0
 
 
-def _all_of(*conditions: bool) -> bool:
-    return all(conditions)
-
-
-def _any_of(*conditions: bool) -> bool:
-    return any(conditions)
-
-
 def at_risk_rule(
     meals: Any,
     first_day: Any,
     last_day: Any,
     quiet_days: Any,
-    all_of: Callable[..., Any] = _all_of,
-    any_of: Callable[..., Any] = _any_of,
+    all_of: Callable[..., Any] = lambda *conditions: all(conditions),
+    any_of: Callable[..., Any] = lambda *conditions: any(conditions),
 ) -> Any:
     """The at-risk rule, written once: Python numbers give a bool, SQL columns a clause.
 

@@ -139,3 +139,15 @@ def test_a_pairing_can_no_longer_be_diner_accepted(database):
         )
         database.session.flush()
     database.session.rollback()
+
+
+def test_part_months_at_either_end_of_the_period_say_so(coordinator_client, monkeypatch):
+    client, _ = coordinator_client
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 3, 15))
+    html = client.get("/coordinator/barnet/figures?period=3m").get_data(as_text=True)
+    assert "December 2025 (from 16 December)" in html
+    assert "March 2026 (to 15 March)" in html
+    assert "January 2026</th>" in html and "February 2026</th>" in html
+    whole = client.get("/coordinator/barnet/figures?period=custom&start=2025-01-01&end=2025-03-31")
+    body = whole.get_data(as_text=True)
+    assert "January 2025</th>" in body and "March 2025</th>" in body and "(from" not in body

@@ -28,6 +28,16 @@ class Period:
         """Midnight UTC after the last day (exclusive)."""
         return datetime.combine(self.end + timedelta(days=1), time.min, UTC)
 
+    @property
+    def starts_a_month(self) -> bool:
+        """True when the first day is the first of a month (its first month is whole)."""
+        return self.start.day == 1
+
+    @property
+    def ends_a_month(self) -> bool:
+        """True when the last day is the last of a month (its last month is whole)."""
+        return (self.end + timedelta(days=1)).day == 1
+
 
 def months_before(day: date, months: int) -> date:
     """The same day `months` months earlier (the month's last day when it is shorter)."""
