@@ -120,6 +120,13 @@ OPEN_PROPOSAL_STATUSES = (
     PairingStatus.APPROVED,
     PairingStatus.COOK_ACCEPTED,
 )
+# Started at some time: running now or ended (these have a start time and a duration).
+STARTED_STATUSES = (*LIVE_STATUSES, PairingStatus.ENDED)
+
+
+def sql_status_list(statuses: Iterable[PairingStatus]) -> str:
+    """Statuses as a SQL list for constraints and index predicates: "'active', 'paused'"."""
+    return ", ".join(f"'{status.value}'" for status in statuses)
 
 
 class EndReason(enum.StrEnum):

@@ -16,7 +16,7 @@ from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import plural
 from casserole.models import MealShare, Pairing, PairingPause, PairingStatus
-from casserole.models.vocab import LIVE_STATUSES
+from casserole.models.vocab import STARTED_STATUSES
 
 # A pairing is at risk after twice its usual gap between meals, but never sooner than this.
 RISK_FLOOR_DAYS = 14
@@ -280,7 +280,7 @@ def duration_summary(area_ids: set[int] | None = None, now: datetime | None = No
     now = now or clock.now()
     rows = db.session.execute(
         select(Pairing.started_at, Pairing.ended_at, Pairing.status).where(
-            *_pairing_filter(None, area_ids, [*LIVE_STATUSES, PairingStatus.ENDED]),
+            *_pairing_filter(None, area_ids, STARTED_STATUSES),
         )
     )
     return survival(

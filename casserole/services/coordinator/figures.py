@@ -11,7 +11,8 @@ from sqlalchemy import case, func, select
 
 from casserole import clock
 from casserole.extensions import db
-from casserole.models import Area, CookProfile, DinerProfile, Pairing, PairingPause, PairingStatus
+from casserole.models import Area, CookProfile, DinerProfile, Pairing, PairingPause
+from casserole.models.vocab import STARTED_STATUSES
 from casserole.services import audit, stats
 from casserole.services.coordinator.dialect import epoch_seconds
 from casserole.services.coordinator.meal_months import meals_per_month
@@ -143,7 +144,7 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
         Pairing.area_id == area.id,
         Pairing.started_at.is_not(None),
         Pairing.started_at < cut,
-        Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED]),
+        Pairing.status.in_(STARTED_STATUSES),
     ]
     # Numbers only, read straight from the driver's cursor: 20,000 plain tuples, no Row
     # objects (fewer allocations, fewer garbage-collector pauses on a busy page).

@@ -22,7 +22,7 @@ from casserole.models import (
     PairingStatus,
     User,
 )
-from casserole.models.vocab import LIVE_STATUSES
+from casserole.models.vocab import LIVE_STATUSES, STARTED_STATUSES
 from casserole.pagination import PER_PAGE, Page, paginate
 from casserole.services import stats
 from casserole.services.coordinator.dialect import day_number, greatest, is_sqlite
@@ -40,7 +40,7 @@ _VIEW_STATUSES = {
     "active": [PairingStatus.ACTIVE],
     "paused": [PairingStatus.PAUSED],
     "ended": [PairingStatus.ENDED],
-    "all": [*LIVE_STATUSES, PairingStatus.ENDED],
+    "all": list(STARTED_STATUSES),
 }
 
 
