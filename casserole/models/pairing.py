@@ -21,11 +21,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casserole.models.area import Area
 from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
 from casserole.models.people import CookProfile, DinerProfile, User
-from casserole.models.vocab import EndReason, PairingStatus, ProposalSource
+from casserole.models.vocab import (
+    LIVE_STATUSES,
+    STARTED_STATUSES,
+    EndReason,
+    PairingStatus,
+    ProposalSource,
+    sql_status_list,
+)
 
 # The heart of "never two cooks for one diner": enforced by the database itself, so no
 # race between two requests can get past it. Partial unique indexes exist on both engines.
-_LIVE = text("status IN ('active', 'paused')")
+_LIVE = text(f"status IN ({sql_status_list(LIVE_STATUSES)})")
 
 
 class Pairing(Base):
@@ -48,7 +55,7 @@ class Pairing(Base):
             name="ends_after_start",
         ),
         CheckConstraint(
-            "status NOT IN ('active', 'paused', 'ended') OR started_at IS NOT NULL",
+            f"status NOT IN ({sql_status_list(STARTED_STATUSES)}) OR started_at IS NOT NULL",
             name="live_has_start",
         ),
     )

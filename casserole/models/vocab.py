@@ -106,20 +106,27 @@ class PairingStatus(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
     COOK_ACCEPTED = "cook_accepted"
-    DINER_ACCEPTED = "diner_accepted"
     ACTIVE = "active"
     PAUSED = "paused"
     ENDED = "ended"
     DECLINED = "declined"
 
 
+# The status sets, their one owner (the pairing state machine and every query use these).
+# Meals are shared in a live pairing; an open proposal still holds the diner and a place.
 LIVE_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
 OPEN_PROPOSAL_STATUSES = (
     PairingStatus.PROPOSED,
     PairingStatus.APPROVED,
     PairingStatus.COOK_ACCEPTED,
-    PairingStatus.DINER_ACCEPTED,
 )
+# Started at some time: running now or ended (these have a start time and a duration).
+STARTED_STATUSES = (*LIVE_STATUSES, PairingStatus.ENDED)
+
+
+def sql_status_list(statuses: Iterable[PairingStatus]) -> str:
+    """Statuses as a SQL list for constraints and index predicates: "'active', 'paused'"."""
+    return ", ".join(f"'{status.value}'" for status in statuses)
 
 
 class EndReason(enum.StrEnum):

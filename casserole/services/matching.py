@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 import matching
 from casserole.extensions import db
@@ -19,13 +19,11 @@ from casserole.models import (
     PairingStatus,
     ProposalSource,
     User,
-    VettingCheck,
     utcnow,
 )
 from casserole.models.vocab import (
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
-    CheckKind,
     mask_to_days,
     mask_to_tags,
 )
@@ -52,24 +50,10 @@ class MatchRun:
     counts: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
-def vetted_cook_ids(today: date) -> select:
-    """A subquery of cooks holding every kind of check, unexpired on `today`."""
-    return (
-        select(VettingCheck.cook_id)
-        .where(
-            VettingCheck.checked_on <= today,
-            or_(VettingCheck.expires_on.is_(None), VettingCheck.expires_on > today),
-        )
-        .group_by(VettingCheck.cook_id)
-        .having(func.count(func.distinct(VettingCheck.kind)) == len(CheckKind))
-    )
-
-
 def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     """Read an area's cooks, waiting diners, commitments and exclusions as matcher records."""
     today = today or date.today()
     data = MatcherInput()
-    vetted = set(db.session.scalars(vetted_cook_ids(today)))
     cook_rows = db.session.execute(
         select(
             CookProfile.id,
@@ -82,12 +66,13 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             CookProfile.paused,
             CookProfile.paused_until,
             User.is_active_account,
+            CookProfile.is_vetted(today),
         )
         .join(User, User.id == CookProfile.user_id)
         .where(CookProfile.area_id == area.id)
         .order_by(CookProfile.id)
     )
-    for cid, lat, lon, days, skills, capacity, max_km, paused, until, active in cook_rows:
+    for cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted in cook_rows:
         # A break with a return date ends by itself on that date.
         on_break = paused and (until is None or until > today)
         data.cooks.append(
@@ -100,7 +85,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
                 capacity=capacity,
                 max_km=max_km,
                 # Paused or deactivated cooks keep their pairings but get no new proposals.
-                vetted=cid in vetted and not on_break and active,
+                vetted=bool(vetted) and not on_break and active,
             )
         )
     cook_ids = {c.id for c in data.cooks}

@@ -29,22 +29,17 @@ from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES, days_t
 from casserole.services import audit
 from casserole.services.accounts import FieldError, text_problem, tidy_text
 from casserole.services.signup import DinerDetails, check_diner, diner_fields, locate, tidy_diner
+from casserole.services.vetting import CHECK_LABELS, EXPIRY_WARNING_DAYS
 
 CAPACITY_RANGE = (1, 12)
 MAX_MILES = 30.0
 INTRODUCTION_LIMIT = 1000
 LONGEST_BREAK_DAYS = 366
-CHECK_LABELS = {
-    CheckKind.ID: "Proof of identity",
-    CheckKind.DBS: "DBS check",
-    CheckKind.FOOD_HYGIENE: "Food hygiene certificate",
-}
 CHECK_TODO = {
     CheckKind.ID: "Show your coordinator a passport or photo driving licence.",
     CheckKind.DBS: "Ask your coordinator for a DBS check form (it is free for volunteers).",
     CheckKind.FOOD_HYGIENE: "Take the free Level 2 food hygiene course and send the certificate.",
 }
-EXPIRY_WARNING_DAYS = 30
 
 
 class NotFound(LookupError):
@@ -166,11 +161,7 @@ class VettingStatus:
 
     rows: list[CheckRow]
     paused: bool
-
-    @property
-    def vetted(self) -> bool:
-        """Every kind of check present and unexpired."""
-        return all(row.state in ("valid", "expiring") for row in self.rows)
+    vetted: bool
 
     @property
     def todo(self) -> list[str]:
@@ -196,7 +187,7 @@ def vetting_status(cook: CookProfile, today: date | None = None) -> VettingStatu
         else:
             state, todo = "valid", ""
         rows.append(CheckRow(kind, CHECK_LABELS[kind], check, state, todo))
-    return VettingStatus(rows=rows, paused=cook.paused)
+    return VettingStatus(rows=rows, paused=cook.paused, vetted=cook.is_vetted(today))
 
 
 # --- Diners, and which diner a carer is looking at -------------------------------------------
@@ -351,7 +342,7 @@ def cook_for_diner_side(user: Any, cook_id: int) -> CookView:
                 Pairing.diner_id.in_(ids),
                 Pairing.cook_accepted_at.is_not(None),
                 Pairing.status.in_(
-                    [PairingStatus.COOK_ACCEPTED, PairingStatus.DINER_ACCEPTED, *LIVE_STATUSES]
+                    [PairingStatus.COOK_ACCEPTED, *LIVE_STATUSES]
                 ),
             )
             .order_by(Pairing.id.desc())

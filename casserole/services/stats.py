@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from scipy import stats as sps
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
+from casserole import clock
 from casserole.extensions import db
-from casserole.models import MealShare, Pairing, PairingPause, PairingStatus, utcnow
-from casserole.models.vocab import LIVE_STATUSES
+from casserole.formatting import plural
+from casserole.models import MealShare, Pairing, PairingPause, PairingStatus
+from casserole.models.vocab import STARTED_STATUSES
 
 # A pairing is at risk after twice its usual gap between meals, but never sooner than this.
 RISK_FLOOR_DAYS = 14
@@ -23,6 +25,35 @@ RISK_BEFORE_RHYTHM_DAYS = 21
 SURVIVAL_MONTHS = (3, 6, 12)
 DAYS_PER_MONTH = 365.25 / 12
 _SECONDS_PER_DAY = 86400.0
+
+
+def at_risk_rule(
+    meals: Any,
+    first_day: Any,
+    last_day: Any,
+    quiet_days: Any,
+    all_of: Callable[..., Any] = lambda *conditions: all(conditions),
+    any_of: Callable[..., Any] = lambda *conditions: any(conditions),
+) -> Any:
+    """The at-risk rule, written once: Python numbers give a bool, SQL columns a clause.
+
+    At risk: quiet for RISK_BEFORE_RHYTHM_DAYS before a second meal; after it, quiet for
+    twice the usual gap ((last - first) / (meals - 1), kept multiplied out so SQL stays in
+    whole numbers) and at least RISK_FLOOR_DAYS. The SQL side passes and_ and or_.
+    """
+    return any_of(
+        all_of(meals < 2, quiet_days >= RISK_BEFORE_RHYTHM_DAYS),
+        all_of(
+            meals >= 2,
+            quiet_days >= RISK_FLOOR_DAYS,
+            quiet_days * (meals - 1) >= 2 * (last_day - first_day),
+        ),
+    )
+
+
+def at_risk_clause(meals: Any, first_day: Any, last_day: Any, quiet_days: Any) -> Any:
+    """The at-risk rule as a SQL condition over day-number columns."""
+    return at_risk_rule(meals, first_day, last_day, quiet_days, and_, or_)
 
 
 @dataclass(frozen=True)
@@ -46,7 +77,11 @@ class Rhythm:
 
 @dataclass(frozen=True)
 class Survival:
-    """Kaplan–Meier summary of pairing durations (running pairings are right-censored)."""
+    """Kaplan–Meier summary of pairing durations (running pairings are right-censored).
+
+    `curve` is the step function as (day, share still running) from (0, 1): one step per
+    whole day, which is plenty for a chart or a table read in months.
+    """
 
     pairings: int
     ended: int
@@ -54,6 +89,16 @@ class Survival:
     median_days: float | None
     survival: dict[int, float | None]
     longest_days: float | None
+    curve: list[tuple[float, float]] = field(default_factory=list)
+
+    def at(self, day: float) -> float:
+        """The share still running after `day` days (the step function, right-continuous)."""
+        value = 1.0
+        for t, p in self.curve:
+            if t > day:
+                break
+            value = p
+        return value
 
 
 def _days(delta: timedelta) -> float:
@@ -88,7 +133,7 @@ def rhythms(
     Meals are reduced in the database (count, first, last per pairing); pauses, which are
     few, are read as rows. Nothing is loaded per pairing, so this serves a city of pairings.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     where = _pairing_filter(pairing_ids, area_ids, statuses)
     chosen = select(Pairing.id).where(*where).scalar_subquery()
     heads = db.session.execute(
@@ -135,13 +180,14 @@ def _rhythm(
 ) -> Rhythm:
     """Combine one pairing's aggregates into its rhythm and risk."""
     count, first, last = meal_agg or (0, None, None)
-    mean = (last - first).days / (count - 1) if count >= 2 and first and last else None
+    spread = (last - first).days if count >= 2 and first and last else 0
+    mean = spread / (count - 1) if count >= 2 else None
     threshold = (
         max(float(RISK_FLOOR_DAYS), 2 * mean) if mean is not None else RISK_BEFORE_RHYTHM_DAYS
     )
     # Quiet since the last meal, or since the start or the last pause ended if later:
     # nobody is expected to cook while the diner is away.
-    today = now.date()
+    today = clock.local_date(now)
     quiet_since = max(d for d in (last, started.date(), _date(resumed.get(pid))) if d is not None)
     quiet = (today - quiet_since).days if status != PairingStatus.ENDED else None
     return Rhythm(
@@ -157,7 +203,9 @@ def _rhythm(
         paused_days=paused.get(pid, 0.0),
         quiet_days=quiet,
         risk_threshold_days=threshold,
-        at_risk=status == PairingStatus.ACTIVE and quiet is not None and quiet >= threshold,
+        at_risk=status == PairingStatus.ACTIVE
+        and quiet is not None
+        and at_risk_rule(count, 0, spread, quiet),
     )
 
 
@@ -187,11 +235,13 @@ def survival(durations: Iterable[tuple[float, bool]]) -> Survival:
     longest = max((d for d, _ in rows), default=None)
     points: dict[int, float | None] = {}
     median: float | None = None
+    curve: list[tuple[float, float]] = []
     if not rows:
         points = dict.fromkeys(SURVIVAL_MONTHS)
     elif not events:
         # Nothing has ended: every pairing is still going, so survival is 1 so far.
         points = {m: (1.0 if m * DAYS_PER_MONTH <= longest else None) for m in SURVIVAL_MONTHS}
+        curve = [(0.0, 1.0)]
     else:
         sf = sps.ecdf(sps.CensoredData(uncensored=events, right=censored)).sf
         for months in SURVIVAL_MONTHS:
@@ -199,6 +249,9 @@ def survival(durations: Iterable[tuple[float, bool]]) -> Survival:
             points[months] = float(sf.evaluate(t)) if t <= longest else None
         below = np.flatnonzero(sf.probabilities <= 0.5)
         median = float(sf.quantiles[below[0]]) if below.size else None
+        curve = [(0.0, 1.0), *_daily_steps(sf.quantiles, sf.probabilities)]
+    if curve and curve[-1][0] < longest:
+        curve.append((float(longest), curve[-1][1]))
     return Survival(
         pairings=len(rows),
         ended=len(events),
@@ -206,15 +259,28 @@ def survival(durations: Iterable[tuple[float, bool]]) -> Survival:
         median_days=median,
         survival=points,
         longest_days=longest,
+        curve=curve,
     )
+
+
+def _daily_steps(times: Any, probs: Any) -> list[tuple[float, float]]:
+    """Thin the estimator's steps to one per whole day: the day's last value at its first step.
+
+    Thousands of pairings then make a few hundred points, not thousands.
+    """
+    times, probs = np.asarray(times, dtype=float), np.asarray(probs, dtype=float)
+    whole = np.floor(times)
+    last = np.r_[whole[1:] != whole[:-1], True]
+    first = np.r_[True, whole[1:] != whole[:-1]]
+    return list(zip(times[first].tolist(), probs[last].tolist(), strict=True))
 
 
 def duration_summary(area_ids: set[int] | None = None, now: datetime | None = None) -> Survival:
     """Kaplan–Meier summary of every started pairing in `area_ids` (None: all areas)."""
-    now = now or utcnow()
+    now = now or clock.now()
     rows = db.session.execute(
         select(Pairing.started_at, Pairing.ended_at, Pairing.status).where(
-            *_pairing_filter(None, area_ids, [*LIVE_STATUSES, PairingStatus.ENDED]),
+            *_pairing_filter(None, area_ids, STARTED_STATUSES),
         )
     )
     return survival(
@@ -227,5 +293,4 @@ def describe_days(days: float | None) -> str:
     """Whole days in words: "1 day", "40 days"."""
     if days is None or math.isnan(days):
         return ""
-    whole = int(days)
-    return f"{whole} day" + ("" if whole == 1 else "s")
+    return plural(int(days), "day")

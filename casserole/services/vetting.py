@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
@@ -16,14 +17,18 @@ from casserole.models import (
     User,
     VettingCheck,
 )
+from casserole.models.people import holds_every_check
+from casserole.pagination import Page, paginate
 from casserole.services import audit, mail
 
-# A check expiring within this many days is flagged so the coordinator can renew it in time.
+# A check expiring within this many days is flagged so it can be renewed in time (the cook's
+# profile and the coordinator's queue both use it).
 EXPIRY_WARNING_DAYS = 30
+# What each check is called, to cooks and coordinators alike.
 CHECK_LABELS = {
-    CheckKind.ID: "Identity",
+    CheckKind.ID: "Proof of identity",
     CheckKind.DBS: "DBS check",
-    CheckKind.FOOD_HYGIENE: "Food hygiene",
+    CheckKind.FOOD_HYGIENE: "Food hygiene certificate",
 }
 NOTICE_ACTION = "vetting_expired_notice"
 
@@ -45,11 +50,6 @@ class CheckState:
     check: VettingCheck | None
     state: str  # "missing", "expired", "expiring", "valid"
 
-    @property
-    def needs_attention(self) -> bool:
-        """True unless the check is present and not close to expiry."""
-        return self.state != "valid"
-
 
 @dataclass
 class CookVetting:
@@ -57,28 +57,8 @@ class CookVetting:
 
     cook: CookProfile
     name: str
+    vetted: bool
     states: list[CheckState] = field(default_factory=list)
-
-    @property
-    def vetted(self) -> bool:
-        """Every kind present and unexpired today (expiring soon still counts)."""
-        return all(s.state in ("valid", "expiring") for s in self.states)
-
-
-@dataclass
-class VettingPage:
-    """A page of the vetting queue."""
-
-    rows: list[CookVetting]
-    total: int
-    page: int
-    per_page: int
-    show: str
-
-    @property
-    def pages(self) -> int:
-        """Number of pages (at least one)."""
-        return max(1, -(-self.total // self.per_page))
 
 
 def _state(check: VettingCheck | None, today: date) -> str:
@@ -110,7 +90,7 @@ def _latest(checks: list[VettingCheck], today: date) -> dict[CheckKind, VettingC
 
 def cook_vetting(cook: CookProfile, today: date | None = None) -> CookVetting:
     """The vetting position of one cook (its checks are loaded once)."""
-    today = today or date.today()
+    today = today or clock.today()
     return _build(cook, list(cook.checks), today)
 
 
@@ -119,22 +99,11 @@ def _build(cook: CookProfile, checks: list[VettingCheck], today: date) -> CookVe
     return CookVetting(
         cook=cook,
         name=cook.user.display_name,
+        vetted=holds_every_check(checks, today),
         states=[
             CheckState(kind, CHECK_LABELS[kind], latest[kind], _state(latest[kind], today))
             for kind in CheckKind
         ],
-    )
-
-
-def _good_until(day: date) -> select:
-    """Cooks holding every kind of check, each valid on `day` (checked by today)."""
-    return (
-        select(VettingCheck.cook_id)
-        .where(
-            or_(VettingCheck.expires_on.is_(None), VettingCheck.expires_on > day),
-        )
-        .group_by(VettingCheck.cook_id)
-        .having(func.count(func.distinct(VettingCheck.kind)) == len(CheckKind))
     )
 
 
@@ -144,42 +113,36 @@ def queue(
     page: int = 1,
     per_page: int = 25,
     today: date | None = None,
-) -> VettingPage:
+) -> Page:
     """Cooks of an area whose checks are missing, expired or expire within 30 days, or all cooks.
 
     Cooks who are not vetted today come first, then those whose checks expire soon; in three
     queries whatever the page size.
     """
-    today = today or date.today()
-    good_now = _good_until(today).where(VettingCheck.checked_on <= today)
-    good_later = _good_until(today + timedelta(days=EXPIRY_WARNING_DAYS)).where(
-        VettingCheck.checked_on <= today
-    )
+    today = today or clock.today()
     where = [CookProfile.area_id == area.id]
     if show == "attention":
-        where.append(CookProfile.id.not_in(good_later))
-    total = db.session.scalar(select(func.count()).select_from(CookProfile).where(*where)) or 0
-    order = case((CookProfile.id.in_(good_now), 1), else_=0)
-    rows = db.session.execute(
+        # Still vetted once the warning days have passed means nothing expires soon (checks
+        # cannot be dated in the future, so "done by then" is "done by today").
+        soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+        where.append(~CookProfile.is_vetted(soon))
+    order = case((CookProfile.is_vetted(today), 1), else_=0)
+    found = paginate(
         select(CookProfile, User)
         .join(User, User.id == CookProfile.user_id)
         .where(*where)
-        .order_by(order, CookProfile.created_at, CookProfile.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    ids = [cook.id for cook, _ in rows]
+        .order_by(order, CookProfile.created_at, CookProfile.id),
+        page,
+        per_page,
+        count=select(func.count()).select_from(CookProfile).where(*where),
+    )
+    ids = [cook.id for cook, _ in found.rows]
     checks: dict[int, list[VettingCheck]] = {i: [] for i in ids}
     if ids:
         for check in db.session.scalars(select(VettingCheck).where(VettingCheck.cook_id.in_(ids))):
             checks[check.cook_id].append(check)
-    return VettingPage(
-        rows=[_build(cook, checks[cook.id], today) for cook, _ in rows],
-        total=total,
-        page=page,
-        per_page=per_page,
-        show=show,
-    )
+    found.rows = [_build(cook, checks[cook.id], today) for cook, _ in found.rows]
+    return found
 
 
 def record_check(
@@ -192,7 +155,7 @@ def record_check(
     today: date | None = None,
 ) -> VettingCheck:
     """Record a new check (history is kept: earlier checks are never edited); one commit."""
-    today = today or date.today()
+    today = today or clock.today()
     if checked_on > today:
         raise VettingError("checked_on", "The check date cannot be in the future.")
     if expires_on is not None and expires_on <= checked_on:
@@ -225,13 +188,10 @@ def record_check(
 
 def newly_expired(today: date | None = None) -> list[VettingCheck]:
     """Latest checks that have expired, with no valid check of that kind, not yet notified."""
-    today = today or date.today()
+    today = today or clock.today()
     valid = (
         select(VettingCheck.cook_id, VettingCheck.kind)
-        .where(
-            VettingCheck.checked_on <= today,
-            or_(VettingCheck.expires_on.is_(None), VettingCheck.expires_on > today),
-        )
+        .where(VettingCheck.is_valid_on(today))
         .subquery()
     )
     notified = set(
@@ -269,7 +229,7 @@ def notify_expired(today: date | None = None) -> int:
     The matcher already stops proposing a cook without three valid checks; this sends the
     e-mail once per expired check (an audit event remembers it) and returns how many went.
     """
-    today = today or date.today()
+    today = today or clock.today()
     checks = newly_expired(today)
     for check in checks:
         cook = check.cook

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from casserole import clock
 from casserole.models import CheckKind, MealShare, PairingStatus, Role, VettingCheck
 from casserole.services import matching as adapter
 from tests import factories as f
@@ -63,6 +64,16 @@ def _log_in(page):
     page.wait_for_url("**/")
 
 
+def _months_touched(months):
+    """Calendar months touched by the last `months` months up to today (by hand, not the app)."""
+    today = clock.today()
+    back = today.year * 12 + today.month - 1 - months
+    year, month = divmod(back, 12)
+    last_day = (date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1)).day
+    start = date(year, month + 1, min(today.day, last_day)) + timedelta(days=1)
+    return (today.year - start.year) * 12 + today.month - start.month + 1
+
+
 def _record(page, kind_label, checked, expires=None, reference=""):
     page.get_by_label("Which check").select_option(label=kind_label)
     page.get_by_label("Date of the check").fill(checked.isoformat())
@@ -89,8 +100,10 @@ def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, barnet,
     assert_accessible(page)
     _record(page, "DBS check", TODAY - timedelta(days=2), TODAY + timedelta(days=1000), "D-77")
     expect(page.get_by_text("DBS check recorded.")).to_be_visible()
-    _record(page, "Identity", TODAY - timedelta(days=2))
-    _record(page, "Food hygiene", TODAY - timedelta(days=30), TODAY + timedelta(days=20))
+    _record(page, "Proof of identity", TODAY - timedelta(days=2))
+    _record(
+        page, "Food hygiene certificate", TODAY - timedelta(days=30), TODAY + timedelta(days=20)
+    )
     expect(page.get_by_text("All checks are in date")).to_be_visible()
     expect(page.get_by_text("Expires soon")).to_be_visible()  # flagged: within 30 days
 
@@ -119,12 +132,18 @@ def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, barnet,
     page.get_by_role("link", name="Figures").click()
     expect(page.get_by_role("heading", name="Figures for Barnet")).to_be_visible()
     assert page.locator("svg path.km-line").count() == 1
-    assert page.locator("svg rect.bar").count() == 12
+    # The last twelve months run from the day after this day a year ago: one bar for each
+    # calendar month they touch (13 unless today is a month's last day).
+    expect(page.locator("svg rect.bar")).to_have_count(_months_touched(12))
     expect(page.get_by_role("table", name="Meals shared each month")).to_be_visible()
     expect(page.get_by_text("Median pairing length")).to_be_visible()
+    method = page.get_by_text("We use the Kaplan–Meier method")
+    expect(method).to_be_hidden()  # behind "How this is worked out", no script needed
+    page.get_by_text("How this is worked out").click()
+    expect(method).to_be_visible()
     page.get_by_label("Period").select_option(label="Last 3 months")
     page.get_by_role("button", name="Show figures").click()
-    expect(page.locator("svg rect.bar")).to_have_count(3)
+    expect(page.locator("svg rect.bar")).to_have_count(_months_touched(3))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "coordinator-figures.png"), full_page=True)
 

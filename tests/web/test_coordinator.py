@@ -19,8 +19,9 @@ from casserole.models import (
     Role,
     VettingCheck,
 )
-from casserole.services import console, stats, vetting
 from casserole.services import matching as adapter
+from casserole.services import stats, vetting
+from casserole.services.coordinator import monitor
 from tests import factories as f
 
 TODAY = date.today()
@@ -298,7 +299,7 @@ def test_sql_at_risk_agrees_with_the_stats_rule(barnet, database):
     _pairing_with_meals(other, f.cook(other), 60, ())
     database.session.commit()
     expected = stats.at_risk_ids({barnet.id}, now=NOW)
-    found = console.at_risk_ids(barnet, NOW.date())
+    found = monitor.at_risk_ids(barnet, NOW.date())
     assert sorted(found) == sorted(expected)
     # Quiet 21 days with no meal; 21 after one meal; 24 after every 8.7; 14 after weekly
     # (the floor); 28 after fortnightly. Oldest first.

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from casserole.coordinator import charts
 from casserole.models import (
     CheckKind,
     MealShare,
@@ -14,7 +15,8 @@ from casserole.models import (
     Role,
     VettingCheck,
 )
-from casserole.services import figures
+from casserole.services.coordinator import figures
+from casserole.services.coordinator.periods import Period, last_months
 from tests import factories as f
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
@@ -143,7 +145,7 @@ def test_figures_match_hand_computed_values(database):
     (6.90 months); longest 400 days (13.14 months).
     """
     area = build_area(database)
-    fig = figures.compute(area, figures.Period(date(2025, 1, 1), date(2025, 6, 30)), now=NOW)
+    fig = figures.compute(area, Period(date(2025, 1, 1), date(2025, 6, 30)), now=NOW)
 
     assert (fig.cooks_signed_up, fig.cooks_new, fig.cooks_vetted, fig.cooks_active) == (4, 2, 2, 2)
     assert fig.diners_signed_up == 10
@@ -167,10 +169,10 @@ def test_figures_match_hand_computed_values(database):
     assert s.survival[12] == pytest.approx(7 / 36)
     assert fig.longest_months == pytest.approx(400 / DAYS_PER_MONTH)
     # The curve steps down at each ending and is flat to the longest follow-up.
-    assert figures.survival_at(fig.curve, 59) == 1.0
-    assert figures.survival_at(fig.curve, 60) == pytest.approx(7 / 8)
-    assert figures.survival_at(fig.curve, 150) == pytest.approx(7 / 12)
-    assert figures.survival_at(fig.curve, 399) == pytest.approx(7 / 36)
+    assert fig.survival.at(59) == 1.0
+    assert fig.survival.at(60) == pytest.approx(7 / 8)
+    assert fig.survival.at(150) == pytest.approx(7 / 12)
+    assert fig.survival.at(399) == pytest.approx(7 / 36)
     assert fig.curve[-1][0] == pytest.approx(400)
 
 
@@ -189,12 +191,12 @@ def test_pairings_ending_after_the_period_count_as_running_at_its_end(database):
     f.pairing(cook, f.diner(area, created_at=OLD), started_at=start)
     database.session.commit()
 
-    march = figures.compute(area, figures.Period(date(2025, 1, 1), date(2025, 3, 31)), now=NOW)
+    march = figures.compute(area, Period(date(2025, 1, 1), date(2025, 3, 31)), now=NOW)
     assert (march.survival.ended, march.survival.ongoing) == (0, 2)
     assert march.survival.median_days is None
     assert march.survival.longest_days == pytest.approx(90)  # 1 January to midnight 1 April
 
-    june = figures.compute(area, figures.Period(date(2025, 1, 1), date(2025, 6, 30)), now=NOW)
+    june = figures.compute(area, Period(date(2025, 1, 1), date(2025, 6, 30)), now=NOW)
     assert (june.survival.ended, june.survival.ongoing) == (1, 1)
     assert june.survival.median_days == pytest.approx(120)  # 2 at risk, one ends: S = 1/2
 
@@ -202,12 +204,12 @@ def test_pairings_ending_after_the_period_count_as_running_at_its_end(database):
 def test_an_empty_area_has_no_figures_rather_than_errors(database):
     area = f.area()
     database.session.commit()
-    fig = figures.compute(area, figures.months_back(12, today=date(2025, 6, 30)), now=NOW)
+    fig = figures.compute(area, last_months(12, today=date(2025, 6, 30)), now=NOW)
     assert fig.cooks_signed_up == 0 and fig.meals_total == 0
     assert fig.avg_distance_km is None and fig.avg_interval_days is None
     assert fig.share_over_80 is None and fig.longest_months is None and fig.curve == []
     assert len(fig.months) == 12 and fig.months[0][0] == date(2024, 7, 1)
-    chart = figures.survival_chart(fig.curve)
+    chart = charts.survival_chart(fig.curve)
     assert chart.path == ""
 
 
@@ -260,7 +262,7 @@ def test_meals_are_counted_per_area_whichever_holds_most_pairings(database):
         database.session.scalar(select(Area).where(Area.slug == slug))
         for slug in ("barnet", "tower-hamlets")
     )
-    period = figures.Period(date(2025, 1, 1), date(2025, 6, 30))
+    period = Period(date(2025, 1, 1), date(2025, 6, 30))
     assert [n for _, n in figures.compute(barnet, period, now=NOW).months] == [2, 0, 3, 1, 0, 4]
     assert [n for _, n in figures.compute(hamlets, period, now=NOW).months] == [0, 0, 1, 0, 0, 0]
 

@@ -83,7 +83,6 @@ def test_there_are_diner_urls_to_check(app):
         PairingStatus.PROPOSED,
         PairingStatus.APPROVED,
         PairingStatus.COOK_ACCEPTED,
-        PairingStatus.DINER_ACCEPTED,
         PairingStatus.ENDED,
         PairingStatus.DECLINED,
     ],
@@ -112,7 +111,7 @@ def test_no_diner_url_shows_a_cook_the_address_before_the_pairing_is_live(
 
 
 @pytest.mark.parametrize(
-    "status", [PairingStatus.APPROVED, PairingStatus.COOK_ACCEPTED, PairingStatus.DINER_ACCEPTED]
+    "status", [PairingStatus.APPROVED, PairingStatus.COOK_ACCEPTED]
 )
 def test_proposal_view_shows_first_name_distance_days_and_needs_only(client, pair, status):
     cook, diner = pair

@@ -182,3 +182,41 @@ def test_durations_are_days_and_paused_time_separate(database):
     assert r.duration_days == pytest.approx(90) and r.paused_days == pytest.approx(20)
     assert r.last_meal is None and r.meals == 0 and r.mean_interval_days is None
     assert isinstance(NOW.date(), date)
+
+
+def _documented_rule(meals: int, spread: int, quiet: int) -> bool:
+    """The rule as the monitor page states it: quiet for twice the usual gap, at least two
+    weeks, or three weeks before the second meal."""
+    if meals < 2:
+        return quiet >= 21
+    return quiet >= max(14.0, 2 * spread / (meals - 1))
+
+
+def test_the_at_risk_rule_gives_the_same_answer_in_python_and_in_sql(database):
+    """stats.at_risk_rule is the one owner; its SQL form (used by the monitor) must agree with
+    its Python form (used by stats.rhythm) and with the rule in words, case by case."""
+    from sqlalchemy import Integer, literal, select, union_all
+
+    grid = [
+        (meals, spread, quiet)
+        for meals in range(5)
+        for spread in ((0,) if meals < 2 else (0, 3, 7, 10, 14, 21))
+        for quiet in range(0, 50)
+    ]
+    in_python = [stats.at_risk_rule(m, 100, 100 + s, q) for m, s, q in grid]
+    assert in_python == [_documented_rule(*case) for case in grid]
+    assert any(in_python) and not all(in_python)
+    in_sql: list[bool] = []
+    for start in range(0, len(grid), 400):  # SQLite allows 500 terms in one UNION ALL
+        chunk = grid[start : start + 400]
+        parts = []
+        for i, (m, s, q) in enumerate(chunk):
+            n, first, last, quiet = (literal(v, Integer) for v in (m, 100, 100 + s, q))
+            parts.append(
+                select(literal(i).label("i"), literal(1).label("risky")).where(
+                    stats.at_risk_clause(n, first, last, quiet)
+                )
+            )
+        risky = {i for i, _ in database.session.execute(union_all(*parts)).all()}
+        in_sql += [i in risky for i in range(len(chunk))]
+    assert in_sql == in_python

@@ -20,6 +20,7 @@ from casserole.models import (
     Role,
     utcnow,
 )
+from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit, stats
 from casserole.services.pairings.states import Action, NotFound, Side, allowed_actions
 
@@ -90,7 +91,7 @@ class PairingPage:
 def page_for(pairing_id: int, user: Any, now: datetime | None = None) -> PairingPage:
     """The pairing page as `user` may see it; NotFound outside their reach."""
     pairing, sides = load(pairing_id, user)
-    live = pairing.status in (P.ACTIVE, P.PAUSED)
+    live = pairing.status in LIVE_STATUSES
     if Side.DINER not in sides:
         # Cooks and coordinators see a diner's needs and allergies, and once live their
         # address and access notes: each such view goes into the audit trail.
@@ -124,7 +125,6 @@ _STATUS_TEXT = {
     P.PROPOSED: "Proposed: waiting for a coordinator to approve it.",
     P.APPROVED: "Waiting for the cook to say yes.",
     P.COOK_ACCEPTED: "The cook has said yes. Waiting for the diner or their carer to say yes.",
-    P.DINER_ACCEPTED: "Waiting for the cook to say yes.",
     P.ACTIVE: "Meals are being shared.",
     P.PAUSED: "Meals are paused for now.",
     P.ENDED: "This pairing has ended.",
@@ -187,7 +187,7 @@ def overview_for(user: Any, now: datetime | None = None) -> Overview:
             area_stmt = area_stmt.where(Area.id.in_(sorted(allowed)))
         view.areas = list(db.session.scalars(area_stmt))
         # Coordinators see the live and open ones here; the console holds the full history.
-        stmt = stmt.where(Pairing.status.in_([P.ACTIVE, P.PAUSED, *_WAITS_ON]))
+        stmt = stmt.where(Pairing.status.in_([*LIVE_STATUSES, *_WAITS_ON]))
         mail_stmt = select(OutboundEmail).where(
             OutboundEmail.status == EmailStatus.FAILED, OutboundEmail.pairing_id.is_not(None)
         )
@@ -197,7 +197,7 @@ def overview_for(user: Any, now: datetime | None = None) -> Overview:
     for pairing in db.session.scalars(stmt.limit(500)):
         if _WAITS_ON.get(pairing.status) == side:
             view.waiting.append(pairing)
-        elif pairing.status in (P.ACTIVE, P.PAUSED, *_WAITS_ON):
+        elif pairing.status in (*LIVE_STATUSES, *_WAITS_ON):
             view.current.append(pairing)
         else:
             view.past.append(pairing)

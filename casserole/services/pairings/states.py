@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from casserole.models import PairingStatus
+from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
 
 P = PairingStatus
 
@@ -43,8 +44,8 @@ class Rule:
     target: PairingStatus | None = None
 
 
-_OPEN = frozenset({P.PROPOSED, P.APPROVED, P.COOK_ACCEPTED})
-_LIVE = frozenset({P.ACTIVE, P.PAUSED})
+_OPEN = frozenset(OPEN_PROPOSAL_STATUSES)
+_LIVE = frozenset(LIVE_STATUSES)
 _EVERYONE = frozenset(Side)
 _PEOPLE = frozenset({Side.COOK, Side.DINER})
 
@@ -67,7 +68,6 @@ _STATE_WORDS = {
     P.PROPOSED: "is waiting for a coordinator's approval",
     P.APPROVED: "is waiting for the cook to say yes",
     P.COOK_ACCEPTED: "is waiting for the diner or their carer to say yes",
-    P.DINER_ACCEPTED: "is waiting for the cook to say yes",
     P.ACTIVE: "is already going",
     P.PAUSED: "is paused",
     P.ENDED: "has ended",

@@ -1,0 +1,117 @@
+"""Console views for the waiting list, matching, proposals and the pairing monitor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
+from casserole.coordinator.forms import ApproveForm
+from casserole.formatting import plural
+from casserole.forms_common import ConfirmForm
+from casserole.pagination import page_number
+from casserole.services import pairings as pairing_service
+from casserole.services.coordinator import monitor as monitor_service
+from casserole.services.coordinator import proposals as proposal_service
+from casserole.services.coordinator import waiting as waiting_service
+
+
+@bp.route("/<slug>/waiting")
+@coordinators_only
+def waiting(slug: str) -> str:
+    """Diners without a cook, oldest first, with the matcher's reason and what would help."""
+    area = area_or_404(slug)
+    page, snap = waiting_service.waiting_list(area, page=page_number())
+    return render_template(
+        "coordinator/waiting.html", area=area, page=page, snap=snap, form=ConfirmForm()
+    )
+
+
+@bp.route("/<slug>/waiting/reasons", methods=["POST"])
+@coordinators_only
+def refresh_reasons(slug: str) -> Response:
+    """Work out every waiting diner's reason again (a matcher dry run)."""
+    area = area_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form was incomplete; please try again.")
+    waiting_service.refresh_reasons(area)
+    flash("The reasons are up to date.", "success")
+    return redirect(url_for("coordinator.waiting", slug=slug))
+
+
+@bp.route("/<slug>/proposals")
+@coordinators_only
+def proposals(slug: str) -> str:
+    """Proposals to review before they go out; run the matcher from here."""
+    area = area_or_404(slug)
+    page = proposal_service.proposals(area, page=page_number())
+    return render_template(
+        "coordinator/proposals.html",
+        area=area,
+        page=page,
+        form=ApproveForm(),
+        run_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<slug>/matching", methods=["POST"])
+@coordinators_only
+def run_matching(slug: str) -> Response:
+    """Run the matcher for the area; its proposals wait here for approval."""
+    area = area_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form was incomplete; please try again.")
+    made = pairing_service.propose_for_area(area.id, current_user)
+    flash(
+        f"The matcher proposed {plural(len(made), 'new pair')}."
+        + (
+            " They went straight to the cooks (this area approves automatically)."
+            if area.auto_approve
+            else " Review them below."
+        ),
+        "success",
+    )
+    return redirect(url_for("coordinator.proposals", slug=slug))
+
+
+@bp.route("/<slug>/proposals/approve", methods=["POST"])
+@coordinators_only
+def approve(slug: str) -> Any:
+    """Approve the ticked proposals, or all of them; each one that cannot go says why."""
+    area = area_or_404(slug)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        page = proposal_service.proposals(area, page=1)
+        return render_template(
+            "coordinator/proposals.html", area=area, page=page, form=form, run_form=ConfirmForm()
+        ), 422
+    ids = (
+        proposal_service.open_proposal_ids(area)
+        if form.approve_all.data
+        else (form.pairing_id.data or [])
+    )
+    result = proposal_service.approve_proposals(area, ids, current_user)
+    if result.approved:
+        flash(
+            f"Approved {plural(result.approved, 'proposal')}. We have asked the cooks.",
+            "success",
+        )
+    for problem in result.problems:
+        flash(problem, "error")
+    return redirect(url_for("coordinator.proposals", slug=slug))
+
+
+@bp.route("/<slug>/pairings")
+@coordinators_only
+def monitor(slug: str) -> str:
+    """Active, paused, at-risk and ended pairings, with their rhythm."""
+    area = area_or_404(slug)
+    view = request.args.get("view", "live")
+    if view not in monitor_service.MONITOR_VIEWS:
+        abort(400, description="Choose one of the lists shown on the pairings page.")
+    board = monitor_service.monitor(area, view=view, page=page_number())
+    return render_template(
+        "coordinator/monitor.html", area=area, board=board, views=monitor_service.MONITOR_VIEWS
+    )

@@ -1,0 +1,1 @@
+"""The coordinator's console services: one module per concern (scope, waiting, proposals, ...)."""

@@ -1,0 +1,102 @@
+"""The coordinator's map: points of cooks, diners and live pairings, and the same per district."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import aliased
+
+from casserole.extensions import db
+from casserole.models import Area, CookProfile, DinerProfile, Pairing
+from casserole.models.vocab import LIVE_STATUSES
+from casserole.services import audit
+from casserole.services.coordinator.waiting import waiting_filter
+
+
+def map_data(area: Area) -> dict[str, Any]:
+    """Points for the coordinator's map: cooks, diners (waiting or paired) and live pairings.
+
+    Only for coordinators of the area: diners' points are never sent to anyone else. Each
+    time they are sent is recorded in the audit trail (points are close to addresses).
+    """
+    audit.record("diner_locations_viewed", area, area_id=area.id)
+    db.session.commit()
+    cooks = [
+        [round(lat, 5), round(lon, 5)]
+        for lat, lon in db.session.execute(
+            select(CookProfile.latitude, CookProfile.longitude).where(
+                CookProfile.area_id == area.id
+            )
+        )
+    ]
+    live = exists().where(
+        Pairing.diner_id == DinerProfile.id, Pairing.status.in_(list(LIVE_STATUSES))
+    )
+    diners = [
+        [round(lat, 5), round(lon, 5), 1 if paired else 0]
+        for lat, lon, paired in db.session.execute(
+            select(DinerProfile.latitude, DinerProfile.longitude, case((live, 1), else_=0)).where(
+                DinerProfile.area_id == area.id
+            )
+        )
+    ]
+    diner = aliased(DinerProfile)
+    lines = [
+        [round(a, 5), round(b, 5), round(c, 5), round(d, 5)]
+        for a, b, c, d in db.session.execute(
+            select(CookProfile.latitude, CookProfile.longitude, diner.latitude, diner.longitude)
+            .select_from(Pairing)
+            .join(CookProfile, CookProfile.id == Pairing.cook_id)
+            .join(diner, diner.id == Pairing.diner_id)
+            .where(Pairing.area_id == area.id, Pairing.status.in_(list(LIVE_STATUSES)))
+        )
+    ]
+    return {"area": area.name, "cooks": cooks, "diners": diners, "pairings": lines}
+
+
+@dataclass
+class DistrictRow:
+    """Counts for one postcode district: the map as a list."""
+
+    outcode: str
+    cooks: int
+    diners: int
+    waiting: int
+    pairings: int
+
+
+def _per_district(stmt: Any) -> dict[str, int]:
+    return dict(db.session.execute(stmt).all())
+
+
+def district_list(area: Area) -> list[DistrictRow]:
+    """The map without JavaScript: cooks, diners, waiting diners and live pairings per district."""
+    cooks = _per_district(
+        select(CookProfile.outcode, func.count())
+        .where(CookProfile.area_id == area.id)
+        .group_by(CookProfile.outcode)
+    )
+    diners = _per_district(
+        select(DinerProfile.outcode, func.count())
+        .where(DinerProfile.area_id == area.id)
+        .group_by(DinerProfile.outcode)
+    )
+    waiting = _per_district(
+        select(DinerProfile.outcode, func.count())
+        .where(*waiting_filter(area))
+        .group_by(DinerProfile.outcode)
+    )
+    pairs = _per_district(
+        select(DinerProfile.outcode, func.count())
+        .select_from(Pairing)
+        .join(DinerProfile, DinerProfile.id == Pairing.diner_id)
+        .where(Pairing.area_id == area.id, Pairing.status.in_(list(LIVE_STATUSES)))
+        .group_by(DinerProfile.outcode)
+    )
+    names = sorted(set(cooks) | set(diners), key=lambda o: (o.rstrip("0123456789W"), len(o), o))
+    return [
+        DistrictRow(o, cooks.get(o, 0), diners.get(o, 0), waiting.get(o, 0), pairs.get(o, 0))
+        for o in names
+    ]

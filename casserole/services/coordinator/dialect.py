@@ -1,0 +1,35 @@
+"""SQL helpers that differ between SQLite and PostgreSQL: day numbers, epoch seconds, max."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Date, Float, cast, func
+
+from casserole.extensions import db
+
+
+def is_sqlite() -> bool:
+    """True when the session's database is SQLite (tests, small installs)."""
+    return db.engine.dialect.name == "sqlite"
+
+
+def day_number(expr: Any) -> Any:
+    """A date or timestamp as a whole day count, comparable across rows, on both engines."""
+    if is_sqlite():
+        return func.julianday(func.date(expr))
+    return func.extract("epoch", cast(expr, Date)) / 86400
+
+
+def epoch_seconds(expr: Any) -> Any:
+    """A stored UTC timestamp as seconds since 1970, computed by the database."""
+    if is_sqlite():
+        return (func.julianday(expr) - 2440587.5) * 86400.0
+    return cast(func.extract("epoch", expr), Float)
+
+
+def greatest(*exprs: Any) -> Any:
+    """The largest of several non-null expressions (SQLite's scalar max, PostgreSQL greatest)."""
+    if is_sqlite():
+        return func.max(*exprs)
+    return func.greatest(*exprs)

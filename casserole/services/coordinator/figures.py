@@ -1,0 +1,197 @@
+"""Area figures for a period: people, distances, meal rhythm, how long pairings last, cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import case, func, select
+
+from casserole import clock
+from casserole.extensions import db
+from casserole.models import Area, CookProfile, DinerProfile, Pairing, PairingPause
+from casserole.models.vocab import STARTED_STATUSES
+from casserole.services import audit, stats
+from casserole.services.coordinator.dialect import epoch_seconds
+from casserole.services.coordinator.meal_months import meals_per_month
+from casserole.services.coordinator.periods import Period, months_before
+from casserole.services.coordinator.waiting import waiting_count_query
+
+DAYS_PER_MONTH = stats.DAYS_PER_MONTH
+RETENTION_MONTHS = (1, 2, 3, 6, 9, 12, 18, 24)
+
+
+@dataclass
+class Figures:
+    """Everything on the figures page for one area and period."""
+
+    area: Area
+    period: Period
+    cooks_signed_up: int
+    cooks_new: int
+    cooks_vetted: int
+    cooks_active: int
+    diners_signed_up: int
+    diners_waiting: int
+    diners_matched: int
+    diners_with_age: int
+    diners_over_80: int
+    avg_distance_km: float | None
+    avg_interval_days: float | None
+    survival: stats.Survival
+    months: list[tuple[date, int]]
+    meal_cost_pence: int
+
+    @property
+    def curve(self) -> list[tuple[float, float]]:
+        """How long pairings last: (day, share still running) steps from stats.survival."""
+        return self.survival.curve
+
+    @property
+    def share_over_80(self) -> float | None:
+        """Share of diners (with a known birth date) aged 80 or over at the period's end."""
+        return self.diners_over_80 / self.diners_with_age if self.diners_with_age else None
+
+    @property
+    def meals_total(self) -> int:
+        """Meals shared in the period."""
+        return sum(n for _, n in self.months)
+
+    @property
+    def cost_avoided_pence(self) -> int:
+        """Meals shared times the council's cost of one meal."""
+        return self.meals_total * self.meal_cost_pence
+
+    @property
+    def avg_interval_weeks(self) -> float | None:
+        """Average weeks between a pairing's meals."""
+        return None if self.avg_interval_days is None else self.avg_interval_days / 7
+
+    @property
+    def longest_months(self) -> float | None:
+        """The longest-running pairing, in months."""
+        days = self.survival.longest_days
+        return None if days is None else days / DAYS_PER_MONTH
+
+    @property
+    def retention_rows(self) -> list[tuple[int, float]]:
+        """Share of pairings still running after 1 to 24 months, as far as they were followed."""
+        longest = self.survival.longest_days or 0.0
+        return [
+            (m, self.survival.at(m * DAYS_PER_MONTH))
+            for m in RETENTION_MONTHS
+            if m * DAYS_PER_MONTH <= longest
+        ]
+
+    @property
+    def median_months(self) -> float | None:
+        """Median pairing duration, in months; None until half have ended."""
+        days = self.survival.median_days
+        return None if days is None else days / DAYS_PER_MONTH
+
+
+def set_meal_cost(area: Area, pence: int, actor: Any) -> None:
+    """Change the area's cost of one council meal (used for "cost avoided"); one commit."""
+    if not 0 <= pence <= 5000:
+        raise ValueError("a meal costs between £0 and £50")
+    before = area.meal_cost_pence
+    area.meal_cost_pence = pence
+    audit.record("area.meal_cost", area, area_id=area.id, actor=actor, before=before, after=pence)
+    db.session.commit()
+
+
+def _people(area: Area, period: Period) -> dict[str, int]:
+    """Counts of cooks and diners at the end of the period (four queries)."""
+    in_area_cook = [CookProfile.area_id == area.id, CookProfile.created_at < period.end_at]
+    cooks_signed_up, cooks_new = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((CookProfile.created_at >= period.start_at, 1), else_=0)), 0
+            ),
+        ).where(*in_area_cook)
+    ).one()
+    cooks_vetted = db.session.scalar(
+        select(func.count()).where(*in_area_cook, CookProfile.is_vetted(period.end))
+    )
+    over_80_cutoff = months_before(period.end, 80 * 12)
+    diners_signed_up, diners_with_age, diners_over_80 = db.session.execute(
+        select(
+            func.count(),
+            func.count(DinerProfile.birth_date),
+            func.count(case((DinerProfile.birth_date <= over_80_cutoff, 1))),
+        ).where(DinerProfile.area_id == area.id, DinerProfile.created_at < period.end_at)
+    ).one()
+    return {
+        "cooks_signed_up": cooks_signed_up,
+        "cooks_new": cooks_new,
+        "cooks_vetted": cooks_vetted or 0,
+        "diners_signed_up": diners_signed_up,
+        "diners_with_age": diners_with_age,
+        "diners_over_80": int(diners_over_80),
+        "diners_waiting": db.session.scalar(waiting_count_query(area)) or 0,
+    }
+
+
+def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
+    """The area's figures for `period`, aggregated in SQL (a fixed number of queries)."""
+    now = now or clock.now()
+    cut = min(period.end_at, now)
+    people = _people(area, period)
+    live_in_period = [
+        Pairing.area_id == area.id,
+        Pairing.started_at.is_not(None),
+        Pairing.started_at < cut,
+        Pairing.status.in_(STARTED_STATUSES),
+    ]
+    # Numbers only, read straight from the driver's cursor: 20,000 plain tuples, no Row
+    # objects (fewer allocations, fewer garbage-collector pauses on a busy page).
+    result = db.session.connection().execute(
+        select(
+            Pairing.diner_id,
+            Pairing.cook_id,
+            Pairing.distance_km,
+            epoch_seconds(Pairing.started_at),
+            epoch_seconds(Pairing.ended_at),
+        ).where(*live_in_period)
+    )
+    rows = result.cursor.fetchall()
+    result.close()
+    # Pauses are few: read the area's and let the arithmetic below clip them to the period.
+    pauses = db.session.execute(
+        select(epoch_seconds(PairingPause.started_at), epoch_seconds(PairingPause.ended_at))
+        .join(Pairing, Pairing.id == PairingPause.pairing_id)
+        .where(Pairing.area_id == area.id, PairingPause.started_at < cut)
+    ).all()
+    months = meals_per_month(area, period)
+
+    day = 86400.0
+    cut_s, start_s = cut.timestamp(), period.start_at.timestamp()
+    # One conversion in C; missing values (running, no distance) become NaN.
+    table = np.array(rows, dtype=float).reshape(-1, 5)
+    diner_ids, cook_ids, km, started, ended = table.T
+    finished = ~np.isnan(ended) & (ended <= cut_s)
+    stop = np.where(finished, ended, cut_s)
+    # Running at some time in the period: the cook is active, the diner matched.
+    live = stop >= start_s
+    exposure = float(np.clip(stop[live] - np.maximum(started[live], start_s), 0, None).sum())
+    for p_start, p_end in pauses:
+        p_stop = min(cut_s if p_end is None else p_end, cut_s)
+        exposure -= max(0.0, p_stop - max(p_start, start_s))
+    durations = list(zip(((stop - started) / day).tolist(), finished.tolist(), strict=True))
+    distances = km[live & ~np.isnan(km)]
+    meals = sum(n for _, n in months)
+    return Figures(
+        area=area,
+        period=period,
+        cooks_active=len(set(cook_ids[live].tolist())),
+        diners_matched=len(set(diner_ids[live].tolist())),
+        avg_distance_km=float(distances.mean()) if distances.size else None,
+        avg_interval_days=exposure / day / meals if meals else None,
+        survival=stats.survival(durations),
+        months=months,
+        meal_cost_pence=area.meal_cost_pence,
+        **people,
+    )

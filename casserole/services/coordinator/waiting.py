@@ -1,0 +1,172 @@
+"""The waiting list: diners without a cook, why the matcher left them, and what would help."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, func, select
+
+from casserole import clock
+from casserole.formatting import day_list, miles, plural
+from casserole.models import Area, DinerProfile, Pairing
+from casserole.models.vocab import (
+    DIET_LABELS,
+    LIVE_STATUSES,
+    OPEN_PROPOSAL_STATUSES,
+    mask_to_days,
+    mask_to_tags,
+)
+from casserole.pagination import PER_PAGE, Page, paginate
+from casserole.services import matching as matcher
+
+# Matcher reasons need a full dry run of the matcher (about ten seconds for a city of 60,000
+# people), so the last run per area is kept in memory and shown with its time; "Run matching"
+# or "Work the reasons out again" renews it. Small areas work them out on first view.
+AUTO_REASONS_LIMIT = 5000
+
+REASON_LABELS = {
+    "no_cook_in_range": "No cook in range",
+    "no_cook_for_needs": "No cook for their needs",
+    "no_shared_day": "No shared day",
+    "cooks_excluded": "Suitable cooks ruled out",
+    "cooks_full": "Cooks are full",
+    "match_available": "A cook is free: run matching",
+}
+
+ReasonSnapshot = matcher.ReasonSnapshot
+# One dry run per area at a time: a second request waits for the first one's answer rather
+# than running the matcher again; other areas are not held up.
+_reasons_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
+
+
+def reasons_for(area: Area, refresh: bool = False) -> ReasonSnapshot:
+    """The area's last matcher reasons, worked out now if there are none or if asked."""
+    with _reasons_locks[area.id]:
+        snap = matcher.last_reasons(area)
+        if refresh or snap is None:
+            snap = matcher.waiting_details(area)
+        return snap
+
+
+def refresh_reasons(area: Area) -> ReasonSnapshot:
+    """Work out the area's waiting reasons again (a matcher dry run; nothing is written)."""
+    return reasons_for(area, refresh=True)
+
+
+@dataclass
+class WaitingRow:
+    """A diner without a cook, why, and what would help."""
+
+    diner: DinerProfile
+    waiting_days: int
+    reason: str | None
+    label: str
+    explanation: str
+
+
+def _needs_words(needs_mask: int) -> str:
+    tags = sorted(mask_to_tags(needs_mask))
+    return " and ".join(DIET_LABELS[t].lower() for t in tags)
+
+
+def explain(
+    reason: str | None,
+    counts: tuple[int, int, int, int] | None,
+    diner: DinerProfile,
+) -> str:
+    """A coordinator's sentence: why this diner waits and what would help."""
+    reach = miles(diner.max_km)
+    needs = _needs_words(diner.needs_mask)
+    kind = f"{needs} " if needs else ""
+    in_range, fit_needs, share_day, feasible = counts or (0, 0, 0, 0)
+    if reason == "no_cook_in_range":
+        return f"No vetted cook within {reach}. A cook near {diner.outcode} would help."
+    if reason == "no_cook_for_needs":
+        return (
+            f"{plural(in_range, 'cook')} within {reach}, "
+            f"none cooks {needs or 'for their needs'}. "
+            f"A {needs} cook near {diner.outcode} would help."
+        )
+    if reason == "no_shared_day":
+        days = day_list(mask_to_days(diner.days_mask)) or "any day"
+        return (
+            f"{plural(fit_needs, kind + 'cook')} within {reach}, "
+            f"none free on {days}. A cook free on one of those days would help."
+        )
+    if reason == "cooks_excluded":
+        return (
+            f"{plural(share_day, 'suitable cook')} within {reach} "
+            f"{'was' if share_day == 1 else 'were'} declined or replaced before. "
+            "Pair by hand or find another cook."
+        )
+    if reason == "cooks_full":
+        return (
+            f"{plural(feasible, kind + 'cook')} within {reach} "
+            f"{'is' if feasible == 1 else 'are'} full. "
+            "One more place with them, or a new cook nearby, would help."
+        )
+    if reason == "match_available":
+        return "A suitable cook has room: run matching to propose them."
+    return "Joined after the reasons were worked out: work them out again."
+
+
+def waiting_conditions() -> list[Any]:
+    """A diner who agreed to join and has no cook, live or proposed."""
+    taken = exists().where(
+        Pairing.diner_id == DinerProfile.id,
+        Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+    )
+    return [DinerProfile.consent_at.is_not(None), ~taken]
+
+
+def waiting_filter(area: Area) -> list[Any]:
+    """Diners of the area who agreed to join and have no cook, live or proposed."""
+    return [DinerProfile.area_id == area.id, *waiting_conditions()]
+
+
+def waiting_count_query(area: Area) -> Any:
+    """A query counting the area's diners waiting for a cook now.
+
+    A plain count: PostgreSQL turns NOT EXISTS into a hash anti-join only in WHERE.
+    """
+    return select(func.count()).select_from(DinerProfile).where(*waiting_filter(area))
+
+
+def waiting_list(
+    area: Area, page: int = 1, per_page: int = PER_PAGE
+) -> tuple[Page, ReasonSnapshot | None]:
+    """Diners without a cook, oldest first, each with the matcher's last reason (two queries).
+
+    Reasons come from the area's last matcher run; with none yet they are worked out now
+    when the list is short, else the page offers to work them out (None here).
+    """
+    found = paginate(
+        select(DinerProfile)
+        .where(*waiting_filter(area))
+        .order_by(DinerProfile.waiting_since, DinerProfile.id),
+        page,
+        per_page,
+        count=waiting_count_query(area),
+        scalars=True,
+    )
+    snap = matcher.last_reasons(area)
+    if snap is None and found.total <= AUTO_REASONS_LIMIT:
+        snap = reasons_for(area)
+    now = clock.now()
+    rows = []
+    for diner in found.rows:
+        reason = snap.reasons.get(diner.id) if snap else None
+        rows.append(
+            WaitingRow(
+                diner=diner,
+                waiting_days=max(0, (now - diner.waiting_since).days),
+                reason=reason,
+                label=REASON_LABELS.get(reason or "", "Not worked out yet"),
+                explanation=explain(reason, snap.counts.get(diner.id), diner) if snap else "",
+            )
+        )
+    found.rows = rows
+    return found, snap
