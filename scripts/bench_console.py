@@ -44,7 +44,7 @@ def _prepare(app: object) -> str:
 
     from casserole.extensions import db
     from casserole.models import Area
-    from casserole.services import seed
+    from casserole import demo as seed
 
     done = []
     with app.app_context():  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ import hashlib
 from sqlalchemy import select, text
 
 from casserole.extensions import db
-from casserole.services import seed
+from casserole import demo as seed
 
 
 def _fingerprint() -> dict[str, tuple[int, str]]:

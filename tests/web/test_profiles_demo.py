@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from casserole.models import DinerProfile, Pairing, PairingStatus, User
-from casserole.services import seed
+from casserole import demo as seed
 
 
 @pytest.fixture

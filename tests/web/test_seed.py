@@ -19,7 +19,7 @@ from casserole.models import (
     Role,
     User,
 )
-from casserole.services import seed
+from casserole import demo as seed
 from casserole.services.accounts import authenticate
 
 
