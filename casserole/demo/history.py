@@ -106,7 +106,8 @@ def play(
         pool = town.available()
         if live_or_open:
             pool = [c for c in pool if hist.load.get(id(c), 0) < c.capacity]
-        cook = rng.choice(pool)
+        # A cook who goes that far, if any (some only go a mile, see waiting.py).
+        cook = rng.choice([c for c in pool if 0.95 * c.max_km >= km] or pool)
     km = min(km, 0.95 * min(cook.max_km, 3.0))  # 3 km: a diner's own default limit
     point = offset((cook.latitude, cook.longitude), km, rng.uniform(0, 2 * math.pi))
     days = {rng.choice(sorted(cook.days))} | set(rng.sample(range(7), rng.randint(0, 2)))
