@@ -6,8 +6,8 @@ import hashlib
 
 from sqlalchemy import select, text
 
-from casserole.extensions import db
 from casserole import demo as seed
+from casserole.extensions import db
 
 
 def _fingerprint() -> dict[str, tuple[int, str]]:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from casserole import demo as seed
 from casserole.geocoding import great_circle_km
 from casserole.models import (
     Area,
@@ -19,7 +20,6 @@ from casserole.models import (
     Role,
     User,
 )
-from casserole import demo as seed
 from casserole.services.accounts import authenticate
 
 
