@@ -154,11 +154,18 @@ def _story(
     started = town.days_ago(town.borough.longest_days if slot.longest else slot.days)
     first = None
     if slot.end_reason is not None:
-        # An earlier pairing with the nearest other cook ended; this one began a little later.
-        before = sorted(
-            (c for c in town.available() if c is not cook),
+        # An earlier pairing with the nearest other cook who suited them ended; this one
+        # began a little later.
+        others = [c for c in town.available() if c is not cook]
+        suited = [
+            c
+            for c in others
+            if diner.needs_mask & ~c.can_cook_mask == 0 and diner.days_mask & c.days_mask
+        ]
+        before = min(
+            suited or others,
             key=lambda c: km_between((c.latitude, c.longitude), (diner.latitude, diner.longitude)),
-        )[0]
+        )
         started = town.days_ago(rng.randint(60, 300))
         old_start = started - timedelta(days=rng.randint(90, 200))
         old_end = started - timedelta(days=rng.randint(10, 30))

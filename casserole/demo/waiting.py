@@ -122,17 +122,23 @@ def _clear_a_corner(town: Town) -> Point:
     In a dense borough every spot can be in someone's range; then the cooks nearest the
     quietest corner are cooks who only go a mile or so (and their pairings fit that).
     """
-    rng = town.rng
+    rng, cooks = town.rng, town.available()
     spots = [scatter(rng, rng.choice(town.borough.outcodes)) for _ in range(ATTEMPTS)]
 
-    def nearest(point: Point) -> float:
-        return min(km_between((c.latitude, c.longitude), point) for c in town.available())
+    def cost(point: Point) -> tuple[int, float]:
+        """How many cooks must go less far, then how near the nearest one is."""
+        kms = [km_between((c.latitude, c.longitude), point) for c in cooks]
+        reaching = sum(km < _reach(c) + MARGIN_KM for c, km in zip(cooks, kms, strict=True))
+        # Nobody is asked to go less than 0.5 km.
+        return (reaching, -min(kms)) if min(kms) > 0.5 + 3 * MARGIN_KM else (len(cooks) + 1, 0)
 
-    spot = max(spots, key=nearest)
-    for cook in town.available():
+    spot = min(spots, key=cost)
+    if cost(spot)[0] > len(cooks):
+        raise PlacementError(f"every spot in {town.borough.name} is next door to a cook")
+    for cook in cooks:
         km = km_between((cook.latitude, cook.longitude), spot)
         if km < _reach(cook) + MARGIN_KM:
-            cook.max_km = max(0.5, math.floor((km - 2 * MARGIN_KM) * 10) / 10)
+            cook.max_km = math.floor((km - 2 * MARGIN_KM) * 10) / 10
     return spot
 
 
