@@ -135,7 +135,7 @@ def _story(
     rng, today = town.rng, town.today
     if slot.state in OPEN:
         days = rng.randint(1, 6) if slot.state == "proposed" else rng.randint(4, 9)
-        p = _pairing(town, cook, diner, town.days_ago(days), hist)
+        p = propose(town, cook, diner, town.days_ago(days), hist)
         if slot.state == "proposed":
             p.status = PairingStatus.PROPOSED
         else:
@@ -190,9 +190,10 @@ def _story(
     return first or p.proposed_at, None
 
 
-def _pairing(
+def propose(
     town: Town, cook: CookProfile, diner: DinerProfile, proposed: datetime, hist: History
 ) -> Pairing:
+    """A pairing the coordinator's matcher run proposed at `proposed` (the caller moves it on)."""
     p = Pairing(
         cook=cook,
         diner=diner,
@@ -224,7 +225,7 @@ def _started(
     rng = town.rng
     cook_ok = started - timedelta(hours=rng.randint(2, 72))
     approved = cook_ok - timedelta(hours=rng.randint(2, 48))
-    p = _pairing(town, cook, diner, approved - timedelta(hours=rng.randint(2, 72)), hist)
+    p = propose(town, cook, diner, approved - timedelta(hours=rng.randint(2, 72)), hist)
     p.approved_at, p.approved_by_id = approved, town.coordinator.id
     p.cook_accepted_at, p.diner_accepted_at, p.started_at = cook_ok, started, started
     hist.accepted.append((p, diner))

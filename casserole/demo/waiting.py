@@ -10,14 +10,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from casserole.demo.geography import Point, km_between, offset, scatter
-from casserole.demo.history import History
+from casserole.demo.history import History, propose
 from casserole.demo.people import Town, make_diner, stamp_diner
 from casserole.extensions import db
-from casserole.geocoding import great_circle_km
-from casserole.models import CookProfile, DinerProfile, Pairing, PairingStatus, ProposalSource
+from casserole.models import CookProfile, DinerProfile, PairingStatus
 from casserole.models.vocab import DIET_TAGS, days_to_mask, tags_to_mask
 
 DINER_MAX_KM = 3.0  # a diner's reach: the column default, not editable by diners
@@ -151,7 +150,7 @@ def place_waiting(
         point = scatter(rng, rng.choice(town.borough.outcodes))
         needs = tags_to_mask([rng.choice(DIET_TAGS)]) if rng.random() < 0.3 else 0
         days = days_to_mask(rng.sample(range(7), rng.randint(1, 3)))
-        return _waiting(town, index, over_80, point, (needs, days, []))
+        return _waiting(town, index, over_80, point, (needs, days, []), hist)
     for point in _points(town, reason, hist):
         near = _in_range(town, point)
         if near is None:
@@ -163,11 +162,16 @@ def place_waiting(
         if reason != "no_cook_in_range":
             raise PlacementError(f"no place in {town.borough.name} gives {reason}")
         point, chosen = _clear_a_corner(town), (0, days_to_mask([rng.randrange(7)]), [])
-    return _waiting(town, index, over_80, point, chosen)
+    return _waiting(town, index, over_80, point, chosen, hist)
 
 
 def _waiting(
-    town: Town, index: int, over_80: bool, point: Point, chosen: tuple[int, int, list[CookProfile]]
+    town: Town,
+    index: int,
+    over_80: bool,
+    point: Point,
+    chosen: tuple[int, int, list[CookProfile]],
+    hist: History,
 ) -> DinerProfile:
     rng = town.rng
     needs, days, excluded = chosen
@@ -177,31 +181,13 @@ def _waiting(
     db.session.add(diner)
     if excluded:
         db.session.flush()  # the diner's side declines: their id is needed
+        side = diner.user or diner.carer
         for cook in excluded:
-            _declined(town, cook, diner, joined + timedelta(days=rng.randint(5, 20)))
-    return diner
-
-
-def _declined(town: Town, cook: CookProfile, diner: DinerProfile, proposed: datetime) -> None:
-    """A proposal the diner's side turned down: the matcher never proposes the pair again."""
-    side = diner.user or diner.carer
-    db.session.add(
-        Pairing(
-            cook=cook,
-            diner=diner,
-            area=town.area,
-            distance_km=round(
-                great_circle_km(cook.latitude, cook.longitude, diner.latitude, diner.longitude), 3
-            ),
-            source=ProposalSource.MATCHER,
-            status=PairingStatus.DECLINED,
-            proposed_at=proposed,
-            proposed_by_id=town.coordinator.id,
-            declined_at=proposed + timedelta(days=2),
-            declined_by_id=side.id if side else None,
-            decline_reason=town.rng.choice(
+            # A proposal the diner's side turned down: never proposed again.
+            p = propose(town, cook, diner, joined + timedelta(days=rng.randint(5, 20)), hist)
+            p.status, p.declined_at = PairingStatus.DECLINED, p.proposed_at + timedelta(days=2)
+            p.declined_by_id = side.id if side else None
+            p.decline_reason = rng.choice(
                 ("Would rather a cook who can come on another day.", "Prefers someone nearer.")
-            ),
-        )
-    )
-    town.report.add("pairings")
+            )
+    return diner
