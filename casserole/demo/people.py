@@ -118,8 +118,8 @@ def stamp_cooks(town: Town, first_proposed: dict[int, datetime]) -> None:
                 rng.randint(12, 80) if kind == CookKind.NEW else rng.randint(1, 60)
             )
         else:
-            latest = first_proposed.get(id(cook), town.days_ago(rng.randint(30, 520)))
-            joined = latest - timedelta(days=rng.randint(25, 60))
+            first = first_proposed.get(id(cook), town.days_ago(rng.randint(30, 520)))
+            joined = first - timedelta(days=rng.randint(25, 60))
         cook.created_at = cook.user.created_at = cook.user.email_confirmed_at = joined
         if kind == CookKind.NEW:
             db.session.add(
