@@ -35,7 +35,7 @@ def register(app: Flask) -> None:
 @click.option("--seed", type=int, default=None, help="Random seed (the same seed, the same data).")
 def seed_demo(scale: str, seed: int | None) -> None:
     """Create demo data (idempotent: running it again changes nothing) and print the logins."""
-    from casserole.services import seed as seeding
+    from casserole import demo as seeding
 
     started = time.perf_counter()
     if scale == "city":

@@ -42,9 +42,9 @@ def _prepare(app: object) -> str:
     from flask_migrate import upgrade
     from sqlalchemy import inspect, select, text
 
+    from casserole import demo as seed
     from casserole.extensions import db
     from casserole.models import Area
-    from casserole.services import seed
 
     done = []
     with app.app_context():  # type: ignore[attr-defined]

@@ -132,6 +132,8 @@ class CookProfile(LocatedMixin, Base):
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     max_km: Mapped[float] = mapped_column(Float, default=3.0)
     introduction: Mapped[str] = mapped_column(String(1000), default="")
+    # Optional; only the year, which is all the age-range figures need.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -128,6 +128,12 @@ class AddDinerForm(DinerForm):
     submit = SubmitField("Sign them up")
 
 
+class YearField(WholeNumberField):
+    """A year, with a parse error that says what a year looks like."""
+
+    message = "Enter the year as four digits, like 1968."
+
+
 class CookForm(FlaskForm):
     """A cook's days, cooking, capacity, distance and introduction."""
 
@@ -156,6 +162,7 @@ class CookForm(FlaskForm):
     )
     postcode = postcode()
     address_line = text("First line of your address", 200, "Enter the first line of your address.")
+    birth_year = YearField("Year you were born (optional)", validators=[Optional()])
     submit = SubmitField("Save")
 
     def validate_max_miles(self, field: Any) -> None:

@@ -71,6 +71,7 @@ def cook() -> str | Response | tuple[str, int]:
                 "introduction": cook.introduction,
                 "postcode": cook.postcode,
                 "address_line": cook.address_line,
+                "birth_year": cook.birth_year,
             }
         )
     elif form.validate():
@@ -86,6 +87,7 @@ def cook() -> str | Response | tuple[str, int]:
                     introduction=form.introduction.data or "",
                     postcode=form.postcode.data or "",
                     address_line=form.address_line.data or "",
+                    birth_year=form.birth_year.data,
                 ),
             )
         except FieldError as err:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
 from casserole.geocoding import great_circle_km
@@ -61,6 +62,20 @@ class CookDetails:
     introduction: str
     postcode: str
     address_line: str
+    birth_year: int | None = None
+
+
+# A cook's age, for the figures' age ranges: adults, and nobody older than 100.
+COOK_AGE_RANGE = (18, 100)
+
+
+def birth_year_problem(year: int | None, today: date) -> str | None:
+    """Why a cook's year of birth is not plausible, or None (an empty year is fine)."""
+    youngest, oldest = COOK_AGE_RANGE
+    low, high = today.year - oldest, today.year - youngest
+    if year is not None and not low <= year <= high:
+        return f"Enter a year between {low} and {high}, or leave it empty."
+    return None
 
 
 def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
@@ -86,9 +101,12 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     ):
         if problem := text_problem(value):
             problems[name] = problem
+    if problem := birth_year_problem(details.birth_year, clock.today()):
+        problems["birth_year"] = problem
     placement = _moved_to(cook, details.postcode, problems)
     if problems:
         raise FieldError(errors=problems)
+    cook.birth_year = details.birth_year
     cook.days_mask = days_to_mask(details.days)
     cook.availability_note = note[:200]
     cook.can_cook_mask = tags_to_mask(details.can_cook)

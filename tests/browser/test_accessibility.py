@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from casserole.services import seed
+from casserole import demo as seed
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, axe_violations
 
 pytestmark = pytest.mark.browser

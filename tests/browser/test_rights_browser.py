@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casserole.services import seed
+from casserole import demo as seed
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser

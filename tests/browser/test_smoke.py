@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casserole.services import seed
+from casserole import demo as seed
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser

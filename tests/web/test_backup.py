@@ -6,8 +6,8 @@ import hashlib
 
 from sqlalchemy import select, text
 
+from casserole import demo as seed
 from casserole.extensions import db
-from casserole.services import seed
 
 
 def _fingerprint() -> dict[str, tuple[int, str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from casserole import demo as seed
 from casserole.models import DinerProfile, Pairing, PairingStatus, User
-from casserole.services import seed
 
 
 @pytest.fixture

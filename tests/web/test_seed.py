@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from casserole import clock
+from casserole import demo as seed
 from casserole.geocoding import great_circle_km
 from casserole.models import (
     Area,
@@ -19,7 +20,6 @@ from casserole.models import (
     Role,
     User,
 )
-from casserole.services import seed
 from casserole.services.accounts import authenticate
 
 
@@ -72,7 +72,7 @@ def test_areas_have_their_districts_and_their_own_coordinator(demo):
 
 
 def test_people_look_like_the_scheme(demo):
-    today = date.today()
+    today = clock.today()
     diners = list(demo.session.scalars(select(DinerProfile)))
     over_80 = sum(1 for d in diners if d.age_on(today) >= 80) / len(diners)
     assert 0.65 <= over_80 <= 0.95
@@ -85,7 +85,7 @@ def test_people_look_like_the_scheme(demo):
 
 
 def test_pairings_respect_the_hard_constraints_and_have_history(demo):
-    today = date.today()
+    today = clock.today()
     statuses = Counter(p.status for p in demo.session.scalars(select(Pairing)))
     assert statuses[PairingStatus.ACTIVE] >= 30 and statuses[PairingStatus.ENDED] >= 5
     live = list(
@@ -113,7 +113,7 @@ def test_demo_role_accounts_have_something_to_show(demo):
     carer = demo.session.scalar(select(User).where(User.email == "carer.barnet@casserole.example"))
     assert carer.role == Role.CARER and len(carer.managed_diners) >= 3
     cook = demo.session.scalar(select(User).where(User.email == "cook.barnet@casserole.example"))
-    assert cook.cook_profile.is_vetted(date.today())
+    assert cook.cook_profile.is_vetted(clock.today())
 
 
 @pytest.mark.slow
