@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e2b7d9a40'
-down_revision = '0d63d10042a4'
+down_revision = '5b2e7c1d9a40'
 branch_labels = None
 depends_on = None
 

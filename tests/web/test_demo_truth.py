@@ -24,7 +24,9 @@ from casserole.models import (
 )
 
 # struct-console moves figures and stats to casserole.services.coordinator: this one line.
-from casserole.services import figures, stats
+from casserole.services import stats
+from casserole.services.coordinator import figures
+from casserole.services.coordinator.periods import last_months
 from casserole.services.matching import forget_reasons, waiting_details
 from matching.reasons import REASON_CODES
 
@@ -55,7 +57,7 @@ def areas(app):
 
 
 def _figures(area: Area) -> dict[str, float | None]:
-    found = figures.compute(area, figures.months_back(24))
+    found = figures.compute(area, last_months(24))
     km = found.avg_distance_km
     return {
         "share of diners over 80": found.share_over_80,
@@ -79,7 +81,7 @@ def test_each_borough_stands_near_the_published_figures(areas):
 
 def test_each_borough_has_a_retention_curve_with_a_median(areas):
     for area in areas:
-        found = figures.compute(area, figures.months_back(24))
+        found = figures.compute(area, last_months(24))
         assert found.median_months is not None, area.slug
         assert min(p for _, p in found.curve) < 0.5, area.slug
 
@@ -127,7 +129,7 @@ def test_sign_ups_are_spread_over_the_history_and_come_first(areas):
         cooks = list(session.scalars(select(CookProfile).where(CookProfile.area_id == area.id)))
         joined = sorted(c.created_at for c in cooks)
         assert joined[-1] - joined[0] > timedelta(days=365), area.slug
-        recent = figures.compute(area, figures.months_back(3))
+        recent = figures.compute(area, last_months(3))
         assert 0 < recent.cooks_new < recent.cooks_signed_up, area.slug
         for p in session.scalars(select(Pairing).where(Pairing.area_id == area.id)):
             assert p.cook.created_at < p.proposed_at and p.diner.created_at < p.proposed_at
