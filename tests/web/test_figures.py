@@ -15,7 +15,7 @@ from casserole.models import (
     VettingCheck,
 )
 from casserole.services import figures
-from tests import factories as f
+from tests.support import factories as f
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 OLD = datetime(2024, 1, 1, tzinfo=UTC)

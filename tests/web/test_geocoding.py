@@ -16,7 +16,7 @@ from casserole.geocoding import (
 from casserole.models import PostcodeLocation, Precision
 from casserole.services import places
 from casserole.services.postcodes import import_postcodes
-from tests import factories as f
+from tests.support import factories as f
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from casserole.models import (
 )
 from casserole.models.vocab import tags_to_mask
 from casserole.services.matching import load_inputs, run_matching, waiting_reasons
-from tests import factories as f
+from tests.support import factories as f
 
 
 def _near(lat_offset_km: float) -> dict[str, float]:

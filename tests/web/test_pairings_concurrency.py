@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casserole.models import Pairing, PairingStatus, Role
-from tests import factories as f
 from tests.conftest import REQUIRE_POSTGRES, TEST_DATABASE_URL
+from tests.support import factories as f
 
 pytestmark = pytest.mark.postgres
 

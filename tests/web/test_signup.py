@@ -13,7 +13,7 @@ from casserole.models import (
     User,
     WaitingListEntry,
 )
-from tests import factories as f
+from tests.support import factories as f
 
 GOOD_PASSWORD = "plum crumble on tuesdays"
 

@@ -8,7 +8,7 @@ import pytest
 
 from casserole.models import MealShare, PairingPause, PairingStatus
 from casserole.services import stats
-from tests import factories as f
+from tests.support import factories as f
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 
