@@ -25,9 +25,12 @@ REQUIRE_POSTGRES = os.environ.get("CASSEROLE_REQUIRE_POSTGRES", "") == "1"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def unavailable(reason: str, *, required: bool = REQUIRE_ALL) -> NoReturn:
-    """Skip the test with `reason`, or fail it when this run must run everything."""
-    if required:
+def unavailable(reason: str, *, required: bool | None = None) -> NoReturn:
+    """Skip the test with `reason`, or fail it when this run must run everything.
+
+    `required` defaults to CASSEROLE_REQUIRE_ALL; PostgreSQL-only tests pass REQUIRE_POSTGRES.
+    """
+    if REQUIRE_ALL if required is None else required:
         pytest.fail(f"required but unavailable: {reason}")
     pytest.skip(reason)
 

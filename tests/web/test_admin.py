@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from casserole.models import AuditEvent, Role
-from tests.conftest import make_test_app
 from tests.support import factories as f
+from tests.support.app import make_test_app
 
 
 def test_admin_reads_the_audit_trail_newest_first_and_filtered(client, database, auth):

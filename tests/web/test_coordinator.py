@@ -244,7 +244,7 @@ def test_run_matching_then_approve_some_and_then_all(client, barnet, database, a
     )
     assert "Approved 2 proposals." in response.get_data(as_text=True)
     assert {p.status for p in proposals} == {PairingStatus.APPROVED}
-    assert diners
+    assert [p.diner_id for p in proposals] == [d.id for d in diners]
 
 
 def test_approving_nothing_ticked_is_explained(client, barnet, database, auth):
