@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
 
+from casserole import clock
 from casserole.models import (
     AuditEvent,
     CheckKind,
@@ -23,7 +24,7 @@ from casserole.services import console, stats, vetting
 from casserole.services import matching as adapter
 from tests.support import factories as f
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from casserole import clock
 from casserole.models import MealShare, PairingStatus, Role
 from tests.support import factories as f
 
@@ -21,7 +22,7 @@ def _world(status=PairingStatus.ACTIVE):
 
 def test_carer_prints_the_plan_with_cook_days_and_what_to_do(client, auth):
     _, _, diner, _, pairing = _world()
-    monday = date.today() - timedelta(days=date.today().weekday() + 7)
+    monday = clock.today() - timedelta(days=clock.today().weekday() + 7)
     f.database_add(MealShare(pairing=pairing, shared_on=monday, dish="Stew"))
     auth.login("ruth@example.org")
     html = client.get(f"/my-meals/{diner.id}").get_data(as_text=True)
@@ -36,9 +37,9 @@ def test_next_meal_is_the_next_usual_day(client, database):
     from casserole.services.meal_plan import meal_plan
 
     _, _, diner, _, _ = _world()
-    plan = meal_plan(diner, date.today())
+    plan = meal_plan(diner, clock.today())
     assert plan.next_meal is not None and plan.next_meal.weekday() in {0, 2}
-    assert date.today() <= plan.next_meal <= date.today() + timedelta(days=7)
+    assert clock.today() <= plan.next_meal <= clock.today() + timedelta(days=7)
 
 
 def test_paused_plan_says_meals_are_on_a_break(client, auth):

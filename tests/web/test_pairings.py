@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.models import (
     AuditEvent,
     EndReason,
@@ -108,7 +109,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     auth.as_user(world.cook.user)
     html = client.get(f"/pairings/{pid}").get_data(as_text=True)
     assert "4 Elm Road" in html and "Key safe 1234" in html
-    today = date.today()
+    today = clock.today()
     page = client.post(
         f"/pairings/{pid}/meals/new",
         data={"shared_on": today.isoformat(), "dish": "Fish pie", "allergen_note": "fish, milk"},
@@ -176,7 +177,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.ENDED,
             "cook",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             409,
             "This pairing has ended, so you cannot log a meal now.",
         ),
@@ -184,7 +185,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.ACTIVE,
             "other_cook",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             404,
             "We could not find that pairing.",
         ),
@@ -192,7 +193,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.ACTIVE,
             "carer",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             403,
             "Your account cannot log a meal for this pairing.",
         ),
@@ -203,7 +204,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.PAUSED,
             "cook",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             409,
             "This pairing is paused, so you cannot log a meal now.",
         ),
@@ -356,7 +357,7 @@ def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(
     )
     assert p.status == P.ENDED and p.end_reason == EndReason.DIFFERENT_COOK
     assert world.diner.waiting_since < waiting.waiting_since
-    checks = pairings.check_pair(world.cook, world.diner, date.today())
+    checks = pairings.check_pair(world.cook, world.diner, clock.today())
     assert any("different cook" in c for c in checks.blocking)
 
 
@@ -369,7 +370,7 @@ def test_meal_form_errors_sit_next_to_the_field(client, world, auth):
         utcnow() - timedelta(days=5),
     )
     auth.as_user(world.cook.user)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     page = client.post(f"/pairings/{p.id}/meals/new", data={"shared_on": tomorrow, "dish": "Soup"})
     assert page.status_code == 422 and "The date cannot be in the future." in page.get_data(
         as_text=True
@@ -381,7 +382,7 @@ def test_meal_form_errors_sit_next_to_the_field(client, world, auth):
     assert (
         page.status_code == 422 and "Say what you cooked." in html and "There is a problem" in html
     )
-    before = (date.today() - timedelta(days=9)).isoformat()
+    before = (clock.today() - timedelta(days=9)).isoformat()
     page = client.post(f"/pairings/{p.id}/meals/new", data={"shared_on": before, "dish": "Soup"})
     assert "before you started cooking together" in page.get_data(as_text=True)
     assert p.meals == []

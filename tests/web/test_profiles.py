@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from casserole import clock
 from casserole.models import CheckKind, Role, VettingCheck
 from tests.support import factories as f
 
@@ -84,7 +85,7 @@ def test_moving_within_the_areas_re_geocodes(client, cook, auth):
 
 
 def test_vetting_page_shows_each_check_and_what_is_left(client, cook, database, auth):
-    today = date.today()
+    today = clock.today()
     cook.checks.append(VettingCheck(kind=CheckKind.ID, checked_on=today - timedelta(days=10)))
     cook.checks.append(
         VettingCheck(
@@ -115,7 +116,7 @@ def test_vetted_cook_sees_they_can_be_introduced(client, database, auth):
 
 def test_cook_pauses_and_comes_back(client, cook, auth):
     auth.login(cook.user)
-    until = date.today() + timedelta(days=14)
+    until = clock.today() + timedelta(days=14)
     page = client.post("/profile/cook/break", data={"action": "pause", "until": until.isoformat()})
     assert page.status_code == 302
     assert cook.paused and cook.paused_until == until
@@ -127,7 +128,7 @@ def test_cook_pauses_and_comes_back(client, cook, auth):
 @pytest.mark.parametrize("days", [-1, 0, 400])
 def test_a_break_must_end_after_today_and_within_a_year(client, cook, days, auth):
     auth.login(cook.user)
-    until = (date.today() + timedelta(days=days)).isoformat()
+    until = (clock.today() + timedelta(days=days)).isoformat()
     page = client.post("/profile/cook/break", data={"action": "pause", "until": until})
     assert page.status_code == 422
     assert "Choose a date after today and within a year." in page.get_data(as_text=True)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from casserole import clock
 from casserole.models import AuditEvent, Feedback, MealShare, Pairing, PairingStatus, Role, utcnow
 from casserole.services import rights
 from tests.support import factories as f
@@ -29,7 +30,7 @@ def _carer_world():
     pairing = f.pairing(cook, edna, PairingStatus.ACTIVE, distance_km=0.8)
     for k in range(3):
         f.database_add(
-            MealShare(pairing=pairing, shared_on=date.today() - timedelta(days=7 * k), dish="Stew")
+            MealShare(pairing=pairing, shared_on=clock.today() - timedelta(days=7 * k), dish="Stew")
         )
     f.database_add(Feedback(pairing=pairing, rating=5, comment="Edna loved it, says Ruth"))
     return area, carer, edna, cook, pairing
