@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from tests.support.app import make_test_app, reset_schema
 from tests.support.auth import ClientAuth, PageAuth
 from tests.support.requirements import CHROMIUM, REQUIRE_ALL, REQUIRE_POSTGRES, TEST_DATABASE_URL
-from tests.support.smtp import Inbox
+from tests.support.smtp import Inbox, serve
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -129,8 +129,6 @@ def project_root() -> Path:
 @pytest.fixture
 def smtp_server(app: Flask) -> Iterator[Inbox]:
     """A real SMTP server on a loopback port bound once; the app sends to it for this test."""
-    from tests.support.smtp import serve
-
     with serve() as (inbox, port):
         saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
