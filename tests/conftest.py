@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,16 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from config import TestConfig
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-# CI sets this: anything the suite cannot run (PostgreSQL down, no Chromium) is a failure there.
-REQUIRE_ALL = os.environ.get("CASSEROLE_REQUIRE_ALL", "") == "1"
-# CI's PostgreSQL pass sets this: PostgreSQL-only tests then fail instead of skipping. The
-# SQLite pass of the same CI run skips them (with the reason) because the PostgreSQL pass
-# runs them.
-REQUIRE_POSTGRES = os.environ.get("CASSEROLE_REQUIRE_POSTGRES", "") == "1"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.support.app import empty_tables, make_test_app, reset_schema
+from tests.support.auth import ClientAuth, PageAuth
+from tests.support.requirements import CHROMIUM, REQUIRE_ALL, REQUIRE_POSTGRES, TEST_DATABASE_URL
+from tests.support.smtp import Inbox, serve
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -49,27 +42,6 @@ def _check_postgres(url: str) -> None:
         engine.dispose()
 
 
-def make_test_app(url: str, **overrides: object) -> Flask:
-    """An app on `url` with the test configuration and `overrides`."""
-    from casserole import create_app
-
-    attrs = {"SQLALCHEMY_DATABASE_URI": url, **overrides}
-    return create_app(type("SessionTestConfig", (TestConfig,), attrs))
-
-
-def reset_schema(app: Flask) -> None:
-    """Drop everything in the test database, then build the schema by running the migrations."""
-    from flask_migrate import upgrade
-
-    from casserole.extensions import db
-
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The URL the suite runs on."""
@@ -95,31 +67,17 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
-def _empty_tables(app: Flask) -> None:
-    from casserole.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        tables = [t.name for t in db.metadata.sorted_tables]
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in reversed(tables):
-                    conn.execute(text(f"DELETE FROM {name}"))
-
-
 @pytest.fixture
 def database(app: Flask) -> Iterator[object]:
     """An app context over empty tables; everything written is removed afterwards."""
     from casserole.extensions import db
 
-    _empty_tables(app)
+    empty_tables(app)
     with app.app_context():
         yield db
         db.session.rollback()
         db.session.remove()
-    _empty_tables(app)
+    empty_tables(app)
 
 
 class IsolatedClient(FlaskClient):
@@ -154,37 +112,25 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-class _Inbox:
-    """Messages received by the test SMTP server."""
-
-    def __init__(self) -> None:
-        self.messages: list[object] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
-        """aiosmtpd hook: parse and keep each message."""
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[attr-defined]
-        return "250 Message accepted for delivery"
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[Inbox]:
+    """A real SMTP server on a loopback port bound once; the app sends to it for this test."""
+    with serve() as (inbox, port):
+        saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        try:
+            yield inbox
+        finally:
+            app.config.update(saved)
 
 
 @pytest.fixture
-def smtp_server(app: Flask) -> Iterator[_Inbox]:
-    """A real SMTP server on a loopback port; the app sends to it for this test."""
-    import socket
+def auth(request: pytest.FixtureRequest) -> ClientAuth | PageAuth:
+    """Log people in and out: through the browser page in browser tests, else the test client.
 
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
-    try:
-        yield inbox
-    finally:
-        app.config.update(saved)
-        controller.stop()
+    `auth.login(user_or_email)` uses the factories' password unless given another, and fails
+    the test at once when the login is refused; see tests/support/auth.py.
+    """
+    if "page" in request.fixturenames:
+        return PageAuth(request.getfixturevalue("page"))
+    return ClientAuth(request.getfixturevalue("client"))

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import CHROMIUM, REQUIRE_ALL
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.support.browser import CHROMIUM_ARGS, axe_violations
+from tests.support.requirements import CHROMIUM, unavailable
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +21,7 @@ def browser() -> Iterator[object]:
     not the rest of the run.
     """
     if CHROMIUM is None:
-        message = "Chromium not found: install it with `apt-get install -y chromium`"
-        if REQUIRE_ALL:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("Chromium not found: install it with `apt-get install -y chromium`")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -59,50 +44,6 @@ def live_server(app: Flask, database: object) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
-
-
-# WCAG 2.x A and AA rules; "serious" and "critical" findings fail the test.
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-AXE_TIMEOUT_MS = 30_000
-
-
-def axe_violations(pg: object) -> list[str]:
-    """Run axe-core (shipped in axe-playwright-python) on the page; describe blocking findings.
-
-    Playwright's evaluate has no timeout of its own, so the run races a timer: a stuck scan
-    fails the test instead of hanging the suite.
-    """
-    from axe_playwright_python.sync_playwright import Axe
-
-    pg.evaluate(Axe().axe_script)  # type: ignore[attr-defined]
-    response = pg.evaluate(  # type: ignore[attr-defined]
-        """([options, ms]) => Promise.race([
-            axe.run(document, options),
-            new Promise((_, reject) => setTimeout(
-                () => reject(new Error(`axe-core did not finish in ${ms} ms`)), ms)),
-        ])""",
-        [AXE_OPTIONS, AXE_TIMEOUT_MS],
-    )
-    found = []
-    for violation in response.get("violations", []):
-        if violation.get("impact") in BLOCKING_IMPACTS:
-            targets = [" ".join(map(str, node.get("target", []))) for node in violation["nodes"]]
-            found.append(
-                f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets[:3]}"
-            )
-    return found
-
-
-def assert_accessible(pg: object) -> None:
-    """Fail with axe-core's findings if the current page has serious or critical violations."""
-    found = axe_violations(pg)
-    assert not found, f"axe-core on {pg.url}:\n" + "\n".join(found)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -10,12 +10,13 @@ from playwright.sync_api import expect
 from casserole import clock
 from casserole.models import CheckKind, MealShare, PairingStatus, Role, VettingCheck
 from casserole.services import matching as adapter
-from tests import factories as f
-from tests.browser.conftest import ARTIFACTS, assert_accessible
+from tests.support import factories as f
+from tests.support.auth import PageAuth
+from tests.support.browser import ARTIFACTS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def barnet(database):
     )
     f.diner(area, first_name="Walter", last_name="Waiting", days_mask=0b0000100)
     veteran = f.cook(area, capacity=1, user=f.user(Role.COOK, first_name="Vera", last_name="Vet"))
-    now = datetime.now(UTC)
+    now = clock.now()
     p = f.pairing(
         veteran,
         f.diner(area, first_name="Olive", birth_date=date(1933, 3, 3)),
@@ -56,14 +57,6 @@ def barnet(database):
     adapter.forget_reasons()
 
 
-def _log_in(page):
-    page.goto("/auth/login")
-    page.get_by_label("E-mail address").fill("co@example.org")
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
-
-
 def _months_touched(months):
     """Calendar months touched by the last `months` months up to today (by hand, not the app)."""
     today = clock.today()
@@ -82,11 +75,11 @@ def _record(page, kind_label, checked, expires=None, reference=""):
     page.get_by_role("button", name="Record the check").click()
 
 
-def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, barnet, database):
-    _log_in(page)
+def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, auth, barnet, database):
+    auth.login("co@example.org")
     page.get_by_role("link", name="Open the coordinator console").click()
     page.wait_for_url("**/coordinator/barnet/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Barnet"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Barnet")
 
     # Vetting: Nina has no checks; record all three, with one mistake on the way.
     page.get_by_role("navigation", name="Coordinator console").get_by_role(
@@ -131,7 +124,7 @@ def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, barnet,
     # Figures: numbers, the retention curve and meals per month, each with a table.
     page.get_by_role("link", name="Figures").click()
     expect(page.get_by_role("heading", name="Figures for Barnet")).to_be_visible()
-    assert page.locator("svg path.km-line").count() == 1
+    expect(page.locator("svg path.km-line")).to_have_count(1)
     # The last twelve months run from the day after this day a year ago: one bar for each
     # calendar month they touch (13 unless today is a month's last day).
     expect(page.locator("svg rect.bar")).to_have_count(_months_touched(12))
@@ -151,10 +144,10 @@ def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, barnet,
     page.get_by_role("link", name="Map").click()
     box = page.locator("#console-map.map-ready")
     box.wait_for()
-    assert box.get_attribute("data-cooks") == "2"
-    assert box.get_attribute("data-diners") == "3"
-    assert box.get_attribute("data-pairings") == "1"
-    assert page.locator("#console-map canvas").count() >= 1
+    expect(box).to_have_attribute("data-cooks", "2")
+    expect(box).to_have_attribute("data-diners", "3")
+    expect(box).to_have_attribute("data-pairings", "1")
+    expect(page.locator("#console-map canvas").first).to_be_attached()
     expect(
         page.get_by_role("table", name="Cooks, diners and pairings in each postcode district")
     ).to_be_visible()
@@ -165,17 +158,17 @@ def test_the_map_list_works_without_javascript(browser, live_server, barnet):
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()
     try:
-        _log_in(page)
+        PageAuth(page).login("co@example.org")
         page.goto("/coordinator/barnet/map")
         expect(page.get_by_text("The map needs JavaScript")).to_be_visible()
         n3 = page.get_by_role("row", name="N3")
-        assert n3.get_by_role("cell").nth(0).inner_text() == "2"  # cooks
-        assert n3.get_by_role("cell").nth(1).inner_text() == "3"  # diners
+        expect(n3.get_by_role("cell").nth(0)).to_have_text("2")  # cooks
+        expect(n3.get_by_role("cell").nth(1)).to_have_text("3")  # diners
     finally:
         context.close()
 
 
-def test_vetting_lapse_is_visible_in_the_queue(page, barnet, database):
+def test_vetting_lapse_is_visible_in_the_queue(page, auth, barnet, database):
     nina = barnet["nina"]
     for kind in CheckKind:
         nina.checks.append(
@@ -186,7 +179,7 @@ def test_vetting_lapse_is_visible_in_the_queue(page, barnet, database):
             )
         )
     database.session.commit()
-    _log_in(page)
+    auth.login("co@example.org")
     page.goto("/coordinator/barnet/vetting")
     row = page.get_by_role("row", name="Nina Newcook")
     expect(row.get_by_text("Expired")).to_be_visible()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from casserole.models import Role
-from tests import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.browser
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from casserole.models import DinerProfile, User, WaitingListEntry
-from tests import factories as f
-from tests.browser.conftest import ARTIFACTS, assert_accessible
+from tests.support import factories as f
+from tests.support.browser import ARTIFACTS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -55,14 +56,14 @@ def test_cook_signs_up_fills_in_their_cooking_and_reaches_the_vetting_page(page,
     page.get_by_label("First line of your address").fill("12 Ballards Lane")
     page.get_by_role("button", name="Join as a cook").click()
     summary = page.get_by_role("alert")
-    assert summary.get_by_text("We could not find the postcode N99 9ZZ.").is_visible()
+    expect(summary.get_by_text("We could not find the postcode N99 9ZZ.")).to_be_visible()
     assert_accessible(page)
     snapshot(page, "signup-cook-error")
     page.get_by_label("Choose a password").fill(PASSWORD)  # passwords are not sent back
     page.get_by_label("Your postcode").fill("N3 1AB")
     page.get_by_role("button", name="Join as a cook").click()
     page.wait_for_url("**/profile/cook")
-    assert page.get_by_text("Welcome to Casserole!").is_visible()
+    expect(page.get_by_text("Welcome to Casserole!")).to_be_visible()
     page.get_by_role("group", name="Days you can cook").get_by_label("Tuesday").check()
     page.get_by_role("group", name="Days you can cook").get_by_label("Friday").check()
     page.get_by_label("Times that suit you").fill("After 5pm")
@@ -76,10 +77,10 @@ def test_cook_signs_up_fills_in_their_cooking_and_reaches_the_vetting_page(page,
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/profile/cook/checks")
     snapshot(page, "profile-cook-checks")
-    assert page.get_by_role("heading", name="Your checks").is_visible()
-    assert page.get_by_text("Your checks are not complete yet").is_visible()
-    assert page.get_by_role("cell", name="Not done yet").count() == 3
-    assert page.get_by_text("Show your coordinator a passport").is_visible()
+    expect(page.get_by_role("heading", name="Your checks")).to_be_visible()
+    expect(page.get_by_text("Your checks are not complete yet")).to_be_visible()
+    expect(page.get_by_role("cell", name="Not done yet")).to_have_count(3)
+    expect(page.get_by_text("Show your coordinator a passport")).to_be_visible()
     user = database.session.scalar(select(User).where(User.email == "zoe@example.org"))
     assert user.cook_profile.capacity == 2 and user.cook_profile.days == {1, 4}
 
@@ -102,15 +103,15 @@ def test_carer_signs_up_two_diners_and_switches_between_them(page, database, bar
         page.get_by_label(how).check()
         page.get_by_label("They have agreed to join Casserole").check()
         page.get_by_role("button", name="Sign them up").click()
-        assert page.get_by_text(f"{first} is signed up.").is_visible()
+        expect(page.get_by_text(f"{first} is signed up.")).to_be_visible()
     page.goto("/")
-    assert page.get_by_text("You are looking after 李华's meals now.").is_visible()
+    expect(page.get_by_text("You are looking after 李华's meals now.")).to_be_visible()
     snapshot(page, "carer-dashboard")
     page.get_by_role("button", name="Switch to Patrick").click()
-    assert page.get_by_text("You are now looking after Patrick's meals.").is_visible()
-    assert page.get_by_text("You are looking after Patrick's meals now.").is_visible()
+    expect(page.get_by_text("You are now looking after Patrick's meals.")).to_be_visible()
+    expect(page.get_by_text("You are looking after Patrick's meals now.")).to_be_visible()
     page.get_by_role("link", name="Patrick's details").click()
-    assert page.get_by_label("Getting in: access and mobility").input_value() == (
+    expect(page.get_by_label("Getting in: access and mobility")).to_have_value(
         "Knock loudly, door takes a while."
     )
     diners = database.session.scalars(select(DinerProfile).order_by(DinerProfile.id)).all()
@@ -124,17 +125,15 @@ def test_diner_signs_up_themselves(page, database, barnet):
     fill_account(page, "Łukasz", "Nowak", "lukasz@example.org")
     fill_diner_home(page, "N3 1AB", days=("Wednesday",))
     page.get_by_role("button", name="Sign me up").click()
-    assert (
-        page.get_by_role("alert")
+    expect(page.get_by_role("alert")
         .get_by_text("Please agree so that we can find you a cook.")
-        .is_visible()
-    )
+        ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("I agree to Casserole keeping these details").check()
     page.get_by_role("button", name="Sign me up").click()
-    assert page.get_by_role("heading", name="Your details").is_visible()
-    assert page.get_by_text("Every meal must be: nut free.").is_visible()
+    expect(page.get_by_role("heading", name="Your details")).to_be_visible()
+    expect(page.get_by_text("Every meal must be: nut free.")).to_be_visible()
     diner = database.session.scalar(select(DinerProfile))
     assert diner.user.email == "lukasz@example.org" and diner.days == {2}
 
@@ -146,9 +145,9 @@ def test_a_postcode_outside_every_area_reaches_the_waiting_list(page, database, 
     page.get_by_label("First line of your address").fill("1 Caledonian Road")
     page.get_by_role("button", name="Join as a cook").click()
     page.wait_for_url("**/join/waiting-list")
-    assert page.get_by_role("heading", name="We do not run in N1 yet").is_visible()
+    expect(page.get_by_role("heading", name="We do not run in N1 yet")).to_be_visible()
     snapshot(page, "signup-waiting-list")
-    assert page.get_by_text("The nearest area where Casserole runs now is Barnet").is_visible()
+    expect(page.get_by_text("The nearest area where Casserole runs now is Barnet")).to_be_visible()
     entry = database.session.scalar(select(WaitingListEntry))
     assert entry.outcode == "N1" and entry.nearest_area_id == barnet.id
     assert database.session.scalar(select(User)) is None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from casserole import demo as seed
-from tests.browser.conftest import ARTIFACTS
+from tests.support.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -23,22 +26,22 @@ def test_demo_login_and_logout(page, database, email, expected):
     seed.seed_boroughs()
     database.session.commit()
     page.goto("/")
-    assert (
-        page.get_by_role("heading", level=1).inner_text()
-        == "Home-cooked meals, shared with a neighbour"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Home-cooked meals, shared with a neighbour"
     )
+    # The home page's own link to the login form, as a newcomer would find it.
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(seed.DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello, ")
-    assert expected in page.content()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hello, "))
+    expect(page.locator("main")).to_contain_text(expected)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"home-{email.split('@')[0]}.png"), full_page=True)
     page.get_by_role("button", name="Log out").click()
-    assert page.get_by_text("You have logged out.").is_visible()
-    assert page.get_by_role("link", name="Log in").first.is_visible()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 
 def test_wrong_password_is_explained_on_the_form(page, database):
@@ -48,6 +51,6 @@ def test_wrong_password_is_explained_on_the_form(page, database):
     page.get_by_label("E-mail address").fill("cook.barnet@casserole.example")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    assert (
-        page.get_by_role("alert").get_by_text("That e-mail and password do not match.").is_visible()
-    )
+    expect(
+        page.get_by_role("alert").get_by_text("That e-mail and password do not match.")
+    ).to_be_visible()

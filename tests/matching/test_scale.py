@@ -7,11 +7,12 @@ import pytest
 
 from matching import match
 from matching.synth import SCALES, generate
+from tests.support.requirements import require_module
 
 
 @pytest.mark.slow
 def test_town_scale_objective_matches_reference():
-    pytest.importorskip("ortools")
+    require_module("ortools", "as the reference solver for the town-scale objective")
     from matching.bench import reference_objective
 
     cooks, diners = generate(SCALES["town"], seed=1)

@@ -9,13 +9,9 @@ from sqlalchemy import select
 
 from casserole.models import OutboundEmail, Role
 from casserole.services import accounts
-from tests import factories as f
+from tests.support import factories as f
 
 NEW_PASSWORD = "rhubarb and custard forever"
-
-
-def login(client, email, password=f.PASSWORD, **extra):
-    return client.post("/auth/login", data={"email": email, "password": password, **extra})
 
 
 def link_in(message) -> str:
@@ -30,14 +26,14 @@ def edna(database):
     return f.user(Role.DINER, email="edna@example.org", first_name="Edna")
 
 
-def test_remember_me_sets_a_lasting_cookie_that_dies_with_the_session_version(client, edna):
-    page = login(client, "edna@example.org", remember="y")
+def test_remember_me_sets_a_lasting_cookie_that_dies_with_the_session_version(client, edna, auth):
+    page = auth.login("edna@example.org", remember="y")
     assert "remember_token=" in " ".join(page.headers.getlist("Set-Cookie"))
-    plain = login(client.application.test_client(), "edna@example.org")
+    plain = auth.on(client.application.test_client()).login("edna@example.org")
     assert "remember_token=" not in " ".join(plain.headers.getlist("Set-Cookie"))
 
 
-def test_password_reset_through_the_emailed_link(client, edna, smtp_server, database):
+def test_password_reset_through_the_emailed_link(client, edna, smtp_server, database, auth):
     page = client.post("/auth/reset", data={"email": "EDNA@example.org"}, follow_redirects=True)
     assert "If an account uses EDNA@example.org, we have sent it a link" in page.get_data(
         as_text=True
@@ -51,7 +47,7 @@ def test_password_reset_through_the_emailed_link(client, edna, smtp_server, data
     assert path.startswith("/auth/reset/")
     # Someone logged in elsewhere with the old password.
     other = client.application.test_client()
-    login(other, "edna@example.org")
+    auth.on(other).login("edna@example.org")
     version = edna.session_version
     form = client.get(path)
     assert form.status_code == 200 and "Choose a new password" in form.get_data(as_text=True)
@@ -64,8 +60,8 @@ def test_password_reset_through_the_emailed_link(client, edna, smtp_server, data
     again = client.get(path)
     assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
     client.post("/auth/logout")
-    assert login(client, "edna@example.org").status_code == 422
-    assert login(client, "edna@example.org", NEW_PASSWORD).status_code == 302
+    assert auth.attempt("edna@example.org").status_code == 422
+    assert auth.attempt("edna@example.org", NEW_PASSWORD).status_code == 302
 
 
 def test_reset_form_does_not_reveal_whether_an_address_has_an_account(client, edna, database):
@@ -121,9 +117,9 @@ def _reset_token(user):
 
 
 def test_email_change_happens_only_on_confirmation_and_tells_the_old_address(
-    client, edna, smtp_server
+    client, edna, smtp_server, auth
 ):
-    login(client, "edna@example.org")
+    auth.login("edna@example.org")
     page = client.post(
         "/auth/email", data={"email": "edna.new@example.org", "password": f.PASSWORD}
     )
@@ -141,7 +137,7 @@ def test_email_change_happens_only_on_confirmation_and_tells_the_old_address(
     # Used once; following it again changes nothing.
     assert client.post(path).status_code == 400
     client.post("/auth/logout")
-    assert login(client, "edna.new@example.org").status_code == 302
+    assert auth.attempt("edna.new@example.org").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -153,9 +149,9 @@ def test_email_change_happens_only_on_confirmation_and_tells_the_old_address(
         ("not-an-address", f.PASSWORD, "Enter an e-mail address like name@example.com."),
     ],
 )
-def test_email_change_refuses_bad_requests(client, edna, database, email, password, message):
+def test_email_change_refuses_bad_requests(client, edna, database, email, password, message, auth):
     f.user(Role.COOK, email="taken@example.org")
-    login(client, "edna@example.org")
+    auth.login("edna@example.org")
     page = client.post("/auth/email", data={"email": email, "password": password})
     assert page.status_code == 422 and message in page.get_data(as_text=True)
     assert database.session.scalars(select(OutboundEmail)).all() == []
@@ -166,9 +162,9 @@ def test_email_change_needs_a_login(client, edna):
 
 
 def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(
-    client, edna, database, smtp_server
+    client, edna, database, smtp_server, auth
 ):
-    login(client, "edna@example.org")
+    auth.login("edna@example.org")
     client.post("/auth/email", data={"email": "edna.new@example.org", "password": f.PASSWORD})
     path = link_in(smtp_server.messages[0])
     f.user(Role.COOK, email="edna.new@example.org")

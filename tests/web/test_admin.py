@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from casserole.models import AuditEvent, Role
-from tests import factories as f
-from tests.conftest import make_test_app
-from tests.web.test_pages import login
+from tests.support import factories as f
+from tests.support.app import make_test_app
 
 
-def test_admin_reads_the_audit_trail_newest_first_and_filtered(client, database):
+def test_admin_reads_the_audit_trail_newest_first_and_filtered(client, database, auth):
     admin = f.user(Role.ADMIN, email="admin@example.org")
     for action in ("diner_erased", "pairing.approve", "diner_erased"):
         database.session.add(AuditEvent(action=action, actor_id=admin.id, detail={"why": action}))
-    login(client, "admin@example.org")
+    auth.login("admin@example.org")
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "3 records." in html and "pairing.approve" in html and "admin@example.org" in html
     filtered = client.get("/admin/audit?action=diner_erased").get_data(as_text=True)

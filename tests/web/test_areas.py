@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from casserole.models import AuditEvent, Role, WaitingListEntry
-from tests import factories as f
+from tests.support import factories as f
 
 
 def test_opening_a_district_mails_the_waiting_list(app, database, smtp_server):

@@ -14,17 +14,16 @@ from casserole.formatting import long_date
 from casserole.models import AuditEvent, PairingStatus, Role
 from casserole.services.coordinator.periods import Period, last_months
 from casserole.services.coordinator.waiting import explain
-from tests import factories as f
-from tests.web.test_pages import login
+from tests.support import factories as f
 
 
 @pytest.fixture
-def coordinator_client(client, database):
+def coordinator_client(client, database, auth):
     area = f.area("Barnet", ("N3",))
     coordinator = f.user(Role.COORDINATOR, email="co@example.org")
     coordinator.areas = [area]
     database.session.commit()
-    login(client, "co@example.org")
+    auth.login("co@example.org")
     return client, area
 
 
@@ -108,13 +107,13 @@ def test_console_pages_say_one_of_a_thing(coordinator_client, database):
         assert "1 days" not in html and "1 pairings" not in html and "1 cooks" not in html
 
 
-def test_the_audit_trail_is_paged_like_every_other_list(client, database):
+def test_the_audit_trail_is_paged_like_every_other_list(client, database, auth):
     admin = f.user(Role.ADMIN, email="admin@example.org")
     for i in range(51):
         database.session.add(AuditEvent(action="probe", actor_id=admin.id, detail={"n": i}))
     database.session.add(AuditEvent(action="other", actor_id=admin.id, detail={"n": 99}))
     database.session.commit()
-    login(client, "admin@example.org")
+    auth.login("admin@example.org")
     first = client.get("/admin/audit?action=probe").get_data(as_text=True)
     assert "51 records." in first and "Page 1 of 2" in first
     assert "n=50" in first and "n=1<" in first and "n=0<" not in first  # newest first

@@ -8,8 +8,8 @@ import pytest
 
 from casserole import clock
 from casserole.services.cook_ages import cook_age_bands
-from tests import factories as f
-from tests.web.test_profiles import cook_data, login
+from tests.support import factories as f
+from tests.support.form_data import cook_data
 
 
 @pytest.fixture
@@ -18,8 +18,8 @@ def cook(database):
     return f.cook(area, vetted=False)
 
 
-def test_cook_gives_their_year_of_birth_and_can_take_it_back(client, cook):
-    login(client, cook.user)
+def test_cook_gives_their_year_of_birth_and_can_take_it_back(client, cook, auth):
+    auth.login(cook.user)
     assert "Year you were born (optional)" in client.get("/profile/cook").get_data(as_text=True)
     year = clock.today().year - 40
     assert client.post("/profile/cook", data=cook_data(birth_year=str(year))).status_code == 302
@@ -33,8 +33,8 @@ def test_cook_gives_their_year_of_birth_and_can_take_it_back(client, cook):
     ("offset", "raw"),
     [(17, None), (101, None), (None, "nineteen sixty"), (None, "1968.5"), (None, "-1968")],
 )
-def test_an_implausible_year_is_refused_next_to_the_field(client, cook, offset, raw):
-    login(client, cook.user)
+def test_an_implausible_year_is_refused_next_to_the_field(client, cook, auth, offset, raw):
+    auth.login(cook.user)
     this_year = clock.today().year
     typed = raw if raw is not None else str(this_year - offset)
     page = client.post(
@@ -52,8 +52,8 @@ def test_an_implausible_year_is_refused_next_to_the_field(client, cook, offset, 
     assert cook.birth_year is None and cook.introduction != "Changed intro"
 
 
-def test_the_youngest_and_oldest_plausible_years_are_accepted(client, cook):
-    login(client, cook.user)
+def test_the_youngest_and_oldest_plausible_years_are_accepted(client, cook, auth):
+    auth.login(cook.user)
     this_year = clock.today().year
     for year in (this_year - 18, this_year - 100):
         assert client.post("/profile/cook", data=cook_data(birth_year=str(year))).status_code == 302

@@ -8,12 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from casserole.models import Pairing, PairingStatus, Role
-from tests import factories as f
-
-
-def login(client, email):
-    response = client.post("/auth/login", data={"email": email, "password": f.PASSWORD})
-    assert response.status_code == 302, "login failed"
+from tests.support import factories as f
 
 
 @pytest.fixture
@@ -86,10 +81,10 @@ def _area_urls(slug, cook_id):
 
 
 def test_a_barnet_coordinator_gets_404_for_every_tower_hamlets_page_and_export(
-    client, two_boroughs, database
+    client, two_boroughs, database, auth
 ):
     hamlets = two_boroughs["tower-hamlets"]
-    login(client, "barnet@example.org")
+    auth.login("barnet@example.org")
     gets, posts = _area_urls("tower-hamlets", hamlets["cook"].id)
     for url in gets:
         assert client.get(url).status_code == 404, url
@@ -107,10 +102,10 @@ def test_a_barnet_coordinator_gets_404_for_every_tower_hamlets_page_and_export(
 
 
 def test_tower_hamlets_records_cannot_be_reached_through_barnet_urls(
-    client, two_boroughs, database
+    client, two_boroughs, database, auth
 ):
     hamlets = two_boroughs["tower-hamlets"]
-    login(client, "barnet@example.org")
+    auth.login("barnet@example.org")
     cook_id = hamlets["cook"].id
     assert client.get(f"/coordinator/barnet/cooks/{cook_id}").status_code == 404
     response = client.post(
@@ -153,9 +148,9 @@ def test_tower_hamlets_records_cannot_be_reached_through_barnet_urls(
 
 
 @pytest.mark.parametrize("role", [Role.COOK, Role.CARER, Role.DINER])
-def test_people_who_are_not_coordinators_get_403(client, two_boroughs, role):
+def test_people_who_are_not_coordinators_get_403(client, two_boroughs, role, auth):
     f.user(role, email="someone@example.org")
-    login(client, "someone@example.org")
+    auth.login("someone@example.org")
     barnet = two_boroughs["barnet"]
     gets, posts = _area_urls("barnet", barnet["cook"].id)
     for url in [*gets, "/coordinator/"]:
@@ -170,8 +165,8 @@ def test_visitors_are_sent_to_log_in(client, two_boroughs):
     assert client.get("/coordinator/barnet/map.json").status_code == 302
 
 
-def test_an_admin_sees_every_area(client, two_boroughs):
-    login(client, "admin@example.org")
+def test_an_admin_sees_every_area(client, two_boroughs, auth):
+    auth.login("admin@example.org")
     index = client.get("/coordinator/").get_data(as_text=True)
     assert "Barnet" in index and "Tower Hamlets" in index
     for slug in ("barnet", "tower-hamlets"):
@@ -180,8 +175,8 @@ def test_an_admin_sees_every_area(client, two_boroughs):
             assert client.get(url).status_code == 200, url
 
 
-def test_a_coordinator_with_one_area_goes_straight_to_it(client, two_boroughs):
-    login(client, "barnet@example.org")
+def test_a_coordinator_with_one_area_goes_straight_to_it(client, two_boroughs, auth):
+    auth.login("barnet@example.org")
     response = client.get("/coordinator/")
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/coordinator/barnet/"
@@ -199,7 +194,7 @@ def test_a_coordinator_with_one_area_goes_straight_to_it(client, two_boroughs):
         "/coordinator/barnet/waiting?page=-1",
     ],
 )
-def test_nonsense_in_the_address_is_a_400_that_says_why(client, two_boroughs, url):
-    login(client, "barnet@example.org")
+def test_nonsense_in_the_address_is_a_400_that_says_why(client, two_boroughs, url, auth):
+    auth.login("barnet@example.org")
     response = client.get(url)
     assert response.status_code == 400

@@ -44,16 +44,16 @@ PUBLISHED = {
 def areas(app):
     """Seed once for the module (its tests only read), and leave empty tables behind."""
     from casserole.extensions import db
-    from tests.conftest import _empty_tables
+    from tests.support.app import empty_tables
 
-    _empty_tables(app)
+    empty_tables(app)
     with app.app_context():
         demo.seed_boroughs()
         yield list(db.session.scalars(select(Area).order_by(Area.id)))
         forget_reasons()
         db.session.rollback()
         db.session.remove()
-    _empty_tables(app)
+    empty_tables(app)
 
 
 def _figures(area: Area) -> dict[str, float | None]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from casserole.models import AuditEvent, MealShare, PairingStatus, Role
-from tests import factories as f
+from tests.support import factories as f
 
 NOW = datetime.now(UTC)
 

@@ -17,7 +17,7 @@ from casserole.models import (
 )
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import Period, last_months
-from tests import factories as f
+from tests.support import factories as f
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 OLD = datetime(2024, 1, 1, tzinfo=UTC)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from casserole.extensions import db
-from tests.web.test_authorization import TABLE, _url, build_world
-from tests.web.test_pages import login
+from tests.support.access_table import TABLE, build_world, url_for_rule
+from tests.support.app import make_test_app
 
 EXAMPLES = int(os.environ.get("CASSEROLE_FUZZ_EXAMPLES", "20"))
 FIELD_POOL = [
@@ -129,10 +129,7 @@ def _fingerprint() -> dict[str, str]:
 
 def pytest_generate_tests(metafunc):
     if "fuzz_target" in metafunc.fixturenames:
-        from casserole import create_app
-        from tests.conftest import TestConfig  # noqa: F401 - the app fixture builds the real one
-
-        probe = create_app(type("Probe", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+        probe = make_test_app("sqlite://")
         metafunc.parametrize(
             "fuzz_target",
             [p.values for p in _post_rules(probe)],
@@ -140,12 +137,12 @@ def pytest_generate_tests(metafunc):
         )
 
 
-def test_form_endpoint_survives_fuzzing(app, client, fuzz_target):
+def test_form_endpoint_survives_fuzzing(app, client, auth, fuzz_target):
     endpoint, rule, role = fuzz_target
     world = build_world()
     if role != "anon":
-        login(client, world.emails[role])
-    url = _url(rule, world.params["own"])
+        auth.login(world.emails[role])
+    url = url_for_rule(rule, world.params["own"])
     names = list(FIELD_POOL)
     if "GET" in next(r for r in app.url_map.iter_rules() if r.rule == rule).methods:
         page = client.get(url)

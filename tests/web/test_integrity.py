@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from casserole.models import PairingStatus
-from tests import factories as f
+from tests.support import factories as f
 
 
 @pytest.fixture

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.models import (
     CheckKind,
     EndReason,
@@ -17,7 +18,7 @@ from casserole.models import (
 )
 from casserole.models.vocab import tags_to_mask
 from casserole.services.matching import load_inputs, run_matching, waiting_reasons
-from tests import factories as f
+from tests.support import factories as f
 
 
 def _near(lat_offset_km: float) -> dict[str, float]:
@@ -59,7 +60,7 @@ def test_unvetted_paused_and_expired_cooks_get_no_proposals(database):
     f.cook(area, vetted=False)
     f.cook(area, paused=True)
     lapsed = f.cook(area, vetted=False)
-    today = date.today()
+    today = clock.today()
     for kind in CheckKind:
         expires = today - timedelta(days=1) if kind == CheckKind.DBS else today + timedelta(days=90)
         lapsed.checks.append(
@@ -121,8 +122,8 @@ def test_other_areas_are_not_touched(database):
 
 def test_a_break_ends_by_itself_on_its_return_date(database):
     area = f.area()
-    f.cook(area, paused=True, paused_until=date.today() - timedelta(days=1))
-    still_away = f.cook(area, paused=True, paused_until=date.today() + timedelta(days=3))
+    f.cook(area, paused=True, paused_until=clock.today() - timedelta(days=1))
+    still_away = f.cook(area, paused=True, paused_until=clock.today() + timedelta(days=3))
     f.diner(area)
     data = load_inputs(area)
     assert sorted(c.vetted for c in data.cooks) == [False, True]

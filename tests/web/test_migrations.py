@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Column, Integer, MetaData, Table, inspect
+from sqlalchemy import Column, Integer, Table, inspect, text
 
 from casserole.extensions import db
-from tests.conftest import reset_schema
+from tests.support import factories as f
+from tests.support.app import reset_schema
 
 
 def _check(app) -> tuple[int, str]:
@@ -54,9 +56,18 @@ def test_db_check_fails_when_the_models_drift(app, database):
     assert "drift_probe" in output
 
 
-def test_schema_reset_is_repeatable(app, database):
+def test_schema_reset_is_repeatable_and_leaves_empty_tables_at_head(app, database):
+    f.area("Barnet")
+    database.session.commit()
+    reset_schema(app)
     reset_schema(app)
     with app.app_context():
         names = set(inspect(db.engine).get_table_names())
-    assert "pairings" in names and "alembic_version" in names
-    assert not MetaData().tables
+        version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        areas = db.session.execute(text("SELECT count(*) FROM areas")).scalar_one()
+        config = app.extensions["migrate"].migrate.get_config()
+        head = ScriptDirectory.from_config(config).get_current_head()
+        db.session.remove()
+    assert names == {t.name for t in db.metadata.sorted_tables} | {"alembic_version"}
+    assert version == head
+    assert areas == 0

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casserole.models import PairingStatus, Role
-from tests import factories as f
-
-
-def login(client, email, password=f.PASSWORD, follow=True):
-    return client.post(
-        "/auth/login", data={"email": email, "password": password}, follow_redirects=follow
-    )
+from tests.support import factories as f
 
 
 def test_home_page_welcomes_visitors(client):
@@ -22,9 +16,9 @@ def test_home_page_welcomes_visitors(client):
     assert "Home-cooked meals" in html and "Barnet" in html and 'href="/auth/login"' in html
 
 
-def test_login_and_logout(client):
+def test_login_and_logout(client, auth):
     user = f.user(Role.CARER, email="sam@example.org", first_name="Sam")
-    page = login(client, "SAM@example.org ")
+    page = auth.login("SAM@example.org ", follow=True)
     assert page.status_code == 200
     assert "Welcome back, Sam." in page.get_data(as_text=True)
     assert user.last_login_at is not None
@@ -33,9 +27,9 @@ def test_login_and_logout(client):
     assert "Log in" in client.get("/").get_data(as_text=True)
 
 
-def test_logout_needs_post(client):
+def test_logout_needs_post(client, auth):
     f.user(Role.CARER, email="sam@example.org")
-    login(client, "sam@example.org")
+    auth.login("sam@example.org")
     assert client.get("/auth/logout").status_code == 405
 
 
@@ -48,18 +42,18 @@ def test_logout_needs_post(client):
         ("", "", "Enter the e-mail address you signed up with."),
     ],
 )
-def test_bad_logins_say_why_next_to_the_field(client, email, password, message):
+def test_bad_logins_say_why_next_to_the_field(client, email, password, message, auth):
     f.user(Role.CARER, email="sam@example.org")
-    page = login(client, email, password)
+    page = auth.attempt(email, password)
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert message in html
     assert "There is a problem" in html
 
 
-def test_deactivated_accounts_cannot_log_in(client):
+def test_deactivated_accounts_cannot_log_in(client, auth):
     f.user(Role.COOK, email="gone@example.org", is_active_account=False)
-    assert login(client, "gone@example.org").status_code == 422
+    assert auth.attempt("gone@example.org").status_code == 422
 
 
 def test_next_only_follows_local_paths(client):
@@ -71,29 +65,29 @@ def test_next_only_follows_local_paths(client):
     assert page.headers["Location"] == "/"
 
 
-def test_bumping_session_version_ends_old_sessions(client, database):
+def test_bumping_session_version_ends_old_sessions(client, database, auth):
     user = f.user(Role.CARER, email="sam@example.org", first_name="Sam")
-    login(client, "sam@example.org")
+    auth.login("sam@example.org")
     assert "Hello, Sam" in client.get("/").get_data(as_text=True)
     user.session_version += 1
     database.session.commit()
     assert "Hello, Sam" not in client.get("/").get_data(as_text=True)
 
 
-def test_carer_sees_only_their_own_diners(client):
+def test_carer_sees_only_their_own_diners(client, auth):
     area = f.area()
     carer = f.user(Role.CARER, email="carer@example.org")
     mine = f.diner(area, carer=carer, first_name="Edna")
     f.diner(area, first_name="Stranger")
     cook = f.cook(area, user=f.user(Role.COOK, first_name="Priya"))
     f.pairing(cook, mine, PairingStatus.ACTIVE)
-    login(client, "carer@example.org")
+    auth.login("carer@example.org")
     html = client.get("/").get_data(as_text=True)
     assert "Edna" in html and "Edna&#39;s cook is Priya" in html
     assert "Stranger" not in html
 
 
-def test_cook_dashboard_shows_first_names_and_no_addresses(client):
+def test_cook_dashboard_shows_first_names_and_no_addresses(client, auth):
     area = f.area()
     cook = f.cook(area, user=f.user(Role.COOK, email="cook@example.org"), days_mask=0b101)
     diner = f.diner(
@@ -104,30 +98,30 @@ def test_cook_dashboard_shows_first_names_and_no_addresses(client):
         access_notes="Key under the mat",
     )
     f.pairing(cook, diner, PairingStatus.PROPOSED)
-    login(client, "cook@example.org")
+    auth.login("cook@example.org")
     html = client.get("/").get_data(as_text=True)
     assert "Edna" in html and "Monday and Wednesday" in html
     for secret in ("Secretsurname", "7 Hidden Road", "Key under the mat", "N3 1AB"):
         assert secret not in html
 
 
-def test_coordinator_sees_only_their_areas(client):
+def test_coordinator_sees_only_their_areas(client, auth):
     barnet, hamlets = f.area("Barnet", ("N3",)), f.area("Tower Hamlets", ("E14",))
     coordinator = f.user(Role.COORDINATOR, email="coord@example.org")
     coordinator.areas = [barnet]
     f.diner(barnet)
-    login(client, "coord@example.org")
+    f.diner(hamlets)
+    auth.login("coord@example.org")
     html = client.get("/").get_data(as_text=True)
     assert "Barnet" in html.split("Your areas")[1]
     assert "Tower Hamlets" not in html.split("Your areas")[1]
-    assert hamlets.id
 
 
-def test_admin_sees_all_areas(client):
+def test_admin_sees_all_areas(client, auth):
     f.area("Barnet", ("N3",))
     f.area("Tower Hamlets", ("E14",))
     f.user(Role.ADMIN, email="admin@example.org")
-    login(client, "admin@example.org")
+    auth.login("admin@example.org")
     html = client.get("/").get_data(as_text=True)
     assert "Barnet" in html and "Tower Hamlets" in html
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.models import (
     AuditEvent,
     EndReason,
@@ -19,15 +20,9 @@ from casserole.models import (
 )
 from casserole.services import pairings
 from casserole.services.pairings.states import TRANSITIONS, Action, Side
-from tests import factories as f
+from tests.support import factories as f
 
 P = PairingStatus
-
-
-def login_as(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 @pytest.fixture
@@ -69,13 +64,13 @@ def kinds(smtp_server):
     return sorted((m["To"], m["Subject"]) for m in smtp_server.messages)
 
 
-def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, smtp_server):
+def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, smtp_server, auth):
     pid = world.proposal.id
     # A cook cannot see a proposal the coordinator has not approved.
-    login_as(client, world.cook.user)
+    auth.as_user(world.cook.user)
     assert client.get(f"/pairings/{pid}").status_code == 404
 
-    login_as(client, world.coordinator)
+    auth.as_user(world.coordinator)
     page = client.post(f"/pairings/{pid}/approve", follow_redirects=True)
     assert page.status_code == 200 and "Approved. We have asked the cook." in page.get_data(
         as_text=True
@@ -85,7 +80,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     assert f"/pairings/{pid}" in msg.get_body(("plain",)).get_content()
     assert f'href="http://127.0.0.1:5000/pairings/{pid}"' in msg.get_body(("html",)).get_content()
 
-    login_as(client, world.cook.user)
+    auth.as_user(world.cook.user)
     html = client.get(f"/pairings/{pid}").get_data(as_text=True)
     assert "Edna" in html and "4 Elm Road" not in html and "Key safe" not in html
     client.post(f"/pairings/{pid}/accept")
@@ -94,7 +89,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     assert msg["To"] == "carer@example.org" and msg["Subject"] == "Maya would like to cook for Edna"
     assert "I love a Sunday roast." in msg.get_body(("plain",)).get_content()
 
-    login_as(client, world.carer)
+    auth.as_user(world.carer)
     html = client.get(f"/pairings/{pid}").get_data(as_text=True)
     assert "I love a Sunday roast." in html and "07700 900001" not in html
     client.post(f"/pairings/{pid}/accept")
@@ -111,10 +106,10 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     )
     assert "07700 900001" in client.get(f"/pairings/{pid}").get_data(as_text=True)
 
-    login_as(client, world.cook.user)
+    auth.as_user(world.cook.user)
     html = client.get(f"/pairings/{pid}").get_data(as_text=True)
     assert "4 Elm Road" in html and "Key safe 1234" in html
-    today = date.today()
+    today = clock.today()
     page = client.post(
         f"/pairings/{pid}/meals/new",
         data={"shared_on": today.isoformat(), "dish": "Fish pie", "allergen_note": "fish, milk"},
@@ -123,7 +118,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     assert "Meal logged" in page.get_data(as_text=True)
     [meal] = world.proposal.meals
 
-    login_as(client, world.carer)
+    auth.as_user(world.carer)
     client.post(f"/pairings/{pid}/meals/{meal.id}/confirm")
     assert meal.confirmed_at is not None and meal.confirmed_by_id == world.carer.id
     client.post(f"/pairings/{pid}/feedback", data={"rating": "5", "comment": "Lovely"})
@@ -182,7 +177,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.ENDED,
             "cook",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             409,
             "This pairing has ended, so you cannot log a meal now.",
         ),
@@ -190,7 +185,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.ACTIVE,
             "other_cook",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             404,
             "We could not find that pairing.",
         ),
@@ -198,7 +193,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.ACTIVE,
             "carer",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             403,
             "Your account cannot log a meal for this pairing.",
         ),
@@ -209,7 +204,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
             P.PAUSED,
             "cook",
             "meals/new",
-            {"shared_on": date.today().isoformat(), "dish": "Soup"},
+            {"shared_on": clock.today().isoformat(), "dish": "Soup"},
             409,
             "This pairing is paused, so you cannot log a meal now.",
         ),
@@ -224,7 +219,7 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     ],
 )
 def test_bad_transitions_are_refused_with_a_reason(
-    client, world, status, who, url, data, code, reason
+    client, world, status, who, url, data, code, reason, auth
 ):
     p = world.proposal
     p.status = status
@@ -241,28 +236,28 @@ def test_bad_transitions_are_refused_with_a_reason(
         "coordinator": world.coordinator,
         "other_cook": f.cook(world.area).user,
     }
-    login_as(client, people[who])
+    auth.as_user(people[who])
     page = client.post(f"/pairings/{p.id}/{url}", data=data)
     assert page.status_code == code
     assert reason in page.get_data(as_text=True)
     assert p.status == status and p.meals == []
 
 
-def test_coordinators_of_other_areas_cannot_see_or_act(client, world):
+def test_coordinators_of_other_areas_cannot_see_or_act(client, world, auth):
     other = f.area("Tower Hamlets", ("E1",))
     stranger = f.user(Role.COORDINATOR)
     stranger.areas = [other]
-    login_as(client, stranger)
+    auth.as_user(stranger)
     assert client.get(f"/pairings/{world.proposal.id}").status_code == 404
     assert client.post(f"/pairings/{world.proposal.id}/approve").status_code == 404
     assert world.proposal.status == P.PROPOSED
 
 
-def test_declined_pairs_are_never_proposed_again(client, world, smtp_server):
+def test_declined_pairs_are_never_proposed_again(client, world, smtp_server, auth):
     pid = world.proposal.id
-    login_as(client, world.coordinator)
+    auth.as_user(world.coordinator)
     client.post(f"/pairings/{pid}/approve")
-    login_as(client, world.cook.user)
+    auth.as_user(world.cook.user)
     page = client.post(f"/pairings/{pid}/decline", data={"reason": ""})
     assert (
         page.status_code == 422
@@ -275,7 +270,7 @@ def test_declined_pairs_are_never_proposed_again(client, world, smtp_server):
     assert smtp_server.messages[-1]["To"] == "coord@barnet.example"
     assert "Too far for me on foot." in smtp_server.messages[-1].get_body(("plain",)).get_content()
     # The matcher leaves the pair alone, and a coordinator cannot force it by hand.
-    login_as(client, world.coordinator)
+    auth.as_user(world.coordinator)
     client.post(f"/pairings/areas/{world.area.id}/match")
     db = client.application.extensions["sqlalchemy"]
     assert db.session.scalars(
@@ -288,11 +283,11 @@ def test_declined_pairs_are_never_proposed_again(client, world, smtp_server):
     assert page.status_code == 422 and "never proposed again" in page.get_data(as_text=True)
 
 
-def test_matcher_proposals_for_an_area(client, world, smtp_server):
+def test_matcher_proposals_for_an_area(client, world, smtp_server, auth):
     world.proposal.status = P.DECLINED
     world.area.auto_approve = True
     diner = f.diner(world.area, carer=world.carer, first_name="Albert")
-    login_as(client, world.coordinator)
+    auth.as_user(world.coordinator)
     page = client.post(f"/pairings/areas/{world.area.id}/match", follow_redirects=True)
     assert "The matcher proposed 1 new pair." in page.get_data(as_text=True)
     db = client.application.extensions["sqlalchemy"]
@@ -301,7 +296,7 @@ def test_matcher_proposals_for_an_area(client, world, smtp_server):
     assert [m["Subject"] for m in smtp_server.messages] == ["Would you like to cook for Albert?"]
 
 
-def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, smtp_server):
+def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, smtp_server, auth):
     world.proposal.status = P.DECLINED
     far = f.diner(
         world.area,
@@ -312,7 +307,7 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
         needs_mask=0b10,
     )
     slow = f.cook(world.area, vetted=False, capacity=1)
-    login_as(client, world.coordinator)
+    auth.as_user(world.coordinator)
     page = client.post("/pairings/new", data={"cook_id": slow.id, "diner_id": far.id})
     html = page.get_data(as_text=True)
     assert page.status_code == 422
@@ -344,7 +339,7 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
     assert "There is no cook with that number in your areas." in page.get_data(as_text=True)
 
 
-def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(client, world):
+def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(client, world, auth):
     p = world.proposal
     p.status, p.approved_at, p.cook_accepted_at, p.started_at = (
         P.ACTIVE,
@@ -354,7 +349,7 @@ def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(
     )
     waiting = f.diner(world.area, first_name="Waiting")
     waiting.waiting_since = utcnow() - timedelta(days=400)
-    login_as(client, world.carer)
+    auth.as_user(world.carer)
     html = client.get(f"/pairings/{p.id}/end").get_data(as_text=True)
     assert "Tell the coordinator what is wrong" in html  # voice before exit
     client.post(
@@ -362,11 +357,11 @@ def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(
     )
     assert p.status == P.ENDED and p.end_reason == EndReason.DIFFERENT_COOK
     assert world.diner.waiting_since < waiting.waiting_since
-    checks = pairings.check_pair(world.cook, world.diner, date.today())
+    checks = pairings.check_pair(world.cook, world.diner, clock.today())
     assert any("different cook" in c for c in checks.blocking)
 
 
-def test_meal_form_errors_sit_next_to_the_field(client, world):
+def test_meal_form_errors_sit_next_to_the_field(client, world, auth):
     p = world.proposal
     p.status, p.approved_at, p.cook_accepted_at, p.started_at = (
         P.ACTIVE,
@@ -374,8 +369,8 @@ def test_meal_form_errors_sit_next_to_the_field(client, world):
         utcnow(),
         utcnow() - timedelta(days=5),
     )
-    login_as(client, world.cook.user)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    auth.as_user(world.cook.user)
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     page = client.post(f"/pairings/{p.id}/meals/new", data={"shared_on": tomorrow, "dish": "Soup"})
     assert page.status_code == 422 and "The date cannot be in the future." in page.get_data(
         as_text=True
@@ -387,7 +382,7 @@ def test_meal_form_errors_sit_next_to_the_field(client, world):
     assert (
         page.status_code == 422 and "Say what you cooked." in html and "There is a problem" in html
     )
-    before = (date.today() - timedelta(days=9)).isoformat()
+    before = (clock.today() - timedelta(days=9)).isoformat()
     page = client.post(f"/pairings/{p.id}/meals/new", data={"shared_on": before, "dish": "Soup"})
     assert "before you started cooking together" in page.get_data(as_text=True)
     assert p.meals == []

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from casserole import clock
 from casserole.models import CheckKind, Role, VettingCheck
-from tests import factories as f
-
-
-def login(client, user):
-    page = client.post("/auth/login", data={"email": user.email, "password": f.PASSWORD})
-    assert page.status_code == 302
-    return page
-
-
-def cook_data(**overrides):
-    data = {
-        "days": ["1", "4"],
-        "availability_note": "After 5pm",
-        "can_cook": ["vegetarian", "halal"],
-        "capacity": "2",
-        "max_miles": "1.5",
-        "introduction": "I make a mean dal 🍲 and always cook too much.",
-        "postcode": "N3 1AB",
-        "address_line": "12 Ballards Lane",
-    }
-    data.update(overrides)
-    return data
+from tests.support import factories as f
+from tests.support.form_data import cook_data
 
 
 @pytest.fixture
@@ -37,8 +18,8 @@ def cook(database):
     return f.cook(area, vetted=False)
 
 
-def test_cook_saves_their_cooking_in_miles_stored_as_km(client, cook):
-    login(client, cook.user)
+def test_cook_saves_their_cooking_in_miles_stored_as_km(client, cook, auth):
+    auth.login(cook.user)
     form = client.get("/profile/cook").get_data(as_text=True)
     assert 'value="1.9"' in form  # the default 3 km shown in miles
     page = client.post("/profile/cook", data=cook_data())
@@ -67,8 +48,8 @@ def test_cook_saves_their_cooking_in_miles_stored_as_km(client, cook):
         ("postcode", "SE1 7PB", "We do not run in SE1 yet"),
     ],
 )
-def test_cook_profile_refuses_bad_input_and_saves_nothing(client, cook, field, value, message):
-    login(client, cook.user)
+def test_cook_profile_refuses_bad_input_and_saves_nothing(client, cook, field, value, message, auth):
+    auth.login(cook.user)
     before = (cook.capacity, cook.max_km, cook.introduction, cook.days_mask, cook.postcode)
     page = client.post("/profile/cook", data=cook_data(**{field: value}))
     html = page.get_data(as_text=True)
@@ -77,20 +58,20 @@ def test_cook_profile_refuses_bad_input_and_saves_nothing(client, cook, field, v
     assert (cook.capacity, cook.max_km, cook.introduction, cook.days_mask, cook.postcode) == before
 
 
-def test_thirty_miles_fits_the_database_limit(client, cook):
-    login(client, cook.user)
+def test_thirty_miles_fits_the_database_limit(client, cook, auth):
+    auth.login(cook.user)
     assert client.post("/profile/cook", data=cook_data(max_miles="30")).status_code == 302
     assert 48 < cook.max_km <= 50
 
 
-def test_moving_within_the_areas_re_geocodes(client, cook):
-    login(client, cook.user)
+def test_moving_within_the_areas_re_geocodes(client, cook, auth):
+    auth.login(cook.user)
     client.post("/profile/cook", data=cook_data(postcode="n12 0aa"))
     assert cook.postcode == "N12 0AA" and cook.outcode == "N12"
 
 
-def test_vetting_page_shows_each_check_and_what_is_left(client, cook, database):
-    today = date.today()
+def test_vetting_page_shows_each_check_and_what_is_left(client, cook, database, auth):
+    today = clock.today()
     cook.checks.append(VettingCheck(kind=CheckKind.ID, checked_on=today - timedelta(days=10)))
     cook.checks.append(
         VettingCheck(
@@ -100,7 +81,7 @@ def test_vetting_page_shows_each_check_and_what_is_left(client, cook, database):
         )
     )
     database.session.flush()
-    login(client, cook.user)
+    auth.login(cook.user)
     html = client.get("/profile/cook/checks").get_data(as_text=True)
     assert "Your checks are not complete yet" in html
     assert "Done" in html and "Expired" in html and "Not done yet" in html
@@ -111,17 +92,17 @@ def test_vetting_page_shows_each_check_and_what_is_left(client, cook, database):
     assert 'name="kind"' not in html and 'name="checked_on"' not in html
 
 
-def test_vetted_cook_sees_they_can_be_introduced(client, database):
+def test_vetted_cook_sees_they_can_be_introduced(client, database, auth):
     cook = f.cook(f.area("Barnet", outcodes=("N3",)), vetted=True)
-    login(client, cook.user)
+    auth.login(cook.user)
     html = client.get("/profile/cook/checks").get_data(as_text=True)
     assert "Your checks are complete: we can introduce you to a neighbour." in html
     assert "Nothing: thank you." in html
 
 
-def test_cook_pauses_and_comes_back(client, cook):
-    login(client, cook.user)
-    until = date.today() + timedelta(days=14)
+def test_cook_pauses_and_comes_back(client, cook, auth):
+    auth.login(cook.user)
+    until = clock.today() + timedelta(days=14)
     page = client.post("/profile/cook/break", data={"action": "pause", "until": until.isoformat()})
     assert page.status_code == 302
     assert cook.paused and cook.paused_until == until
@@ -131,9 +112,9 @@ def test_cook_pauses_and_comes_back(client, cook):
 
 
 @pytest.mark.parametrize("days", [-1, 0, 400])
-def test_a_break_must_end_after_today_and_within_a_year(client, cook, days):
-    login(client, cook.user)
-    until = (date.today() + timedelta(days=days)).isoformat()
+def test_a_break_must_end_after_today_and_within_a_year(client, cook, days, auth):
+    auth.login(cook.user)
+    until = (clock.today() + timedelta(days=days)).isoformat()
     page = client.post("/profile/cook/break", data={"action": "pause", "until": until})
     assert page.status_code == 422
     assert "Choose a date after today and within a year." in page.get_data(as_text=True)
@@ -150,9 +131,9 @@ def test_paused_and_unvetted_cooks_are_not_offered_to_the_matcher(database, cook
     assert flags == {cook.id: False, vetted.id: True, paused.id: False}
 
 
-def test_cook_pages_are_for_cooks_only(client, database):
+def test_cook_pages_are_for_cooks_only(client, database, auth):
     carer = f.user(Role.CARER)
-    login(client, carer)
+    auth.login(carer)
     assert client.get("/profile/cook").status_code == 403
     assert client.get("/profile/cook/checks").status_code == 403
     assert client.post("/profile/cook/break", data={"action": "pause"}).status_code == 403
@@ -170,9 +151,9 @@ def carer_with_two(database):
     return carer, one, two
 
 
-def test_carer_switches_between_their_diners(client, carer_with_two):
+def test_carer_switches_between_their_diners(client, carer_with_two, auth):
     carer, one, two = carer_with_two
-    login(client, carer)
+    auth.login(carer)
     assert client.get("/profile/diner").headers["Location"] == f"/profile/diners/{one.id}"
     home = client.get("/").get_data(as_text=True)
     assert "You are looking after Patrick's meals now." in home
@@ -183,10 +164,10 @@ def test_carer_switches_between_their_diners(client, carer_with_two):
     assert "You are looking after Nora's meals now." in client.get("/").get_data(as_text=True)
 
 
-def test_carer_cannot_switch_to_someone_elses_diner(client, carer_with_two, database):
+def test_carer_cannot_switch_to_someone_elses_diner(client, carer_with_two, database, auth):
     carer, one, _ = carer_with_two
     stranger = f.diner(one.area, first_name="Stranger")
-    login(client, carer)
+    auth.login(carer)
     assert (
         client.post("/profile/diners/switch", data={"diner_id": str(stranger.id)}).status_code
         == 404
@@ -199,9 +180,9 @@ def test_carer_cannot_switch_to_someone_elses_diner(client, carer_with_two, data
     assert client.get("/profile/diner").headers["Location"].endswith(f"/{carer_with_two[2].id}")
 
 
-def test_carer_edits_a_diners_details(client, carer_with_two):
+def test_carer_edits_a_diners_details(client, carer_with_two, auth):
     carer, one, _ = carer_with_two
-    login(client, carer)
+    auth.login(carer)
     html = client.get(f"/profile/diners/{one.id}").get_data(as_text=True)
     assert "Patrick" in html and "Key safe" in html
     data = {
@@ -227,11 +208,11 @@ def test_carer_edits_a_diners_details(client, carer_with_two):
     assert one.days == {2} and one.first_name == "Patrick"
 
 
-def test_self_registered_diner_sees_only_their_own_details(client, database):
+def test_self_registered_diner_sees_only_their_own_details(client, database, auth):
     area = f.area("Barnet", outcodes=("N3",))
     mine = f.diner(area, user=f.user(Role.DINER), first_name="Edna")
     other = f.diner(area, first_name="Arthur")
-    login(client, mine.user)
+    auth.login(mine.user)
     assert client.get("/profile/diner").headers["Location"] == f"/profile/diners/{mine.id}"
     assert client.get(f"/profile/diners/{mine.id}").status_code == 200
     assert client.get(f"/profile/diners/{other.id}").status_code == 404

@@ -16,14 +16,9 @@ def demo(database):
     return database
 
 
-def login(client, email):
-    page = client.post("/auth/login", data={"email": email, "password": seed.DEMO_PASSWORD})
-    assert page.status_code == 302, email
-
-
-def test_demo_cook_sees_their_profile_checks_and_neighbour(client, demo):
+def test_demo_cook_sees_their_profile_checks_and_neighbour(client, demo, auth):
     email = "cook.barnet@casserole.example"
-    login(client, email)
+    auth.login(email, seed.DEMO_PASSWORD)
     cook = demo.session.scalar(select(User).where(User.email == email)).cook_profile
     form = client.get("/profile/cook").get_data(as_text=True)
     assert cook.introduction in form and cook.postcode in form
@@ -37,15 +32,15 @@ def test_demo_cook_sees_their_profile_checks_and_neighbour(client, demo):
     assert live.diner.address_line in page
 
 
-def test_demo_cook_with_a_lapsed_check_is_told_to_renew(client, demo):
-    login(client, "cook18.barnet@casserole.example")
+def test_demo_cook_with_a_lapsed_check_is_told_to_renew(client, demo, auth):
+    auth.login("cook18.barnet@casserole.example", seed.DEMO_PASSWORD)
     html = client.get("/profile/cook/checks").get_data(as_text=True)
     assert "Your DBS check has expired: please renew it." in html
 
 
-def test_demo_carer_switches_between_the_people_they_look_after(client, demo):
+def test_demo_carer_switches_between_the_people_they_look_after(client, demo, auth):
     email = "carer.barnet@casserole.example"
-    login(client, email)
+    auth.login(email, seed.DEMO_PASSWORD)
     carer = demo.session.scalar(select(User).where(User.email == email))
     diners = carer.managed_diners
     assert len(diners) >= 2
@@ -59,9 +54,9 @@ def test_demo_carer_switches_between_the_people_they_look_after(client, demo):
     assert "agreed to join on" in page
 
 
-def test_demo_diner_sees_their_details_and_their_cook(client, demo):
+def test_demo_diner_sees_their_details_and_their_cook(client, demo, auth):
     email = "diner.barnet@casserole.example"
-    login(client, email)
+    auth.login(email, seed.DEMO_PASSWORD)
     page = client.get("/profile/diner", follow_redirects=True).get_data(as_text=True)
     user = demo.session.scalar(select(User).where(User.email == email))
     diner = demo.session.scalar(select(DinerProfile).where(DinerProfile.user_id == user.id))

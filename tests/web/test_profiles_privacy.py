@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casserole.models import PairingStatus, Role, utcnow
-from tests import factories as f
+from tests.support import factories as f
 
 SECRET_BITS = (
     "27 Secret Gardens",
@@ -15,13 +15,6 @@ SECRET_BITS = (
     "Hates liver",
     "Ó Súilleabháin",
 )
-
-
-def login(client, user):
-    assert (
-        client.post("/auth/login", data={"email": user.email, "password": f.PASSWORD}).status_code
-        == 302
-    )
 
 
 @pytest.fixture
@@ -88,7 +81,7 @@ def test_there_are_diner_urls_to_check(app):
     ],
 )
 def test_no_diner_url_shows_a_cook_the_address_before_the_pairing_is_live(
-    app, client, pair, status
+    app, client, pair, status, auth
 ):
     cook, diner = pair
     if status is not None:
@@ -102,7 +95,7 @@ def test_no_diner_url_shows_a_cook_the_address_before_the_pairing_is_live(
                 else {}
             ),
         )
-    login(client, cook.user)
+    auth.login(cook.user)
     for url in _diner_urls(app, diner.id):
         page = client.get(url)
         body = page.get_data(as_text=True)
@@ -113,10 +106,10 @@ def test_no_diner_url_shows_a_cook_the_address_before_the_pairing_is_live(
 @pytest.mark.parametrize(
     "status", [PairingStatus.APPROVED, PairingStatus.COOK_ACCEPTED]
 )
-def test_proposal_view_shows_first_name_distance_days_and_needs_only(client, pair, status):
+def test_proposal_view_shows_first_name_distance_days_and_needs_only(client, pair, status, auth):
     cook, diner = pair
     _pairing(cook, diner, status)
-    login(client, cook.user)
+    auth.login(cook.user)
     page = client.get(f"/profile/neighbours/{diner.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -126,18 +119,18 @@ def test_proposal_view_shows_first_name_distance_days_and_needs_only(client, pai
     assert not [bit for bit in SECRET_BITS if bit in html]
 
 
-def test_an_unapproved_or_ended_pairing_shows_the_cook_nothing(client, pair):
+def test_an_unapproved_or_ended_pairing_shows_the_cook_nothing(client, pair, auth):
     cook, diner = pair
     _pairing(cook, diner, PairingStatus.PROPOSED)
-    login(client, cook.user)
+    auth.login(cook.user)
     assert client.get(f"/profile/neighbours/{diner.id}").status_code == 404
 
 
 @pytest.mark.parametrize("status", [PairingStatus.ACTIVE, PairingStatus.PAUSED])
-def test_a_live_pairing_shows_the_cook_how_to_get_there(client, pair, status):
+def test_a_live_pairing_shows_the_cook_how_to_get_there(client, pair, status, auth):
     cook, diner = pair
     _pairing(cook, diner, status, started_at=utcnow())
-    login(client, cook.user)
+    auth.login(cook.user)
     html = client.get(f"/profile/neighbours/{diner.id}").get_data(as_text=True)
     assert "27 Secret Gardens, N3 9ZZ" in html and "07700 900123" in html
     assert "Knock loudly, door takes a while." in html
@@ -145,28 +138,28 @@ def test_a_live_pairing_shows_the_cook_how_to_get_there(client, pair, status):
     assert client.get(f"/profile/diners/{diner.id}").status_code == 404
 
 
-def test_every_diner_url_with_another_id_is_a_404_for_a_cook(client, pair, database):
+def test_every_diner_url_with_another_id_is_a_404_for_a_cook(client, pair, database, auth):
     cook, diner = pair
     _pairing(cook, diner, PairingStatus.ACTIVE, started_at=utcnow())
     other = f.diner(diner.area, first_name="Other")
-    login(client, cook.user)
+    auth.login(cook.user)
     for diner_id in (other.id, other.id + 1000):
         assert client.get(f"/profile/neighbours/{diner_id}").status_code == 404
         assert client.get(f"/profile/diners/{diner_id}").status_code == 404
         assert client.post(f"/profile/diners/{diner_id}", data={}).status_code == 404
 
 
-def test_another_cook_cannot_see_the_pairing(client, pair):
+def test_another_cook_cannot_see_the_pairing(client, pair, auth):
     cook, diner = pair
     _pairing(cook, diner, PairingStatus.ACTIVE, started_at=utcnow())
     intruder = f.cook(diner.area)
-    login(client, intruder.user)
+    auth.login(intruder.user)
     assert client.get(f"/profile/neighbours/{diner.id}").status_code == 404
 
 
-def test_the_diner_side_sees_the_cooks_first_name_and_introduction_only(client, pair):
+def test_the_diner_side_sees_the_cooks_first_name_and_introduction_only(client, pair, auth):
     cook, diner = pair
-    login(client, diner.carer)
+    auth.login(diner.carer)
     assert client.get(f"/profile/cooks/{cook.id}").status_code == 404  # nothing proposed
     pairing = _pairing(cook, diner, PairingStatus.APPROVED)
     assert client.get(f"/profile/cooks/{cook.id}").status_code == 404  # cook has not said yes
@@ -179,8 +172,8 @@ def test_the_diner_side_sees_the_cooks_first_name_and_introduction_only(client, 
     assert "020 7946 0999" in client.get(f"/profile/cooks/{cook.id}").get_data(as_text=True)
 
 
-def test_someone_elses_carer_cannot_see_the_cook(client, pair, database):
+def test_someone_elses_carer_cannot_see_the_cook(client, pair, database, auth):
     cook, diner = pair
     _pairing(cook, diner, PairingStatus.ACTIVE, started_at=utcnow())
-    login(client, f.user(Role.CARER))
+    auth.login(f.user(Role.CARER))
     assert client.get(f"/profile/cooks/{cook.id}").status_code == 404

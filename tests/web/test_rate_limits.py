@@ -6,7 +6,9 @@ import pytest
 
 from casserole.extensions import limiter
 from casserole.models import Role
-from tests import factories as f
+from tests.support import factories as f
+
+WRONG = "wrong password"
 
 
 @pytest.fixture
@@ -21,30 +23,24 @@ def limited(app, monkeypatch):
     limiter.reset()
 
 
-def _login(client, email, password="wrong password", ip="10.0.0.1"):
-    return client.post(
-        "/auth/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip}
-    )
-
-
-def test_one_account_is_limited_from_any_address(client, limited):
+def test_one_account_is_limited_from_any_address(client, limited, auth):
     f.user(Role.CARER, email="ruth@example.org")
     for n in range(10):
-        assert _login(client, "ruth@example.org", ip=f"10.0.0.{n}").status_code == 422
-    blocked = _login(client, "ruth@example.org", ip="10.0.9.9")
+        assert auth.attempt("ruth@example.org", WRONG, ip=f"10.0.0.{n}").status_code == 422
+    blocked = auth.attempt("ruth@example.org", WRONG, ip="10.0.9.9")
     assert blocked.status_code == 429
     assert "tried that too many times" in blocked.get_data(as_text=True)
     # Someone else is not locked out by it.
     f.user(Role.CARER, email="sam@example.org")
-    assert _login(client, "sam@example.org", password=f.PASSWORD, ip="10.0.9.9").status_code == 302
+    assert auth.attempt("sam@example.org", password=f.PASSWORD, ip="10.0.9.9").status_code == 302
 
 
-def test_one_address_is_limited_across_accounts(client, limited, app, monkeypatch):
+def test_one_address_is_limited_across_accounts(client, limited, app, monkeypatch, auth):
     monkeypatch.setitem(app.config, "RATELIMIT_LOGIN_IP", "5 per minute")
     for n in range(5):
-        assert _login(client, f"person{n}@example.org").status_code == 422
-    assert _login(client, "person9@example.org").status_code == 429
-    assert _login(client, "person9@example.org", ip="10.0.0.2").status_code == 422
+        assert auth.attempt(f"person{n}@example.org", WRONG, ip="10.0.0.1").status_code == 422
+    assert auth.attempt("person9@example.org", WRONG, ip="10.0.0.1").status_code == 429
+    assert auth.attempt("person9@example.org", WRONG, ip="10.0.0.2").status_code == 422
 
 
 def test_password_reset_mails_are_limited_per_account(client, limited):

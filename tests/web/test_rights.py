@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from casserole import clock
 from casserole.models import AuditEvent, Feedback, MealShare, Pairing, PairingStatus, Role, utcnow
 from casserole.services import rights
-from tests import factories as f
-from tests.web.test_pages import login
+from tests.support import factories as f
 
 
 def _carer_world():
@@ -30,15 +30,15 @@ def _carer_world():
     pairing = f.pairing(cook, edna, PairingStatus.ACTIVE, distance_km=0.8)
     for k in range(3):
         f.database_add(
-            MealShare(pairing=pairing, shared_on=date.today() - timedelta(days=7 * k), dish="Stew")
+            MealShare(pairing=pairing, shared_on=clock.today() - timedelta(days=7 * k), dish="Stew")
         )
     f.database_add(Feedback(pairing=pairing, rating=5, comment="Edna loved it, says Ruth"))
     return area, carer, edna, cook, pairing
 
 
-def test_carer_downloads_their_diners_data_as_json(client):
+def test_carer_downloads_their_diners_data_as_json(client, auth):
     _, _, edna, _, _ = _carer_world()
-    login(client, "daughter@example.org")
+    auth.login("daughter@example.org")
     response = client.get(f"/my-data/diners/{edna.id}/download")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -49,39 +49,39 @@ def test_carer_downloads_their_diners_data_as_json(client):
     assert data["feedback"][0]["comment"] == "Edna loved it, says Ruth"
 
 
-def test_own_download_for_a_carer_includes_their_diners(client):
+def test_own_download_for_a_carer_includes_their_diners(client, auth):
     _carer_world()
-    login(client, "daughter@example.org")
+    auth.login("daughter@example.org")
     data = client.get("/my-data/download").get_json()
     assert data["account"]["email"] == "daughter@example.org"
     assert [d["name"] for d in data["diners_you_look_after"]] == ["Edna Jones"]
 
 
-def test_nobody_else_can_download_or_erase_a_diner(client):
+def test_nobody_else_can_download_or_erase_a_diner(client, auth):
     _, _, edna, _, _ = _carer_world()
     f.user(Role.CARER, email="stranger@example.org")
-    login(client, "stranger@example.org")
+    auth.login("stranger@example.org")
     assert client.get(f"/my-data/diners/{edna.id}/download").status_code == 404
     assert client.post(f"/my-data/diners/{edna.id}/erase", data={"confirm": "y"}).status_code == 404
     assert client.get("/my-data/diners/999999/download").status_code == 404
 
 
-def test_erasure_needs_the_tick_box(client):
+def test_erasure_needs_the_tick_box(client, auth):
     _, _, edna, _, _ = _carer_world()
-    login(client, "daughter@example.org")
+    auth.login("daughter@example.org")
     page = client.post(f"/my-data/diners/{edna.id}/erase", data={})
     assert page.status_code == 422
     assert "Tick the box to confirm" in page.get_data(as_text=True)
     assert client.get(f"/my-data/diners/{edna.id}/download").status_code == 200
 
 
-def test_carer_erases_a_diner_and_figures_stay(client, database):
+def test_carer_erases_a_diner_and_figures_stay(client, database, auth):
     area, _, edna, _, pairing = _carer_world()
     before = (
         database.session.scalar(select(func.count()).select_from(MealShare)),
         database.session.scalar(select(func.count()).select_from(Pairing)),
     )
-    login(client, "daughter@example.org")
+    auth.login("daughter@example.org")
     page = client.post(
         f"/my-data/diners/{edna.id}/erase", data={"confirm": "y"}, follow_redirects=True
     )
@@ -104,10 +104,10 @@ def test_carer_erases_a_diner_and_figures_stay(client, database):
     assert client.get(f"/my-data/diners/{edna.id}/download").status_code == 404
 
 
-def test_a_person_erases_their_own_account(client, database):
+def test_a_person_erases_their_own_account(client, database, auth):
     _, _, _, cook, pairing = _carer_world()
     email = cook.user.email
-    login(client, email)
+    auth.login(email)
     page = client.post("/my-data/erase", data={"confirm": "y"}, follow_redirects=True)
     assert "Your personal details have been erased" in page.get_data(as_text=True)
     database.session.refresh(cook)
@@ -115,7 +115,7 @@ def test_a_person_erases_their_own_account(client, database):
     assert cook.user.email != email and cook.address_line == ""
     database.session.refresh(pairing)
     assert pairing.status == PairingStatus.ENDED
-    assert login(client, email).status_code == 422
+    assert auth.attempt(email).status_code == 422
 
 
 def test_retention_clears_notes_of_long_ended_pairings(database):
@@ -149,9 +149,9 @@ def test_audit_events_cannot_be_edited(database):
     database.session.rollback()
 
 
-def test_a_cook_viewing_a_diners_address_is_audited(client, database):
+def test_a_cook_viewing_a_diners_address_is_audited(client, database, auth):
     _, _, edna, cook, pairing = _carer_world()
-    login(client, cook.user.email)
+    auth.login(cook.user.email)
     html = client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
     assert "7 Elm Road" in html
     event = database.session.scalars(
@@ -161,17 +161,17 @@ def test_a_cook_viewing_a_diners_address_is_audited(client, database):
     assert event.detail["address"] is True and event.detail["pairing_id"] == pairing.id
 
 
-def test_the_carer_viewing_their_own_diner_is_not_audited(client, database):
+def test_the_carer_viewing_their_own_diner_is_not_audited(client, database, auth):
     _, _, _, _, pairing = _carer_world()
-    login(client, "daughter@example.org")
+    auth.login("daughter@example.org")
     assert client.get(f"/pairings/{pairing.id}").status_code == 200
     actions = set(database.session.scalars(select(AuditEvent.action)))
     assert "diner_details_viewed" not in actions
 
 
-def test_a_cook_reading_the_neighbour_page_is_audited(client, database):
+def test_a_cook_reading_the_neighbour_page_is_audited(client, database, auth):
     _, _, edna, cook, _ = _carer_world()
-    login(client, cook.user.email)
+    auth.login(cook.user.email)
     assert client.get(f"/profile/neighbours/{edna.id}").status_code == 200
     event = database.session.scalars(select(AuditEvent).where(AuditEvent.action == "diner_details_viewed")).one()
     assert event.actor_id == cook.user_id and event.detail["address"] is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from casserole import clock
 from casserole.models import (
     ConsentMethod,
     CookProfile,
@@ -13,7 +14,7 @@ from casserole.models import (
     User,
     WaitingListEntry,
 )
-from tests import factories as f
+from tests.support import factories as f
 
 GOOD_PASSWORD = "plum crumble on tuesdays"
 
@@ -77,7 +78,7 @@ def test_cook_signs_up_and_is_geocoded_into_their_area(client, database, barnet)
     assert cook.postcode == "N3 1AB" and cook.outcode == "N3" and cook.area_id == barnet.id
     assert cook.latitude == pytest.approx(51.6, abs=0.05)
     assert cook.address_line == "12 Ballards Lane"
-    assert not cook.is_vetted(__import__("datetime").date.today())
+    assert not cook.is_vetted(clock.today())
     # Logged in straight away.
     assert "Your cooking" in client.get("/profile/cook").get_data(as_text=True)
 

@@ -12,7 +12,7 @@ from casserole.services import matching as adapter
 from casserole.services import profiles, vetting
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import Period
-from tests import factories as f
+from tests.support import factories as f
 
 DAY = date(2025, 6, 30)
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)

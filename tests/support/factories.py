@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
@@ -75,7 +76,7 @@ def cook(area_obj: Area | None = None, vetted: bool = True, **kw: Any) -> CookPr
     kw.setdefault("days_mask", 0b1111111)
     obj = CookProfile(user=account, **kw)
     if vetted:
-        today = date.today()
+        today = clock.today()
         for kind in CheckKind:
             obj.checks.append(
                 VettingCheck(

@@ -1,0 +1,1 @@
+"""Shared test helpers (builders, logins, requirements); test modules import these, never each other."""

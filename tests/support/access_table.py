@@ -1,0 +1,200 @@
+"""The authorization table: every route, and which roles may use it with own-area and other-area records.
+
+Entries are (endpoint, rule) -> Entry. Allowed means the app did not refuse on access grounds
+(it may still say 409 or 422 because of state or an empty form); denied means 403 or 404 for
+people, or a redirect to the login page for visitors. `build_world` makes one person of each
+role and records in two areas, for filling in URLs. Used by the authorization and fuzzing tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from casserole import clock
+from casserole.models import MealShare, PairingStatus, Role
+from tests.support import factories as f
+
+ROLES = ("anon", "cook", "paired_cook", "diner", "carer", "coord_same", "coord_other", "admin")
+PUBLIC = frozenset(ROLES)
+LOGGED_IN = frozenset(ROLES) - {"anon"}
+COOKS = frozenset({"cook", "paired_cook"})
+PAIR_PEOPLE = frozenset({"paired_cook", "carer"})
+PAIR_ALL = PAIR_PEOPLE | {"coord_same", "admin"}
+COORDS = frozenset({"coord_same", "coord_other", "admin"})
+AREA = frozenset({"coord_same", "admin"})
+AREA_FOREIGN = frozenset({"coord_other", "admin"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Who may use one route with own-area records, and with another area's records."""
+
+    own: frozenset[str]
+    foreign: frozenset[str] | None = None  # None: the route names no record
+
+
+TABLE: dict[tuple[str, str], Entry] = {
+    ("static", "/static/<path:filename>"): Entry(PUBLIC),
+    ("main.index", "/"): Entry(PUBLIC),
+    ("main.data_sources", "/about/data"): Entry(PUBLIC),
+    ("main.my_meals", "/my-meals"): Entry(frozenset({"diner"})),
+    ("main.my_meals", "/my-meals/<int:diner_id>"): Entry(frozenset({"carer"}), NOBODY),
+    ("auth.login", "/auth/login"): Entry(PUBLIC),
+    ("auth.logout", "/auth/logout"): Entry(LOGGED_IN),
+    ("auth.request_reset", "/auth/reset"): Entry(PUBLIC),
+    ("auth.reset_password", "/auth/reset/<token>"): Entry(PUBLIC),
+    ("auth.change_email", "/auth/email"): Entry(LOGGED_IN),
+    ("auth.confirm_email", "/auth/email/<token>"): Entry(PUBLIC),
+    ("signup.start", "/join/"): Entry(PUBLIC),
+    ("signup.cook", "/join/cook"): Entry(PUBLIC),
+    ("signup.diner", "/join/diner"): Entry(PUBLIC),
+    ("signup.carer", "/join/carer"): Entry(PUBLIC),
+    ("signup.waiting", "/join/waiting-list"): Entry(PUBLIC),
+    ("profiles.cook", "/profile/cook"): Entry(COOKS),
+    ("profiles.checks", "/profile/cook/checks"): Entry(COOKS),
+    ("profiles.take_break", "/profile/cook/break"): Entry(COOKS),
+    ("profiles.diner", "/profile/diner"): Entry(frozenset({"diner", "carer"})),
+    ("profiles.add_diner", "/profile/diners/new"): Entry(frozenset({"carer"})),
+    ("profiles.switch", "/profile/diners/switch"): Entry(frozenset({"carer"})),
+    ("profiles.diner_details_page", "/profile/diners/<int:diner_id>"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
+    ("profiles.neighbour", "/profile/neighbours/<int:diner_id>"): Entry(
+        frozenset({"paired_cook"}), NOBODY
+    ),
+    ("profiles.cook_for_diner", "/profile/cooks/<int:cook_id>"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
+    ("rights.overview", "/my-data/"): Entry(LOGGED_IN),
+    ("rights.download_mine", "/my-data/download"): Entry(LOGGED_IN),
+    ("rights.erase_mine", "/my-data/erase"): Entry(LOGGED_IN),
+    ("rights.download_diner", "/my-data/diners/<int:diner_id>/download"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
+    ("rights.erase_diner", "/my-data/diners/<int:diner_id>/erase"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
+    ("pairings.index", "/pairings/"): Entry(LOGGED_IN),
+    ("pairings.propose_by_hand", "/pairings/new"): Entry(COORDS),
+    ("pairings.match_area", "/pairings/areas/<int:area_id>/match"): Entry(AREA, AREA_FOREIGN),
+    ("pairings.show", "/pairings/<int:pairing_id>"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.approve", "/pairings/<int:pairing_id>/approve"): Entry(AREA, AREA_FOREIGN),
+    ("pairings.accept", "/pairings/<int:pairing_id>/accept"): Entry(PAIR_PEOPLE, NOBODY),
+    ("pairings.decline", "/pairings/<int:pairing_id>/decline"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.pause", "/pairings/<int:pairing_id>/pause"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.resume", "/pairings/<int:pairing_id>/resume"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.end", "/pairings/<int:pairing_id>/end"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.log_meal", "/pairings/<int:pairing_id>/meals/new"): Entry(
+        frozenset({"paired_cook"}), NOBODY
+    ),
+    ("pairings.confirm_meal", "/pairings/<int:pairing_id>/meals/<int:meal_id>/confirm"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
+    ("pairings.feedback", "/pairings/<int:pairing_id>/feedback"): Entry(PAIR_PEOPLE, NOBODY),
+    ("pairings.concern", "/pairings/<int:pairing_id>/concern"): Entry(PAIR_PEOPLE, NOBODY),
+    ("admin.audit_trail", "/admin/audit"): Entry(frozenset({"admin"})),
+    ("coordinator.index", "/coordinator/"): Entry(COORDS),
+    ("coordinator.area", "/coordinator/<slug>/"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.vetting_queue", "/coordinator/<slug>/vetting"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.cook", "/coordinator/<slug>/cooks/<int:cook_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.record_check", "/coordinator/<slug>/cooks/<int:cook_id>/checks"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.waiting", "/coordinator/<slug>/waiting"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.refresh_reasons", "/coordinator/<slug>/waiting/reasons"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.run_matching", "/coordinator/<slug>/matching"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.proposals", "/coordinator/<slug>/proposals"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.approve", "/coordinator/<slug>/proposals/approve"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.monitor", "/coordinator/<slug>/pairings"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.area_figures", "/coordinator/<slug>/figures"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.area_map", "/coordinator/<slug>/map"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.map_json", "/coordinator/<slug>/map.json"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.exports_page", "/coordinator/<slug>/exports"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.export_anonymised", "/coordinator/<slug>/exports/pairings-anonymised.csv"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.export_full", "/coordinator/<slug>/exports/area-full.csv"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+}
+
+
+@dataclass
+class World:
+    """Two areas with one of everything; ids per variant for filling in URLs."""
+
+    emails: dict[str, str]
+    params: dict[str, dict[str, object]]
+
+
+def build_world() -> World:
+    """Barnet and Tower Hamlets with one person of each role and a pairing and meal in each."""
+    barnet = f.area("Barnet", ("N3",), slug="barnet")
+    hamlets = f.area("Tower Hamlets", ("E14",), slug="tower-hamlets")
+    emails: dict[str, str] = {}
+
+    def person(key: str, role: Role) -> object:
+        account = f.user(role, email=f"{key}@example.org")
+        emails[key] = account.email
+        return account
+
+    person("admin", Role.ADMIN)
+    coord_same = person("coord_same", Role.COORDINATOR)
+    coord_same.areas = [barnet]
+    coord_other = person("coord_other", Role.COORDINATOR)
+    coord_other.areas = [hamlets]
+    f.cook(barnet, user=person("cook", Role.COOK))
+    paired_cook = f.cook(barnet, user=person("paired_cook", Role.COOK))
+    carer = person("carer", Role.CARER)
+    diner = f.diner(barnet, carer=carer, first_name="Edna")
+    f.diner(barnet, user=person("diner", Role.DINER), first_name="Self")
+    pairing = f.pairing(paired_cook, diner, PairingStatus.ACTIVE)
+    meal = f.database_add(MealShare(pairing=pairing, shared_on=clock.today(), dish="Stew"))
+
+    e14 = {"postcode": "E14 5AB", "latitude": 51.5, "longitude": -0.02}
+    far_cook = f.cook(hamlets, **e14)
+    far_diner = f.diner(hamlets, first_name="Far", **e14)
+    far_pairing = f.pairing(far_cook, far_diner, PairingStatus.ACTIVE)
+    far_meal = f.database_add(MealShare(pairing=far_pairing, shared_on=clock.today(), dish="Soup"))
+    params = {
+        "own": {
+            "pairing_id": pairing.id,
+            "meal_id": meal.id,
+            "diner_id": diner.id,
+            "cook_id": paired_cook.id,
+            "area_id": barnet.id,
+            "slug": "barnet",
+        },
+        "foreign": {
+            "pairing_id": far_pairing.id,
+            "meal_id": far_meal.id,
+            "diner_id": far_diner.id,
+            "cook_id": far_cook.id,
+            "area_id": hamlets.id,
+            "slug": "tower-hamlets",
+        },
+        # Own area in one part of the URL, another area's record in the other.
+        "mixed": {
+            "pairing_id": pairing.id,
+            "meal_id": far_meal.id,
+            "diner_id": far_diner.id,
+            "cook_id": far_cook.id,
+            "area_id": hamlets.id,
+            "slug": "barnet",
+        },
+    }
+    return World(emails, params)
+
+
+def url_for_rule(rule: str, values: dict[str, object]) -> str:
+    """The rule's URL with each <argument> filled in from `values`."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1).split(":")[-1]
+        return {"filename": "style.css", "token": "not-a-real-token"}.get(name) or str(values[name])
+
+    return re.sub(r"<([^>]+)>", fill, rule)
