@@ -254,7 +254,11 @@ def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> M
             pairing.approved_at = now
         proposals.append(pairing)
     db.session.add_all(proposals)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        # Ids for the caller's audit records and e-mails; the caller's commit decides.
+        db.session.flush()
     _remember(area, dict(result.unmatched), _unmatched_counts(result))
     return MatchRun(
         area=area,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from casserole.models import (
@@ -127,3 +128,37 @@ def test_a_break_ends_by_itself_on_its_return_date(database):
     data = load_inputs(area)
     assert sorted(c.vetted for c in data.cooks) == [False, True]
     assert next(c for c in data.cooks if c.id == still_away.id).vetted is False
+
+
+def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(
+    database, monkeypatch
+):
+    """Proposals, their audit record and the cooks' e-mails land together or not at all."""
+    from casserole.models import AuditEvent, OutboundEmail
+    from casserole.services import notifications
+    from casserole.services.pairings import propose_for_area
+
+    area = f.area(auto_approve=True)
+    admin = f.user(Role.ADMIN)
+    for offset in (0.0, 3.0):
+        f.cook(area, **_near(offset))
+        f.diner(area, **_near(offset))
+    database.session.commit()
+    queued = []
+    real_queue = notifications.queue_email
+
+    def queue_then_fail(*args, **kwargs):
+        # The first cook's e-mail is queued; the mail queue breaks on the second.
+        if queued:
+            raise RuntimeError("mail queue unavailable")
+        queued.append(real_queue(*args, **kwargs))
+        return queued[-1]
+
+    monkeypatch.setattr(notifications, "queue_email", queue_then_fail)
+    with pytest.raises(RuntimeError, match="mail queue unavailable"):
+        propose_for_area(area.id, admin)
+    assert len(queued) == 1, "the failure should come after proposals and one e-mail"
+    database.session.rollback()  # what the request's teardown does with an exception
+    assert database.session.scalars(select(Pairing)).all() == []
+    assert database.session.scalars(select(AuditEvent)).all() == []
+    assert database.session.scalars(select(OutboundEmail)).all() == []
