@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from casserole.auth.validators import NewPassword, strip
+from casserole.auth.validators import NewPassword
+from casserole.forms_common import ConfirmForm, strip
 
 
 class LoginForm(FlaskForm):
@@ -14,7 +15,7 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         "E-mail address",
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip],
         validators=[
             DataRequired("Enter the e-mail address you signed up with."),
             Email("Enter an e-mail address like name@example.com."),
@@ -79,7 +80,10 @@ class EmailChangeForm(FlaskForm):
     submit = SubmitField("Send a confirmation link")
 
 
-class ConfirmForm(FlaskForm):
-    """One button, so following a link in an e-mail never changes anything by itself."""
-
-    submit = SubmitField("Confirm")
+__all__ = [
+    "ConfirmForm",
+    "EmailChangeForm",
+    "LoginForm",
+    "ResetPasswordForm",
+    "ResetRequestForm",
+]

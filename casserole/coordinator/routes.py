@@ -27,7 +27,7 @@ from casserole.coordinator.forms import (
     MealCostForm,
     PeriodForm,
 )
-from casserole.forms_common import ConfirmForm
+from casserole.forms_common import ConfirmForm, confirmed_post
 from casserole.models import Area, CheckKind, Role
 from casserole.services import console, exports, figures, vetting
 from casserole.services import pairings as pairing_service
@@ -163,11 +163,10 @@ def waiting(slug: str) -> str:
 
 @bp.route("/<slug>/waiting/reasons", methods=["POST"])
 @coordinators_only
+@confirmed_post
 def refresh_reasons(slug: str) -> Response:
     """Work out every waiting diner's reason again (a matcher dry run)."""
     area = _area(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     console.refresh_reasons(area)
     flash("The reasons are up to date.", "success")
     return redirect(url_for("coordinator.waiting", slug=slug))
@@ -190,11 +189,10 @@ def proposals(slug: str) -> str:
 
 @bp.route("/<slug>/matching", methods=["POST"])
 @coordinators_only
+@confirmed_post
 def run_matching(slug: str) -> Response:
     """Run the matcher for the area; its proposals wait here for approval."""
     area = _area(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     made = pairing_service.propose_for_area(area.id, current_user)
     flash(
         f"The matcher proposed {len(made)} new {'pair' if len(made) == 1 else 'pairs'}."

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from casserole.access import roles_required
+from casserole.forms_common import confirmed_post
 from casserole.models import EndReason, Role
 from casserole.pairings.forms import (
     ConcernForm,
@@ -100,10 +101,9 @@ def show(pairing_id: int) -> str:
 @bp.route("/<int:pairing_id>/approve", methods=["POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 @refusals
+@confirmed_post
 def approve(pairing_id: int) -> Response:
     """A coordinator approves a proposal."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     pairings.approve(pairing_id, current_user)
     flash("Approved. We have asked the cook.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
@@ -112,10 +112,9 @@ def approve(pairing_id: int) -> Response:
 @bp.route("/<int:pairing_id>/accept", methods=["POST"])
 @login_required
 @refusals
+@confirmed_post
 def accept(pairing_id: int) -> Response:
     """The cook, then the diner or their carer, say yes."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     pairing = pairings.accept(pairing_id, current_user)
     flash(
         "Thank you. Meals can start: you will find the contact details below."
@@ -161,10 +160,9 @@ def pause(pairing_id: int) -> Any:
 @bp.route("/<int:pairing_id>/resume", methods=["POST"])
 @login_required
 @refusals
+@confirmed_post
 def resume(pairing_id: int) -> Response:
     """Restart meals after a pause."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     pairings.resume(pairing_id, current_user)
     flash("Meals have restarted.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
@@ -213,10 +211,9 @@ def log_meal(pairing_id: int) -> Any:
 @bp.route("/<int:pairing_id>/meals/<int:meal_id>/confirm", methods=["POST"])
 @login_required
 @refusals
+@confirmed_post
 def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     """The diner or carer confirms a meal arrived."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     pairings.confirm_meal(pairing_id, meal_id, current_user)
     flash("Thank you for confirming the meal.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
@@ -300,10 +297,9 @@ def _prefill() -> dict[str, Any]:
 @bp.route("/areas/<int:area_id>/match", methods=["POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 @refusals
+@confirmed_post
 def match_area(area_id: int) -> Response:
     """Run the matcher for an area and store its proposals."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     proposals = pairings.propose_for_area(area_id, current_user)
     count = len(proposals)
     flash(f"The matcher proposed {count} new {'pair' if count == 1 else 'pairs'}.", "success")

@@ -25,8 +25,8 @@ from casserole.auth.validators import (
     PersonName,
     Phone,
     WholeNumberField,
-    strip,
 )
+from casserole.forms_common import strip
 from casserole.models import ConsentMethod
 from casserole.models.vocab import DAY_NAMES, DIET_LABELS, DIET_TAGS
 from casserole.services.signup import DinerDetails

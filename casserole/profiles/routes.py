@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from casserole.access import roles_required
-from casserole.auth.validators import show_errors
 from casserole.formatting import km_to_miles
+from casserole.forms_common import show_errors
 from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
 from casserole.profiles.forms import (
     AddDinerForm,

@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from casserole.auth.validators import NewPassword, strip
+from casserole.auth.validators import NewPassword
+from casserole.forms_common import strip
 from casserole.profiles.forms import DinerHomeFields, name, phone, postcode, text
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from casserole.auth.validators import show_errors
+from casserole.forms_common import show_errors
 from casserole.profiles.forms import diner_details
 from casserole.ratelimits import signup_limits
 from casserole.services import signup
