@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
 
 from casserole.access import roles_required
-from casserole.extensions import db
-from casserole.models import AuditEvent, Role, User
+from casserole.models import Role
+from casserole.services.audit_trail import audit_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-PER_PAGE = 50
 
 
 @bp.route("/audit")
 @roles_required(Role.ADMIN)
 def audit_trail() -> str:
     """Newest first, filterable by action, paginated."""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = request.args.get("page", 1, type=int) or 1
     action = (request.args.get("action") or "").strip()[:60]
-    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
-    count = select(func.count()).select_from(AuditEvent)
-    if action:
-        query = query.where(AuditEvent.action == action)
-        count = count.where(AuditEvent.action == action)
-    total = db.session.scalar(count) or 0
-    rows = db.session.execute(
-        query.order_by(AuditEvent.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    return render_template(
-        "admin/audit.html",
-        rows=rows,
-        page=page,
-        total=total,
-        per_page=PER_PAGE,
-        action=action,
-        actions=list(actions),
-    )
+    return render_template("admin/audit.html", trail=audit_page(action, page))
