@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from casserole import clock
 from casserole.forms_common import strip
 from casserole.models import CheckKind
 from casserole.services.vetting import CHECK_LABELS
@@ -82,7 +83,7 @@ class PeriodForm(FlaskForm):
         ok = super().validate(extra_validators)  # type: ignore[arg-type]
         if not ok or self.period.data != "custom":
             return ok
-        today = date.today()
+        today = clock.today()
         if self.start.data is None:
             self.start.errors = [*self.start.errors, "Enter the first day of the period."]
         if self.end.data is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -16,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from casserole import clock
 from casserole.forms_common import ConfirmForm, strip
 from casserole.models import EndReason
 
@@ -76,7 +75,7 @@ class MealForm(FlaskForm):
 
     shared_on = DateField(
         "Date of the meal",
-        default=date.today,
+        default=clock.today,
         validators=[InputRequired("Enter the date of the meal, like 2025-03-14.")],
     )
     dish = StringField(

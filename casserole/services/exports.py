@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import km_to_miles
 from casserole.models import (
@@ -152,7 +153,7 @@ def anonymised_rows(area: Area, now: datetime | None = None) -> list[list[Any]]:
                 meals.get(pid, (0, None))[0],
                 f"{km_to_miles(km):.1f}" if km is not None else "",
                 reason,
-                _age_band(birth, now.date()),
+                _age_band(birth, clock.local_date(now)),
                 source,
             ]
         )

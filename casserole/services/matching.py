@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 
 import matching
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
@@ -67,7 +68,7 @@ def vetted_cook_ids(today: date) -> select:
 
 def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     """Read an area's cooks, waiting diners, commitments and exclusions as matcher records."""
-    today = today or date.today()
+    today = today or clock.today()
     data = MatcherInput()
     vetted = set(db.session.scalars(vetted_cook_ids(today)))
     cook_rows = db.session.execute(

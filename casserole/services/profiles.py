@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
 from casserole.geocoding import great_circle_km
@@ -134,7 +135,7 @@ def _apply_placement(person: Any, placement: Any) -> None:
 
 def pause_cook(cook: CookProfile, until: date | None, today: date | None = None) -> None:
     """Take a break from new introductions (a holiday), optionally until a date."""
-    today = today or date.today()
+    today = today or clock.today()
     if until is not None and not today < until <= today + timedelta(days=LONGEST_BREAK_DAYS):
         raise FieldError("until", "Choose a date after today and within a year.")
     cook.paused = True
@@ -180,7 +181,7 @@ class VettingStatus:
 
 def vetting_status(cook: CookProfile, today: date | None = None) -> VettingStatus:
     """For each kind of check: the current one, else the most recent expired one."""
-    today = today or date.today()
+    today = today or clock.today()
     rows = []
     for kind in CheckKind:
         checks = [c for c in cook.checks if c.kind == kind and c.checked_on <= today]

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from casserole import clock
 from casserole.errors import PostcodeError
 from casserole.extensions import db
 from casserole.geocoding import normalise_postcode
@@ -131,7 +132,7 @@ def check_diner(details: DinerDetails, problems: dict[str, str]) -> None:
     if not details.days:
         problems["days"] = "Choose at least one day."
     if details.birth_date is not None:
-        today = date.today()
+        today = clock.today()
         if not date(today.year - 120, 1, 1) <= details.birth_date <= today:
             problems["birth_date"] = "Enter a date of birth in the past, like 14 3 1938."
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import case, func, or_, select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
@@ -110,7 +111,7 @@ def _latest(checks: list[VettingCheck], today: date) -> dict[CheckKind, VettingC
 
 def cook_vetting(cook: CookProfile, today: date | None = None) -> CookVetting:
     """The vetting position of one cook (its checks are loaded once)."""
-    today = today or date.today()
+    today = today or clock.today()
     return _build(cook, list(cook.checks), today)
 
 
@@ -150,7 +151,7 @@ def queue(
     Cooks who are not vetted today come first, then those whose checks expire soon; in three
     queries whatever the page size.
     """
-    today = today or date.today()
+    today = today or clock.today()
     good_now = _good_until(today).where(VettingCheck.checked_on <= today)
     good_later = _good_until(today + timedelta(days=EXPIRY_WARNING_DAYS)).where(
         VettingCheck.checked_on <= today
@@ -192,7 +193,7 @@ def record_check(
     today: date | None = None,
 ) -> VettingCheck:
     """Record a new check (history is kept: earlier checks are never edited); one commit."""
-    today = today or date.today()
+    today = today or clock.today()
     if checked_on > today:
         raise VettingError("checked_on", "The check date cannot be in the future.")
     if expires_on is not None and expires_on <= checked_on:
@@ -225,7 +226,7 @@ def record_check(
 
 def newly_expired(today: date | None = None) -> list[VettingCheck]:
     """Latest checks that have expired, with no valid check of that kind, not yet notified."""
-    today = today or date.today()
+    today = today or clock.today()
     valid = (
         select(VettingCheck.cook_id, VettingCheck.kind)
         .where(
@@ -269,7 +270,7 @@ def notify_expired(today: date | None = None) -> int:
     The matcher already stops proposing a cook without three valid checks; this sends the
     e-mail once per expired check (an audit event remembers it) and returns how many went.
     """
-    today = today or date.today()
+    today = today or clock.today()
     checks = newly_expired(today)
     for check in checks:
         cook = check.cook

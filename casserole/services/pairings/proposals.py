@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from casserole import clock
 from casserole.access import can_see_area
 from casserole.extensions import db
 from casserole.geocoding import great_circle_km
@@ -132,7 +133,7 @@ def propose_by_hand(
         raise NotFound("There is no cook with that number in your areas.", field="cook_id")
     if diner is None or not can_see_area(actor, diner.area_id):
         raise NotFound("There is no diner with that number in your areas.", field="diner_id")
-    checks = check_pair(cook, diner, now.date())
+    checks = check_pair(cook, diner, clock.local_date(now))
     if checks.blocking or (checks.broken and not override_reason):
         raise ConstraintsBroken(checks)
     pairing = Pairing(
