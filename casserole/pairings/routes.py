@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from casserole.access import roles_required
+from casserole.formatting import plural
 from casserole.forms_common import confirmed_post
 from casserole.models import EndReason, Role
 from casserole.pairings.forms import (
@@ -301,8 +302,7 @@ def _prefill() -> dict[str, Any]:
 def match_area(area_id: int) -> Response:
     """Run the matcher for an area and store its proposals."""
     proposals = pairings.propose_for_area(area_id, current_user)
-    count = len(proposals)
-    flash(f"The matcher proposed {count} new {'pair' if count == 1 else 'pairs'}.", "success")
+    flash(f"The matcher proposed {plural(len(proposals), 'new pair')}.", "success")
     return redirect(url_for("pairings.index"))
 
 
@@ -310,4 +310,4 @@ def match_area(area_id: int) -> Response:
 def remind_at_risk_command() -> None:
     """E-mail both sides of pairings whose meals have stopped (once per quiet spell)."""
     count = pairings.remind_at_risk()
-    click.echo(f"Reminded {count} {'pairing' if count == 1 else 'pairings'}.")
+    click.echo(f"Reminded {plural(count, 'pairing')}.")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from casserole.extensions import db
+from casserole.formatting import plural
 from casserole.links import link_to
 from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
 from casserole.services.mail import queue_email
@@ -121,7 +122,7 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
     """Both sides: no meal has been logged for a while; is everything all right?"""
     count = _send(
         [pairing.cook.user.email],
-        f"No meals logged with {pairing.diner.first_name} for {quiet_days} days",
+        f"No meals logged with {pairing.diner.first_name} for {plural(quiet_days, 'day')}",
         "pairing_at_risk_to_cook",
         "pairing_at_risk_to_cook",
         pairing,

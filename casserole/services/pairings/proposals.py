@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from casserole import clock
 from casserole.access import can_see_area
 from casserole.extensions import db
+from casserole.formatting import miles, plural
 from casserole.geocoding import great_circle_km
 from casserole.models import (
     Area,
@@ -87,8 +88,7 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     checks.distance_km = km
     if km > min(cook.max_km, diner.max_km):
         checks.broken.append(
-            f"They live {km / 1.609344:.1f} miles apart, further than "
-            f"{min(cook.max_km, diner.max_km) / 1.609344:.1f} miles."
+            f"They live {miles(km)} apart, further than {miles(min(cook.max_km, diner.max_km))}."
         )
     taken = db.session.scalar(
         select(func.count(Pairing.id)).where(
@@ -98,7 +98,8 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     )
     if taken >= cook.capacity:
         checks.broken.append(
-            f"The cook already has {taken} pairings or proposals, their limit of {cook.capacity}."
+            f"The cook already has {plural(taken, 'pairing or proposal', 'pairings or proposals')}"
+            f", their limit of {cook.capacity}."
         )
     return checks
 
