@@ -164,17 +164,6 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     return data
 
 
-def waiting_reasons(area: Area) -> dict[int, str]:
-    """Dry run: why each waiting diner of the area has no cook yet (nothing is written)."""
-    data = load_inputs(area)
-    result = matching.match(data.cooks, data.diners, data.existing, excluded=data.excluded)
-    proposed = {diner_id for _, diner_id, _ in result.pairs}
-    return {
-        **result.unmatched,
-        **{d: "match_available" for d in proposed},
-    }
-
-
 @dataclass(frozen=True)
 class ReasonSnapshot:
     """The matcher's last word on an area's waiting diners, and when it was said."""

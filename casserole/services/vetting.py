@@ -46,11 +46,6 @@ class CheckState:
     check: VettingCheck | None
     state: str  # "missing", "expired", "expiring", "valid"
 
-    @property
-    def needs_attention(self) -> bool:
-        """True unless the check is present and not close to expiry."""
-        return self.state != "valid"
-
 
 @dataclass
 class CookVetting:

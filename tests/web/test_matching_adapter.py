@@ -17,7 +17,7 @@ from casserole.models import (
     VettingCheck,
 )
 from casserole.models.vocab import tags_to_mask
-from casserole.services.matching import load_inputs, run_matching, waiting_reasons
+from casserole.services.matching import load_inputs, run_matching, waiting_details
 from tests import factories as f
 
 
@@ -79,7 +79,7 @@ def test_needs_days_and_capacity_are_respected(database):
     needs_kosher = f.diner(area, needs_mask=tags_to_mask(["kosher"]))
     live_diner = f.diner(area)
     f.pairing(halal_cook, live_diner, PairingStatus.ACTIVE)
-    reasons = waiting_reasons(area)
+    reasons = waiting_details(area).reasons
     assert reasons[needs_halal_tuesday.id] == "no_shared_day"
     assert reasons[needs_kosher.id] == "no_cook_for_needs"
     assert live_diner.id not in reasons
