@@ -29,7 +29,7 @@ from casserole.auth.validators import (
 from casserole.forms_common import strip
 from casserole.models import ConsentMethod
 from casserole.models.vocab import DAY_NAMES, DIET_LABELS, DIET_TAGS
-from casserole.services.signup import DinerDetails
+from casserole.services.diner_details import DinerDetails
 
 DAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(DAY_NAMES)]
 DIET_CHOICES = [SelectChoice(tag, DIET_LABELS[tag]) for tag in DIET_TAGS]

@@ -23,6 +23,7 @@ from casserole.profiles.forms import (
 from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
 from casserole.services.profiles import NotFound
+from casserole.services.waiting_list import Waitlisted
 from casserole.signup.routes import show_waiting
 
 bp = Blueprint("profiles", __name__, url_prefix="/profile")
@@ -158,7 +159,7 @@ def add_diner() -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            if isinstance(result, signup.Waitlisted):
+            if isinstance(result, Waitlisted):
                 return show_waiting(result)
             session[SELECTED_KEY] = result.id
             flash(f"{result.first_name} is signed up. We will look for a cook nearby.", "success")
