@@ -1,4 +1,4 @@
-"""Form plumbing shared by every feature: the strip filter, confirm buttons, service errors."""
+"""Form plumbing shared by every feature: strip, e-mail fields, confirm buttons, service errors."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import EmailField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
 
 View = TypeVar("View", bound=Callable[..., Any])
 
+# RFC 5321's limit on a forward path, which is what a mail server will accept.
+EMAIL_MAX_LENGTH = 254
 # What every confirmed POST answers when its token is missing, stale or forged.
 INCOMPLETE_FORM = "The form was incomplete; please try again."
 
@@ -19,6 +22,22 @@ INCOMPLETE_FORM = "The form was incomplete; please try again."
 def strip(value: object) -> object:
     """WTForms filter: trim surrounding whitespace from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label: str, required: str) -> EmailField:
+    """An e-mail address: trimmed, required (saying `required` when empty), shaped like one."""
+    return EmailField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(required),
+            Email("Enter an e-mail address like name@example.com."),
+            Length(
+                max=EMAIL_MAX_LENGTH,
+                message=f"E-mail addresses can be at most {EMAIL_MAX_LENGTH} characters.",
+            ),
+        ],
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -38,3 +38,28 @@ def test_service_problems_land_next_to_their_fields_or_above_the_form(app):
         show_errors(form, FieldError(errors={"reason": "Too vague.", "elsewhere": "Try later."}))
     assert form.reason.errors == ["Too vague."]
     assert form.form_errors == ["Try later."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("  edna@example.org ", None),
+        ("", "Enter your e-mail."),
+        ("edna at example", "Enter an e-mail address like name@example.com."),
+        ("e" * 250 + "@x.org", "E-mail addresses can be at most 254 characters."),
+    ],
+)
+def test_every_email_field_trims_and_explains_the_same_way(app, typed, error):
+    from flask_wtf import FlaskForm
+
+    from casserole.forms_common import email_field
+
+    class Form(FlaskForm):
+        email = email_field("E-mail", "Enter your e-mail.")
+
+    with app.test_request_context("/", method="POST", data={"email": typed}):
+        form = Form()
+        assert form.validate() is (error is None)
+    assert form.email.errors == ([error] if error else [])
+    if error is None:
+        assert form.email.data == "edna@example.org"
