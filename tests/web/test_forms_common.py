@@ -60,6 +60,7 @@ def test_every_email_field_trims_and_explains_the_same_way(app, typed, error):
     with app.test_request_context("/", method="POST", data={"email": typed}):
         form = Form()
         assert form.validate() is (error is None)
-    assert form.email.errors == ([error] if error else [])
     if error is None:
         assert form.email.data == "edna@example.org"
+    else:
+        assert error in form.email.errors
