@@ -67,8 +67,7 @@ def seed_demo(scale: str, seed: int | None) -> None:
         click.echo(f"Demo data ({scale}) already present: nothing changed ({elapsed:.1f} s).")
     else:
         made = ", ".join(
-            f"{n:,} {what if n != 1 else what.removesuffix('s')}"
-            for what, n in report.created.items()
+            plural(n, what.removesuffix("s"), what) for what, n in report.created.items()
         )
         label = "city-scale demo" if scale == "city" else "three-borough demo"
         click.echo(f"Seeded the {label}: {made} in {elapsed:.1f} s.")
