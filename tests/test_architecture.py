@@ -127,3 +127,26 @@ def test_the_view_rule_catches_a_commit_a_query_and_an_import():
         "line 7: session.execute",
         "line 8: session.commit",
     ]
+
+
+def _inline_confirm_checks(source: str) -> list[int]:
+    """Lines that check `ConfirmForm().validate_on_submit()` by hand instead of `confirmed_post`."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "validate_on_submit"
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", None) == "ConfirmForm"
+    )
+
+
+def test_confirmed_posts_go_through_the_one_decorator(project_root):
+    offenders = {
+        str(m.relative_to(project_root)): lines
+        for m in _blueprint_modules(project_root)
+        if (lines := _inline_confirm_checks(m.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+    by_hand = 'def view():\n    if not ConfirmForm().validate_on_submit():\n        abort(400)\n'
+    assert _inline_confirm_checks(by_hand) == [2]
