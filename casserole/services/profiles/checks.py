@@ -1,13 +1,15 @@
-"""A cook's own view of their checks: where each stands and what to do next."""
+"""A cook's own view of their checks: where each stands (the vetting rule) and what to do next."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from casserole import clock
 from casserole.models import CheckKind, CookProfile, VettingCheck
+from casserole.services import vetting
 
+# Cook-facing names; the coordinator's console uses vetting.CHECK_LABELS.
 CHECK_LABELS = {
     CheckKind.ID: "Proof of identity",
     CheckKind.DBS: "DBS check",
@@ -18,7 +20,6 @@ CHECK_TODO = {
     CheckKind.DBS: "Ask your coordinator for a DBS check form (it is free for volunteers).",
     CheckKind.FOOD_HYGIENE: "Take the free Level 2 food hygiene course and send the certificate.",
 }
-EXPIRY_WARNING_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,7 @@ class VettingStatus:
 
     rows: list[CheckRow]
     paused: bool
-
-    @property
-    def vetted(self) -> bool:
-        """Every kind of check present and unexpired."""
-        return all(row.state in ("valid", "expiring") for row in self.rows)
+    vetted: bool
 
     @property
     def todo(self) -> list[str]:
@@ -50,22 +47,21 @@ class VettingStatus:
         return [row.todo for row in self.rows if row.todo]
 
 
+def _todo(kind: CheckKind, state: str) -> str:
+    if state == "missing":
+        return CHECK_TODO[kind]
+    if state == "expired":
+        return f"Your {CHECK_LABELS[kind]} has expired: please renew it."
+    if state == "expiring":
+        return f"Your {CHECK_LABELS[kind]} expires soon: please renew it."
+    return ""
+
+
 def vetting_status(cook: CookProfile, today: date | None = None) -> VettingStatus:
-    """For each kind of check: the current one, else the most recent expired one."""
-    today = today or clock.today()
-    rows = []
-    for kind in CheckKind:
-        checks = [c for c in cook.checks if c.kind == kind and c.checked_on <= today]
-        valid = [c for c in checks if c.is_valid_on(today)]
-        pool = valid or checks
-        check = max(pool, key=lambda c: (c.expires_on or date.max, c.checked_on), default=None)
-        if check is None:
-            state, todo = "missing", CHECK_TODO[kind]
-        elif not valid:
-            state, todo = "expired", f"Your {CHECK_LABELS[kind]} has expired: please renew it."
-        elif check.expires_on and check.expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
-            state, todo = "expiring", f"Your {CHECK_LABELS[kind]} expires soon: please renew it."
-        else:
-            state, todo = "valid", ""
-        rows.append(CheckRow(kind, CHECK_LABELS[kind], check, state, todo))
-    return VettingStatus(rows=rows, paused=cook.paused)
+    """Each kind of check as the coordinator's vetting sees it, in the cook's own words."""
+    position = vetting.cook_vetting(cook, today or clock.today())
+    rows = [
+        CheckRow(s.kind, CHECK_LABELS[s.kind], s.check, s.state, _todo(s.kind, s.state))
+        for s in position.states
+    ]
+    return VettingStatus(rows=rows, paused=cook.paused, vetted=position.vetted)
