@@ -24,6 +24,7 @@ from casserole.models import (
     User,
     utcnow,
 )
+from casserole.models.people import age_on
 from casserole.services import audit
 
 ANONYMISED_COLUMNS = [
@@ -109,9 +110,9 @@ def _meal_counts(area: Area) -> dict[int, tuple[int, date | None]]:
 
 
 def _age_band(birth: date | None, on: date) -> str:
-    if birth is None:
+    age = age_on(birth, on)
+    if age is None:
         return "unknown"
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
     return "80 or over" if age >= 80 else "under 80"
 
 
