@@ -24,6 +24,11 @@ def strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def at_most(limit: int) -> Length:
+    """A length limit on free text, stated in the message people see."""
+    return Length(max=limit, message=f"Keep this to {limit:,} characters or fewer.")
+
+
 def email_field(label: str, required: str) -> EmailField:
     """An e-mail address: trimmed, required (saying `required` when empty), shaped like one."""
     return EmailField(

@@ -64,3 +64,12 @@ def test_every_email_field_trims_and_explains_the_same_way(app, typed, error):
         assert form.email.data == "edna@example.org"
     else:
         assert error in form.email.errors
+
+
+def test_length_limits_are_explained_one_way(app):
+    from casserole.pairings.forms import ConcernForm
+
+    with app.test_request_context("/", method="POST", data={"comment": "x" * 4001}):
+        form = ConcernForm()
+        assert not form.validate()
+    assert form.comment.errors == ["Keep this to 4,000 characters or fewer."]
