@@ -121,13 +121,17 @@ def deliver_mail() -> None:
 @click.command("apply-retention")
 @click.option("--days", type=int, default=None, help="Override RETENTION_DAYS.")
 def apply_retention(days: int | None) -> None:
-    """Clear personal notes of pairings that ended longer ago than the retention period."""
+    """Clear notes of long-ended pairings, delivered e-mail and stale waiting-list entries."""
     from flask import current_app
 
     from casserole.services.rights import apply_retention as run
 
     keep = days if days is not None else current_app.config["RETENTION_DAYS"]
-    click.echo(f"Anonymised {run(keep):,} pairings that ended over {keep} days ago.")
+    cleared = run(keep, mail_days=current_app.config.get("MAIL_RETENTION_DAYS", 7))
+    click.echo(
+        f"Cleared the notes of {cleared.pairings:,} pairings that ended over {keep} days ago, "
+        f"{cleared.messages:,} delivered e-mails and {cleared.waiting:,} waiting-list entries."
+    )
 
 
 @click.command("backup")

@@ -130,6 +130,7 @@ def record_check(slug: str, cook_id: int) -> Any:
                 form.expires_on.data,
                 form.reference.data or "",
                 current_user,
+                client_address=request.remote_addr,
             )
         except vetting.VettingError as err:
             field = getattr(form, err.field_name)
@@ -195,7 +196,9 @@ def run_matching(slug: str) -> Response:
     area = _area(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The form was incomplete; please try again.")
-    made = pairing_service.propose_for_area(area.id, current_user)
+    made = pairing_service.propose_for_area(
+        area.id, current_user, client_address=request.remote_addr
+    )
     flash(
         f"The matcher proposed {len(made)} new {'pair' if len(made) == 1 else 'pairs'}."
         + (
@@ -285,7 +288,12 @@ def area_figures(slug: str) -> Any:
     cost_form = MealCostForm()
     if not cost_form.validate_on_submit():
         return _figures_page(area, PeriodForm(request.args), cost_form)
-    figures.set_meal_cost(area, int(cost_form.meal_cost.data * 100), current_user)
+    figures.set_meal_cost(
+        area,
+        int(cost_form.meal_cost.data * 100),
+        current_user,
+        client_address=request.remote_addr,
+    )
     flash(f"A council meal now counts as £{cost_form.meal_cost.data:.2f}.", "success")
     return redirect(url_for("coordinator.area_figures", slug=slug))
 
@@ -311,7 +319,7 @@ def area_map(slug: str) -> str:
 @coordinators_only
 def map_json(slug: str) -> Response:
     """The map's points (coordinators of the area only)."""
-    response = jsonify(console.map_data(_area(slug)))
+    response = jsonify(console.map_data(_area(slug), current_user, request.remote_addr))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -336,8 +344,18 @@ def export_anonymised(slug: str) -> Response:
     """Pairings without names, addresses or exact places: districts only."""
     area = _area(slug)
     return _csv_response(
-        exports.anonymised_csv(area, current_user), f"{area.slug}-pairings-anonymised.csv"
+        exports.anonymised_csv(area, current_user, request.remote_addr),
+        f"{area.slug}-pairings-anonymised.csv",
     )
+
+
+@bp.route("/<slug>/exports/pairings-anonymised-readme.txt")
+@coordinators_only
+def export_anonymised_readme(slug: str) -> Response:
+    """The anonymised export's README: its disclosure rule and data dictionary."""
+    response = Response(exports.anonymised_readme(_area(slug)), mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<slug>/exports/area-full.csv")
@@ -345,4 +363,6 @@ def export_anonymised(slug: str) -> Response:
 def export_full(slug: str) -> Response:
     """Every pairing of the area with names and contacts (personal data: keep it safe)."""
     area = _area(slug)
-    return _csv_response(exports.full_csv(area, current_user), f"{area.slug}-full.csv")
+    return _csv_response(
+        exports.full_csv(area, current_user, request.remote_addr), f"{area.slug}-full.csv"
+    )

@@ -53,7 +53,7 @@ def refusals(view: View) -> View:
 
 def _page_allowing(pairing_id: int, action: Action) -> pairings.PairingPage:
     """The pairing page, refusing at once (with the reason) if `action` is not possible now."""
-    page = pairings.page_for(pairing_id, current_user)
+    page = pairings.page_for(pairing_id, current_user, client_address=request.remote_addr)
     authorise(action, page.pairing.status, page.sides)
     return page
 
@@ -93,7 +93,7 @@ def index() -> str:
 @refusals
 def show(pairing_id: int) -> str:
     """One pairing as this person may see it."""
-    page = pairings.page_for(pairing_id, current_user)
+    page = pairings.page_for(pairing_id, current_user, client_address=request.remote_addr)
     return render_template("pairings/show.html", page=page, form=ConfirmForm())
 
 
@@ -104,7 +104,7 @@ def approve(pairing_id: int) -> Response:
     """A coordinator approves a proposal."""
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The form was incomplete; please try again.")
-    pairings.approve(pairing_id, current_user)
+    pairings.approve(pairing_id, current_user, client_address=request.remote_addr)
     flash("Approved. We have asked the cook.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -116,7 +116,7 @@ def accept(pairing_id: int) -> Response:
     """The cook, then the diner or their carer, say yes."""
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The form was incomplete; please try again.")
-    pairing = pairings.accept(pairing_id, current_user)
+    pairing = pairings.accept(pairing_id, current_user, client_address=request.remote_addr)
     flash(
         "Thank you. Meals can start: you will find the contact details below."
         if pairing.started_at
@@ -137,7 +137,9 @@ def decline(pairing_id: int) -> Any:
         Action.DECLINE,
         form,
         "pairings/decline.html",
-        lambda: pairings.decline(pairing_id, current_user, form.reason.data or ""),
+        lambda: pairings.decline(
+            pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
+        ),
         "Thank you for letting us know. We will not suggest this pairing again.",
     )
 
@@ -153,7 +155,9 @@ def pause(pairing_id: int) -> Any:
         Action.PAUSE,
         form,
         "pairings/pause.html",
-        lambda: pairings.pause(pairing_id, current_user, form.reason.data or ""),
+        lambda: pairings.pause(
+            pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
+        ),
         "Meals are paused. Restart them here whenever you are ready.",
     )
 
@@ -165,7 +169,7 @@ def resume(pairing_id: int) -> Response:
     """Restart meals after a pause."""
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The form was incomplete; please try again.")
-    pairings.resume(pairing_id, current_user)
+    pairings.resume(pairing_id, current_user, client_address=request.remote_addr)
     flash("Meals have restarted.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -182,7 +186,11 @@ def end(pairing_id: int) -> Any:
         form,
         "pairings/end.html",
         lambda: pairings.end(
-            pairing_id, current_user, EndReason(form.reason.data), form.note.data or ""
+            pairing_id,
+            current_user,
+            EndReason(form.reason.data),
+            form.note.data or "",
+            client_address=request.remote_addr,
         ),
         "The pairing has ended. Thank you for everything you shared.",
     )
@@ -205,6 +213,7 @@ def log_meal(pairing_id: int) -> Any:
             form.shared_on.data,
             form.dish.data or "",
             form.allergen_note.data or "",
+            client_address=request.remote_addr,
         ),
         "Meal logged. Thank you!",
     )
@@ -217,7 +226,7 @@ def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     """The diner or carer confirms a meal arrived."""
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The form was incomplete; please try again.")
-    pairings.confirm_meal(pairing_id, meal_id, current_user)
+    pairings.confirm_meal(pairing_id, meal_id, current_user, client_address=request.remote_addr)
     flash("Thank you for confirming the meal.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -234,7 +243,11 @@ def feedback(pairing_id: int) -> Any:
         form,
         "pairings/feedback.html",
         lambda: pairings.leave_feedback(
-            pairing_id, current_user, int(form.rating.data or 0), form.comment.data or ""
+            pairing_id,
+            current_user,
+            int(form.rating.data or 0),
+            form.comment.data or "",
+            client_address=request.remote_addr,
         ),
         "Thank you for telling us how it is going.",
     )
@@ -251,7 +264,9 @@ def concern(pairing_id: int) -> Any:
         Action.CONCERN,
         form,
         "pairings/concern.html",
-        lambda: pairings.raise_concern(pairing_id, current_user, form.comment.data or ""),
+        lambda: pairings.raise_concern(
+            pairing_id, current_user, form.comment.data or "", client_address=request.remote_addr
+        ),
         "Thank you. The coordinator has been told and will be in touch.",
     )
 
@@ -267,7 +282,11 @@ def propose_by_hand() -> Any:
     if form.validate_on_submit():
         try:
             pairing = pairings.propose_by_hand(
-                current_user, form.cook_id.data, form.diner_id.data, form.override_reason.data
+                current_user,
+                form.cook_id.data,
+                form.diner_id.data,
+                form.override_reason.data,
+                client_address=request.remote_addr,
             )
         except pairings.ConstraintsBroken as err:
             checks = err.checks
@@ -304,7 +323,7 @@ def match_area(area_id: int) -> Response:
     """Run the matcher for an area and store its proposals."""
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The form was incomplete; please try again.")
-    proposals = pairings.propose_for_area(area_id, current_user)
+    proposals = pairings.propose_for_area(area_id, current_user, client_address=request.remote_addr)
     count = len(proposals)
     flash(f"The matcher proposed {count} new {'pair' if count == 1 else 'pairs'}.", "success")
     return redirect(url_for("pairings.index"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
@@ -52,7 +52,9 @@ def overview() -> str:
 @login_required
 def download_mine() -> Response:
     """All data about the logged-in person, as a JSON file."""
-    audit.record("data_downloaded", current_user)
+    audit.record(
+        "data_downloaded", current_user, actor=current_user, client_address=request.remote_addr
+    )
     data = rights.export_user(current_user)
     db.session.commit()
     return _json_download(data, "casserole-my-data.json")
@@ -63,7 +65,12 @@ def download_mine() -> Response:
 def download_diner(diner_id: int) -> Response:
     """All data about a diner the carer looks after, as a JSON file."""
     diner = _managed_diner(diner_id)
-    audit.record("diner_data_downloaded", diner)
+    audit.record(
+        "diner_data_downloaded",
+        diner,
+        actor=current_user,
+        client_address=request.remote_addr,
+    )
     data = rights.export_diner(diner)
     db.session.commit()
     return _json_download(data, f"casserole-diner-{diner.id}.json")
@@ -94,6 +101,6 @@ def erase_diner(diner_id: int) -> Response | tuple[str, int]:
             "rights/overview.html", diners=diners, form=form, error_for=diner.id
         ), 422
     name = diner.first_name
-    rights.erase_diner(diner, current_user)
+    rights.erase_diner(diner, current_user, request.remote_addr)
     flash(f"{name}'s personal details have been erased.", "success")
     return redirect(url_for("rights.overview"))

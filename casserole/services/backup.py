@@ -1,7 +1,13 @@
-"""Backup and restore of the whole database: SQLite's online backup API, or pg_dump/pg_restore."""
+"""Backup and restore of the whole database: SQLite's online backup API, or pg_dump/pg_restore.
+
+A backup holds everyone's personal data: the file is created readable by its owner only
+(0600), and the database password reaches pg_dump and pg_restore through their environment
+(PGPASSWORD), never their command line, which any user on the machine can read in `ps`.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -16,9 +22,38 @@ class BackupError(RuntimeError):
     """A backup or restore that could not be completed, with the reason."""
 
 
-def _libpq_url() -> str:
-    url = make_url(str(db.engine.url.render_as_string(hide_password=False)))
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+
+
+def pg_command_parts() -> tuple[str, dict[str, str]]:
+    """The libpq URL without its password, and an environment carrying it as PGPASSWORD."""
+    url = make_url(db.engine.url.render_as_string(hide_password=False))
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    bare = url.set(drivername="postgresql", password=None)
+    return bare.render_as_string(hide_password=False), env
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` (or narrow an existing file) so only its owner can read or write it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _kind_of(path: Path) -> str:
+    """ "sqlite" or "pg_dump" from the file's first bytes; BackupError for anything else."""
+    with path.open("rb") as f:
+        head = f.read(len(SQLITE_MAGIC))
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(PG_DUMP_MAGIC):
+        return "pg_dump"
+    raise BackupError(
+        f"{path} is not a Casserole backup (neither a SQLite database nor a pg_dump archive)"
+    )
 
 
 def _pg_tool(name: str) -> str:
@@ -31,6 +66,7 @@ def _pg_tool(name: str) -> str:
 def backup(path: Path) -> None:
     """Write a consistent copy of the database to `path` while the app keeps running."""
     db.session.commit()
+    _private_file(path)
     if db.engine.dialect.name == "sqlite":
         raw = db.engine.raw_connection()
         try:
@@ -41,12 +77,15 @@ def backup(path: Path) -> None:
         finally:
             raw.close()
         return
+    url, env = pg_command_parts()
     result = subprocess.run(
-        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={path}", _libpq_url()],
+        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={path}", url],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
+    os.chmod(path, 0o600)
     if result.returncode != 0:
         raise BackupError(
             result.stderr.strip().splitlines()[-1] if result.stderr else "pg_dump failed"
@@ -57,18 +96,25 @@ def restore(path: Path) -> None:
     """Replace the database's contents with the backup at `path`."""
     if not path.exists():
         raise BackupError(f"{path} does not exist")
+    kind = _kind_of(path)
+    engine = db.engine.dialect.name
+    if (kind == "sqlite") != (engine == "sqlite"):
+        raise BackupError(f"{path} is a {kind} backup, but this database is {engine}")
     db.session.remove()
-    if db.engine.dialect.name == "sqlite":
+    if engine == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         raw = db.engine.raw_connection()
         try:
             source.backup(raw.driver_connection)  # type: ignore[arg-type]
+        except sqlite3.DatabaseError as err:
+            raise BackupError(f"{path} could not be read as a backup: {err}") from None
         finally:
             source.close()
             raw.close()
         db.engine.dispose()
         return
     db.engine.dispose()
+    url, env = pg_command_parts()
     result = subprocess.run(
         [
             _pg_tool("pg_restore"),
@@ -76,12 +122,13 @@ def restore(path: Path) -> None:
             "--if-exists",
             "--no-owner",
             "--single-transaction",
-            f"--dbname={_libpq_url()}",
+            f"--dbname={url}",
             str(path),
         ],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if result.returncode != 0:
         raise BackupError(

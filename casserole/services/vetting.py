@@ -190,6 +190,7 @@ def record_check(
     reference: str,
     recorder: User,
     today: date | None = None,
+    client_address: str | None = None,
 ) -> VettingCheck:
     """Record a new check (history is kept: earlier checks are never edited); one commit."""
     today = today or date.today()
@@ -216,6 +217,7 @@ def record_check(
         check,
         area_id=cook.area_id,
         actor=recorder,
+        client_address=client_address,
         cook_id=cook.id,
         kind=kind.value,
     )
@@ -285,7 +287,14 @@ def notify_expired(today: date | None = None) -> int:
             expired_on=check.expires_on,
             area=area,
         )
-        audit.record(NOTICE_ACTION, check, area_id=cook.area_id, actor=None, cook_id=cook.id)
+        audit.record(
+            NOTICE_ACTION,
+            check,
+            area_id=cook.area_id,
+            actor=None,
+            client_address=None,
+            cook_id=cook.id,
+        )
     db.session.commit()
     if checks:
         mail.dispatch()
