@@ -131,7 +131,7 @@ def test_retention_clears_notes_of_long_ended_pairings(database):
     )
     recent = f.pairing(cook, f.diner(area), PairingStatus.ENDED, end_note="Went into hospital")
     database.session.commit()
-    assert rights.apply_retention(730) == 1
+    assert rights.apply_retention(730).pairings == 1
     database.session.refresh(old)
     database.session.refresh(recent)
     assert old.end_note == "" and recent.end_note == "Went into hospital"
