@@ -49,11 +49,13 @@ def _ladders(area: Area) -> list[Ladder]:
     running = {"active": "running", "paused": "running"}
     sickness = {"died": "health or death", "health": "health or death"}
     return [
-        Ladder("cook_district", district, ("postcode district", "area")),
-        Ladder("diner_district", district, ("postcode district", "area")),
-        Ladder("status", (str, by_group(running, "ended")), ("status", "running or ended")),
-        Ladder("started", months, ("month", "quarter", "year")),
-        Ladder("ended", months, ("month", "quarter", "year")),
+        Ladder("cook_district", district, ("postcode district", "area"), value=1),
+        Ladder("diner_district", district, ("postcode district", "area"), value=2),
+        Ladder(
+            "status", (str, by_group(running, "ended")), ("status", "running or ended"), value=9
+        ),
+        Ladder("started", months, ("month", "quarter", "year"), value=7),
+        Ladder("ended", months, ("month", "quarter", "year"), value=6),
         Ladder(
             "duration",
             (
@@ -70,6 +72,7 @@ def _ladders(area: Area) -> list[Ladder]:
                 band([(6, "under 6 months"), (12, "6 to 12 months")], "1 year or more"),
             ),
             ("band of 6", "band of 3"),
+            value=8,
         ),
         Ladder(
             "meals_shared",
@@ -80,6 +83,7 @@ def _ladders(area: Area) -> list[Ladder]:
                 band([(10, "under 10")], "10 or more"),
             ),
             ("band of 5", "band of 2"),
+            value=4,
         ),
         Ladder(
             "distance_miles",
@@ -90,13 +94,15 @@ def _ladders(area: Area) -> list[Ladder]:
                 band([(1, "under 1")], "1 or more"),
             ),
             ("band of 5", "band of 2"),
+            value=3,
         ),
         Ladder(
             "end_reason",
             (str, by_group(sickness, "other reasons")),
             ("reason", "health or death, or other reasons"),
+            value=5,
         ),
-        Ladder("diner_age_band", (str,), ("80 or over, under 80, unknown",)),
+        Ladder("diner_age_band", (str,), ("80 or over, under 80, unknown",), value=5),
         Ladder("proposed_by", (str,), ("matcher or coordinator",)),
     ]
 

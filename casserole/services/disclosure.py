@@ -21,6 +21,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 MIN_PEOPLE = 10
 MAX_WITHHELD_SHARE = 0.05
 WITHHELD = "withheld"
@@ -46,6 +48,9 @@ class Ladder:
     name: str
     steps: tuple[Callable[[Any], str], ...]
     step_names: tuple[str, ...]
+    # How much readers lose when this column is coarsened: among equally good steps, the
+    # cheapest is taken first.
+    value: int = 0
 
     def label(self, level: int, value: Any) -> str:
         """The value as released at `level` (len(steps) means withheld)."""
@@ -74,38 +79,85 @@ class Release:
     levels: dict[str, str]
 
 
-def group_sizes(
-    rows: Sequence[tuple[str, ...]], people: Sequence[tuple[Hashable, ...]]
-) -> list[int]:
-    """For each row, the fewest distinct people of any role among rows with the same values."""
-    groups: dict[tuple[str, ...], list[set[Hashable]]] = {}
-    for row, who in zip(rows, people, strict=True):
-        sets = groups.setdefault(row, [set() for _ in who])
-        for role_set, person in zip(sets, who, strict=True):
-            role_set.add(person)
-    size = {key: min((len(s) for s in sets), default=0) for key, sets in groups.items()}
-    return [size[row] for row in rows]
+class _Search:
+    """Every row's label at every level of every column, as integer codes, for fast counting.
+
+    The search tries a few hundred combinations of levels on up to tens of thousands of rows;
+    counting groups with numpy keeps a city-scale export to a few seconds.
+    """
+
+    def __init__(self, ladders: Sequence[Ladder], records: Sequence[Record]):
+        self.n = len(records)
+        self.labels = [
+            [
+                [ladder.label(lvl, r.values[i]) for r in records]
+                for lvl in range(len(ladder.steps) + 1)
+            ]
+            for i, ladder in enumerate(ladders)
+        ]
+        self.codes = [
+            [
+                np.unique(np.array(level, dtype=object), return_inverse=True)[1].astype(np.int64)
+                for level in column
+            ]
+            for column in self.labels
+        ]
+        roles = len(records[0].people) if records else 0
+        self.people = [
+            np.unique(np.array([repr(r.people[k]) for r in records]), return_inverse=True)[1]
+            for k in range(roles)
+        ]
+
+    def sizes(self, levels: Sequence[int]) -> np.ndarray:
+        """For each row, the fewest distinct people of any role sharing all its labels."""
+        group, bound = np.zeros(self.n, dtype=np.int64), 1
+        for column, lvl in zip(self.codes, levels, strict=True):
+            code = column[lvl]
+            width = int(code.max()) + 1
+            if bound * width >= 2**62:  # re-number before the combined key could overflow
+                group = np.unique(group, return_inverse=True)[1].astype(np.int64)
+                bound = int(group.max()) + 1
+            group, bound = group * width + code, bound * width
+        group = np.unique(group, return_inverse=True)[1].astype(np.int64)
+        groups = int(group.max()) + 1
+        fewest = np.full(groups, np.iinfo(np.int64).max)
+        for person in self.people:
+            pairs = np.unique(group * (int(person.max()) + 1) + person)
+            distinct = np.bincount(pairs // (int(person.max()) + 1), minlength=groups)
+            fewest = np.minimum(fewest, distinct)
+        return fewest[group]
+
+    def small(self, levels: Sequence[int]) -> int:
+        """How many rows are in groups about fewer than MIN_PEOPLE people."""
+        return int((self.sizes(levels) < MIN_PEOPLE).sum()) if self.n else 0
+
+    def rows(self, levels: Sequence[int]) -> list[tuple[str, ...]]:
+        """The rows' labels at `levels`."""
+        chosen = (self.labels[i][lvl] for i, lvl in enumerate(levels))
+        return list(zip(*chosen, strict=True)) if self.n else []
 
 
-def _small(
-    labels: list[list[list[str]]], levels: list[int], people: list[tuple[Hashable, ...]]
-) -> int:
-    rows = list(zip(*(labels[i][lvl] for i, lvl in enumerate(levels)), strict=True))
-    return sum(1 for s in group_sizes(rows, people) if s < MIN_PEOPLE)
+def _refine(search: _Search, levels: list[int], ladders: Sequence[Ladder], allowed: float) -> None:
+    """Give back detail the greedy search took but did not need, most valuable column first.
+
+    One coarse step can be needed only together with others; once they are all taken, some
+    of the earlier steps may be undone without any more rows in small groups.
+    """
+    for i in sorted(range(len(ladders)), key=lambda k: -ladders[k].value):
+        while levels[i] > 0:
+            levels[i] -= 1
+            if search.small(levels) > allowed:
+                levels[i] += 1
+                break
 
 
 def release(ladders: Sequence[Ladder], records: Sequence[Record]) -> Release:
     """Coarsen and suppress `records` until every released row meets the rule (see above)."""
-    n = len(records)
-    people = [r.people for r in records]
-    # Every label of every row at every level, computed once: the search only looks them up.
-    labels: list[list[list[str]]] = [
-        [[ladder.label(lvl, r.values[i]) for r in records] for lvl in range(len(ladder.steps) + 1)]
-        for i, ladder in enumerate(ladders)
-    ]
+    search = _Search(ladders, records)
+    allowed = MAX_WITHHELD_SHARE * search.n
     levels = [0] * len(ladders)
-    small = _small(labels, levels, people) if n else 0
-    while small > MAX_WITHHELD_SHARE * n:
+    small = search.small(levels)
+    while small > allowed:
         options = [i for i, ladder in enumerate(ladders) if levels[i] < len(ladder.steps)]
         if not options:
             break
@@ -113,11 +165,14 @@ def release(ladders: Sequence[Ladder], records: Sequence[Record]) -> Release:
         for i in options:
             trial = levels.copy()
             trial[i] += 1
-            scored.append((_small(labels, trial, people), i))
-        small, best = min(scored)
+            scored.append((search.small(trial), ladders[i].value, i))
+        small, _, best = min(scored)
         levels[best] += 1
-    rows = list(zip(*(labels[i][lvl] for i, lvl in enumerate(levels)), strict=True)) if n else []
-    sizes = group_sizes(rows, people)
+    if small <= allowed:
+        _refine(search, levels, ladders, allowed)
+    rows = search.rows(levels)
+    people = [r.people for r in records]
+    sizes = search.sizes(levels) if search.n else []
     kept = [
         (row, who) for row, who, size in zip(rows, people, sizes, strict=True) if size >= MIN_PEOPLE
     ]
@@ -174,6 +229,5 @@ __all__ = [
     "band",
     "by_group",
     "figure",
-    "group_sizes",
     "release",
 ]
