@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from casserole.extensions import db
 
@@ -26,14 +26,36 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 
 
-def pg_command_parts() -> tuple[str, dict[str, str]]:
-    """The libpq URL without its password, and an environment carrying it as PGPASSWORD."""
-    url = make_url(db.engine.url.render_as_string(hide_password=False))
+def run_pg_tool(name: str, args: list[str], url: URL) -> None:
+    """Run pg_dump or pg_restore against `url`; its password goes in the environment only.
+
+    `args` may contain "{url}", replaced by the libpq URL without its password.
+    """
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
-    bare = url.set(drivername="postgresql", password=None)
-    return bare.render_as_string(hide_password=False), env
+    bare = URL.create(
+        "postgresql",
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    ).render_as_string(hide_password=False)
+    result = subprocess.run(
+        [_pg_tool(name), *(a.replace("{url}", bare) for a in args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    if result.returncode != 0:
+        stderr = result.stderr.strip()
+        raise BackupError(stderr.splitlines()[-1] if stderr else f"{name} failed")
+
+
+def _url() -> URL:
+    return make_url(db.engine.url.render_as_string(hide_password=False))
 
 
 def _private_file(path: Path) -> None:
@@ -77,19 +99,10 @@ def backup(path: Path) -> None:
         finally:
             raw.close()
         return
-    url, env = pg_command_parts()
-    result = subprocess.run(
-        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={path}", url],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    os.chmod(path, 0o600)
-    if result.returncode != 0:
-        raise BackupError(
-            result.stderr.strip().splitlines()[-1] if result.stderr else "pg_dump failed"
-        )
+    try:
+        run_pg_tool("pg_dump", ["--format=custom", "--no-owner", f"--file={path}", "{url}"], _url())
+    finally:
+        os.chmod(path, 0o600)
 
 
 def restore(path: Path) -> None:
@@ -114,23 +127,15 @@ def restore(path: Path) -> None:
         db.engine.dispose()
         return
     db.engine.dispose()
-    url, env = pg_command_parts()
-    result = subprocess.run(
+    run_pg_tool(
+        "pg_restore",
         [
-            _pg_tool("pg_restore"),
             "--clean",
             "--if-exists",
             "--no-owner",
             "--single-transaction",
-            f"--dbname={url}",
+            "--dbname={url}",
             str(path),
         ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
+        _url(),
     )
-    if result.returncode != 0:
-        raise BackupError(
-            result.stderr.strip().splitlines()[-1] if result.stderr else "pg_restore failed"
-        )

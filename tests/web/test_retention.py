@@ -54,7 +54,9 @@ def _history(
             ended_at=now - timedelta(days=ended_days_ago + 40),
             reason=f"{marker} broke a hip",
         ),
-        MealShare(pairing_id=pairing.id, shared_on=meal_day, dish=f"{marker} pie", allergen_note=marker),
+        MealShare(
+            pairing_id=pairing.id, shared_on=meal_day, dish=f"{marker} pie", allergen_note=marker
+        ),
         Feedback(pairing_id=pairing.id, rating=4, comment=f"{marker} enjoyed it"),
         Feedback(pairing_id=declined.id, comment=f"Why not {marker}?", is_concern=True),
     ):
