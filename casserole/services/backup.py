@@ -78,6 +78,19 @@ def _kind_of(path: Path) -> str:
     )
 
 
+def _check_sqlite_backup(source: sqlite3.Connection, path: Path) -> None:
+    """Refuse a damaged file, or a SQLite file that is not Casserole's, before touching data."""
+    try:
+        ok = source.execute("PRAGMA quick_check").fetchone()
+        tables = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as err:
+        raise BackupError(f"{path} could not be read as a backup: {err}") from None
+    if not ok or ok[0] != "ok":
+        raise BackupError(f"{path} is damaged: {ok[0] if ok else 'no answer'}")
+    if "alembic_version" not in tables or "users" not in tables:
+        raise BackupError(f"{path} is a SQLite database, but not a Casserole backup")
+
+
 def _pg_tool(name: str) -> str:
     tool = shutil.which(name)
     if tool is None:
@@ -116,14 +129,15 @@ def restore(path: Path) -> None:
     db.session.remove()
     if engine == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        raw = db.engine.raw_connection()
         try:
-            source.backup(raw.driver_connection)  # type: ignore[arg-type]
-        except sqlite3.DatabaseError as err:
-            raise BackupError(f"{path} could not be read as a backup: {err}") from None
+            _check_sqlite_backup(source, path)
+            raw = db.engine.raw_connection()
+            try:
+                source.backup(raw.driver_connection)  # type: ignore[arg-type]
+            finally:
+                raw.close()
         finally:
             source.close()
-            raw.close()
         db.engine.dispose()
         return
     db.engine.dispose()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import stat
 import subprocess
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from casserole.extensions import db
+from casserole.models import User
 from casserole.services import backup as backup_service
 from casserole.services import seed
+from tests import factories as f
 
 
 def _fingerprint() -> dict[str, tuple[int, str]]:
@@ -88,6 +91,8 @@ def test_the_database_password_goes_through_the_environment_not_the_command_line
 
 
 def test_restoring_a_file_that_is_not_a_backup_says_so_in_one_line(app, database, tmp_path):
+    f.user()
+    database.session.commit()
     runner = app.test_cli_runner()
     for content in (
         b"",
@@ -102,3 +107,12 @@ def test_restoring_a_file_that_is_not_a_backup_says_so_in_one_line(app, database
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: Restore failed: "), lines
         assert "Traceback" not in result.output
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    result = runner.invoke(args=["restore", "--yes", str(other)])
+    assert result.exit_code == 1 and result.output.startswith("Error: Restore failed: ")
+    assert len(result.output.strip().splitlines()) == 1
+    # Nothing was touched: the database still has its tables and rows.
+    database.session.remove()
+    assert database.session.scalar(select(func.count()).select_from(User)) == 1
