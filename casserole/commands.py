@@ -130,7 +130,8 @@ def apply_retention(days: int | None) -> None:
     cleared = run(keep, mail_days=current_app.config.get("MAIL_RETENTION_DAYS", 7))
     click.echo(
         f"Cleared the notes of {cleared.pairings:,} pairings that ended over {keep} days ago, "
-        f"{cleared.messages:,} delivered e-mails and {cleared.waiting:,} waiting-list entries."
+        f"{cleared.messages:,} delivered e-mails, {cleared.waiting:,} waiting-list entries "
+        f"and the client addresses of {cleared.addresses:,} audit events."
     )
 
 

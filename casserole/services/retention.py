@@ -7,6 +7,7 @@
 - Failed e-mail: the same, FAILED_MAIL_DAYS after it was queued (time for a coordinator to
   see the failure and phone the person instead).
 - District waiting-list entries older than RETENTION_DAYS (the district never opened).
+- Client addresses on audit events older than CLIENT_ADDRESS_DAYS (the event stays).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, or_, select, update
 
 from casserole.extensions import db
 from casserole.models import (
+    AuditEvent,
     EmailStatus,
     OutboundEmail,
     Pairing,
@@ -28,6 +30,8 @@ from casserole.models import (
 from casserole.services.erasure import clear_messages, clear_pairing_texts
 
 FAILED_MAIL_DAYS = 30
+# Long enough to look into misuse of an account; after that an address only identifies.
+CLIENT_ADDRESS_DAYS = 90
 _BATCH = 1000
 
 
@@ -38,6 +42,7 @@ class Cleared:
     pairings: int
     messages: int
     waiting: int
+    addresses: int = 0
 
 
 def _old_pairings(cutoff: datetime) -> list[int]:
@@ -76,6 +81,26 @@ def _clear_delivered(now: datetime, mail_days: int) -> int:
     return int(result.rowcount or 0)
 
 
+def _forget_old_client_addresses(cutoff: datetime) -> int:
+    """Drop the "ip" detail of audit events recorded before `cutoff`; returns how many."""
+    # The serialised JSON is searched as text so both engines can find the rows cheaply.
+    rows = db.session.execute(
+        select(AuditEvent.id, AuditEvent.detail).where(
+            AuditEvent.at < cutoff, cast(AuditEvent.detail, Text).like('%"ip"%')
+        )
+    ).all()
+    for event_id, detail in rows:
+        kept = {k: v for k, v in (detail or {}).items() if k != "ip"}
+        # A Core update: the ORM refuses edits to the append-only trail; this is retention's.
+        db.session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.id == event_id)
+            .values(detail=kept)
+            .execution_options(synchronize_session=False)
+        )
+    return len(rows)
+
+
 def apply_retention(days: int, mail_days: int = 7, now: datetime | None = None) -> Cleared:
     """Clear what has been kept long enough (see the module's list); one commit."""
     now = now or utcnow()
@@ -91,5 +116,11 @@ def apply_retention(days: int, mail_days: int = 7, now: datetime | None = None) 
         .where(WaitingListEntry.created_at < cutoff)
         .execution_options(synchronize_session=False)
     )
+    addresses = _forget_old_client_addresses(now - timedelta(days=CLIENT_ADDRESS_DAYS))
     db.session.commit()
-    return Cleared(pairings=len(ids), messages=messages, waiting=int(waiting.rowcount or 0))
+    return Cleared(
+        pairings=len(ids),
+        messages=messages,
+        waiting=int(waiting.rowcount or 0),
+        addresses=addresses,
+    )

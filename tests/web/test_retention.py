@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from casserole.models import (
+    AuditEvent,
     EmailStatus,
     EndReason,
     Feedback,
@@ -18,6 +19,7 @@ from casserole.models import (
     WaitingListEntry,
     utcnow,
 )
+from casserole.services import audit
 from tests import factories as f
 from tests.web.test_erasure_reach import _holding, _marker, _text_columns_in_database
 
@@ -114,6 +116,21 @@ def test_apply_retention_leaves_old_words_nowhere_and_recent_ones_alone(app, dat
     assert "the notes of 2 pairings" in result.output  # the ended one and the declined one
     # The recent history is within every period: all of it is still there.
     assert _holding(recent, columns) == before
+
+
+def test_audit_events_lose_their_client_address_after_ninety_days(app, database):
+    now = utcnow()
+    for days in (89, 91):
+        event = audit.record(
+            "data_downloaded", actor=None, client_address=f"192.0.2.{days}", pairing_id=days
+        )
+        event.at = now - timedelta(days=days)
+    database.session.commit()
+    result = app.test_cli_runner().invoke(args=["apply-retention"])
+    assert "client addresses of 1 audit events" in result.output, result.output
+    database.session.expire_all()
+    details = database.session.scalars(select(AuditEvent.detail).order_by(AuditEvent.id)).all()
+    assert details == [{"pairing_id": 89, "ip": "192.0.2.89"}, {"pairing_id": 91}]
 
 
 def test_delivered_mail_keeps_its_body_only_for_the_grace_period(app, database):
