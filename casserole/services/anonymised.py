@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from casserole.clock import local_date
 from casserole.extensions import db
 from casserole.formatting import km_to_miles
 from casserole.models import (
@@ -30,16 +31,17 @@ _STARTED = (PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED)
 _DAYS_PER_MONTH = 30.44
 
 
+# Months are UK calendar months, as the people involved count them.
 def _month(value: datetime | None) -> str:
-    return value.strftime("%Y-%m") if value else ""
+    return local_date(value).strftime("%Y-%m") if value else ""
 
 
 def _quarter(value: datetime | None) -> str:
-    return f"{value.year}-Q{(value.month - 1) // 3 + 1}" if value else ""
+    return f"{local_date(value).year}-Q{(local_date(value).month - 1) // 3 + 1}" if value else ""
 
 
 def _year(value: datetime | None) -> str:
-    return str(value.year) if value else ""
+    return str(local_date(value).year) if value else ""
 
 
 def _ladders(area: Area) -> list[Ladder]:
@@ -156,7 +158,7 @@ def _records(area: Area, now: datetime) -> list[Record]:
             meals.get(pid, 0),
             km_to_miles(km) if km is not None else None,
             reason.value if reason else "",
-            _age_band(born, now.date()),
+            _age_band(born, local_date(now)),
             source.value,
         )
         out.append(Record(values=values, people=(diner_id, cook_id)))

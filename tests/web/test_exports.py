@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from casserole.clock import local_date
 from casserole.models import AuditEvent, EndReason, MealShare, PairingStatus, Role
 from tests import factories as f
 
@@ -119,7 +120,7 @@ def test_a_crowd_keeps_its_districts_and_months_while_the_one_who_stands_out_is_
     }
     row = rows[0]
     assert row["cook_district"] == "N3" and row["diner_district"] == "N3"
-    assert row["started"] == started.strftime("%Y-%m") and row["ended"] == ""
+    assert row["started"] == local_date(started).strftime("%Y-%m") and row["ended"] == ""
     assert row["duration"] == "3 to 6 months" and row["distance_miles"] == "0.5 to 1"
     assert row["meals_shared"] == "none" and row["diner_age_band"] == "80 or over"
 

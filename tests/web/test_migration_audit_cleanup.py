@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import AuditEvent, MealShare, PairingPause, PairingStatus, utcnow
 from tests import factories as f
@@ -33,7 +33,7 @@ def test_old_audit_text_and_half_erased_people_are_cleaned_on_upgrade(app, datab
     live = f.pairing(cook, kept, PairingStatus.ACTIVE)
     for pairing, words in ((gone, "Edna broke a hip"), (live, "Olive visits her son")):
         f.database_add(PairingPause(pairing_id=pairing.id, reason=words))
-        f.database_add(MealShare(pairing_id=pairing.id, shared_on=date.today(), dish=words))
+        f.database_add(MealShare(pairing_id=pairing.id, shared_on=clock.today(), dish=words))
     database.session.commit()
     with app.app_context():
         downgrade(revision=BEFORE)

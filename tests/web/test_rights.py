@@ -173,5 +173,7 @@ def test_a_cook_reading_the_neighbour_page_is_audited(client, database):
     _, _, edna, cook, _ = _carer_world()
     login(client, cook.user.email)
     assert client.get(f"/profile/neighbours/{edna.id}").status_code == 200
-    event = database.session.scalars(select(AuditEvent).where(AuditEvent.action == "diner_details_viewed")).one()
+    event = database.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "diner_details_viewed")
+    ).one()
     assert event.actor_id == cook.user_id and event.detail["address"] is True
