@@ -62,15 +62,19 @@ def clear_pairing_texts(pairing_ids: Collection[int]) -> None:
     db.session.execute(update(Feedback).where(Feedback.pairing_id.in_(ids)).values(comment=""))
 
 
-def clear_messages(addresses: Iterable[str], pairing_ids: Collection[int]) -> None:
+def clear_messages(
+    addresses: Iterable[str], pairing_ids: Collection[int], person_id: int | None = None
+) -> None:
     """Withdraw unsent e-mail to or about a person and blank the rest (kind and dates stay).
 
-    A message is theirs when it went to one of their addresses, concerns one of their
-    pairings, or names one of their addresses in its text (the "your address changed" notice).
+    A message is theirs when it is marked as to or about their account, went to one of
+    their addresses, concerns one of their pairings, or names one of their addresses.
     """
     addresses = [a for a in addresses if a]
     conditions = [OutboundEmail.to_address.in_(addresses)] if addresses else []
     conditions += [OutboundEmail.text_body.contains(a, autoescape=True) for a in addresses]
+    if person_id is not None:
+        conditions.append(OutboundEmail.person_id == person_id)
     if pairing_ids:
         conditions.append(OutboundEmail.pairing_id.in_(list(pairing_ids)))
     if not conditions:
@@ -132,7 +136,7 @@ def _anonymise_account(user: User) -> None:
     db.session.execute(
         update(Pairing).where(Pairing.declined_by_id == user.id).values(decline_reason="")
     )
-    clear_messages([email], ())
+    clear_messages([email], (), user.id)
     _forget_client_addresses(user.id)
     user.email = f"erased-{user.id}-{secrets.token_hex(4)}@erased.invalid"
     user.first_name, user.last_name, user.phone = ERASED_NAME, "", None

@@ -282,6 +282,7 @@ def notify_expired(today: date | None = None) -> int:
             "vetting_expired",
             kind="vetting_expired",
             area_id=cook.area_id,
+            person_id=cook.user_id,
             name=cook.user.first_name,
             check_label=CHECK_LABELS[check.kind],
             expired_on=check.expires_on,

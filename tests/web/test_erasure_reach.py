@@ -159,6 +159,8 @@ def _world(dm: str, cm: str):
     pairings.log_meal(p3.id, cook_user, p3.started_at.date(), f"{cm}'s pie", f"{cm} used eggs")
     pairings.pause(p3.id, cook_user, f"{cm} is on holiday")
     accounts.request_password_reset(cook_user.email)
+    # Sent to an address the cook does not (yet) use: found by the account it is about.
+    accounts.request_email_change(cook_user, f"{cm}.new@example.org", f.PASSWORD)
 
     # Queued, not yet sent: about each of them.
     notifications.ended_to_coordinators(p1, carer)

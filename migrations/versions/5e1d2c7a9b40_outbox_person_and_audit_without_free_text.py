@@ -1,10 +1,12 @@
-"""audit details hold no free text; finish erasing people erased before it reached everything
+"""outbox messages name their person; audit details hold no free text; finish old erasures
 
 Revision ID: 5e1d2c7a9b40
 Revises: 0d63d10042a4
 Create Date: 2026-12-01 15:00:00.000000
 
-A data migration, no schema change. Audit events recorded before this revision kept
+outbound_emails.person_id links a message to the account it is to or about, so erasure
+finds it even when it went to an address the person no longer uses. Audit events recorded
+before this revision kept
 decline reasons, pause reasons, end notes and override reasons in their details; those move
 out (the words stay on the pairing, where retention and erasure reach them). People erased
 before this revision still had notes others wrote about them, meal dishes, vetting
@@ -35,6 +37,14 @@ def _clean(action, detail):
 
 
 def upgrade():
+    with op.batch_alter_table('outbound_emails', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('person_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_outbound_emails_person_id'), ['person_id'], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f('fk_outbound_emails_person_id_users'), 'users', ['person_id'], ['id'],
+            ondelete='SET NULL',
+        )
+
     conn = op.get_bind()
     events = sa.table(
         'audit_events', sa.column('id', sa.Integer), sa.column('action', sa.String),
@@ -76,5 +86,8 @@ def upgrade():
 
 
 def downgrade():
-    # Cleared words cannot be brought back; nothing to undo in the schema.
-    pass
+    # Cleared words cannot be brought back; only the column goes.
+    with op.batch_alter_table('outbound_emails', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_outbound_emails_person_id_users'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_outbound_emails_person_id'))
+        batch_op.drop_column('person_id')
