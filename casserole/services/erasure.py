@@ -40,7 +40,6 @@ from casserole.services import audit
 from casserole.services.accounts import hash_password
 
 ERASED_NAME = "Erased"
-ERASED_NOTE = "Personal data erased on request"
 
 
 def clear_pairing_texts(pairing_ids: Collection[int]) -> None:
