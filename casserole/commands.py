@@ -121,14 +121,19 @@ def deliver_mail() -> None:
 @click.command("apply-retention")
 @click.option("--days", type=int, default=None, help="Override RETENTION_DAYS.")
 def apply_retention(days: int | None) -> None:
-    """Clear personal notes of pairings that ended longer ago than the retention period."""
+    """Clear notes of long-ended pairings, delivered e-mail and stale waiting-list entries."""
     from flask import current_app
 
     from casserole.services.rights import apply_retention as run
 
     keep = days if days is not None else current_app.config["RETENTION_DAYS"]
-    cleared = plural(run(keep), "pairing")
-    click.echo(f"Anonymised {cleared} that ended over {plural(keep, 'day')} ago.")
+    cleared = run(keep, mail_days=current_app.config.get("MAIL_RETENTION_DAYS", 7))
+    click.echo(
+        f"Cleared the notes of {plural(cleared.pairings, 'pairing')} that ended over "
+        f"{plural(keep, 'day')} ago, {plural(cleared.messages, 'delivered e-mail')}, "
+        f"{plural(cleared.waiting, 'waiting-list entry', 'waiting-list entries')} "
+        f"and the client addresses of {plural(cleared.addresses, 'audit event')}."
+    )
 
 
 @click.command("backup")

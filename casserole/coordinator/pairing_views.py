@@ -61,7 +61,9 @@ def proposals(slug: str) -> str:
 def run_matching(slug: str) -> Response:
     """Run the matcher for the area; its proposals wait here for approval."""
     area = area_or_404(slug)
-    made = pairing_service.propose_for_area(area.id, current_user)
+    made = pairing_service.propose_for_area(
+        area.id, current_user, client_address=request.remote_addr
+    )
     flash(
         f"The matcher proposed {plural(len(made), 'new pair')}."
         + (
@@ -90,7 +92,9 @@ def approve(slug: str) -> Any:
         if form.approve_all.data
         else (form.pairing_id.data or [])
     )
-    result = proposal_service.approve_proposals(area, ids, current_user)
+    result = proposal_service.approve_proposals(
+        area, ids, current_user, request.remote_addr
+    )
     if result.approved:
         flash(
             f"Approved {plural(result.approved, 'proposal')}. We have asked the cooks.",

@@ -24,7 +24,7 @@ from casserole.services import pairings
 @confirmed_post
 def approve(pairing_id: int) -> Response:
     """A coordinator approves a proposal."""
-    pairings.approve(pairing_id, current_user)
+    pairings.approve(pairing_id, current_user, client_address=request.remote_addr)
     flash("Approved. We have asked the cook.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -40,7 +40,11 @@ def propose_by_hand() -> Any:
     if form.validate_on_submit():
         try:
             pairing = pairings.propose_by_hand(
-                current_user, form.cook_id.data, form.diner_id.data, form.override_reason.data
+                current_user,
+                form.cook_id.data,
+                form.diner_id.data,
+                form.override_reason.data,
+                client_address=request.remote_addr,
             )
         except pairings.ConstraintsBroken as err:
             checks = err.checks
@@ -76,7 +80,9 @@ def _prefill() -> dict[str, Any]:
 @confirmed_post
 def match_area(area_id: int) -> Response:
     """Run the matcher for an area and store its proposals."""
-    proposals = pairings.propose_for_area(area_id, current_user)
+    proposals = pairings.propose_for_area(
+        area_id, current_user, client_address=request.remote_addr
+    )
     flash(f"The matcher proposed {plural(len(proposals), 'new pair')}.", "success")
     return redirect(url_for("pairings.index"))
 

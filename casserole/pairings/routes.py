@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -33,7 +33,7 @@ __all__ = ["bp"]
 
 def _page_allowing(pairing_id: int, action: Action) -> pairings.PairingPage:
     """The pairing page, refusing at once (with the reason) if `action` is not possible now."""
-    page = pairings.page_for(pairing_id, current_user)
+    page = pairings.page_for(pairing_id, current_user, client_address=request.remote_addr)
     authorise(action, page.pairing.status, page.sides)
     return page
 
@@ -73,7 +73,7 @@ def index() -> str:
 @refusals
 def show(pairing_id: int) -> str:
     """One pairing as this person may see it."""
-    page = pairings.page_for(pairing_id, current_user)
+    page = pairings.page_for(pairing_id, current_user, client_address=request.remote_addr)
     return render_template("pairings/show.html", page=page, form=ConfirmForm())
 
 
@@ -83,7 +83,7 @@ def show(pairing_id: int) -> str:
 @confirmed_post
 def accept(pairing_id: int) -> Response:
     """The cook, then the diner or their carer, say yes."""
-    pairing = pairings.accept(pairing_id, current_user)
+    pairing = pairings.accept(pairing_id, current_user, client_address=request.remote_addr)
     flash(
         "Thank you. Meals can start: you will find the contact details below."
         if pairing.started_at
@@ -104,7 +104,9 @@ def decline(pairing_id: int) -> Any:
         Action.DECLINE,
         form,
         "pairings/decline.html",
-        lambda: pairings.decline(pairing_id, current_user, form.reason.data or ""),
+        lambda: pairings.decline(
+            pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
+        ),
         "Thank you for letting us know. We will not suggest this pairing again.",
     )
 
@@ -120,7 +122,9 @@ def pause(pairing_id: int) -> Any:
         Action.PAUSE,
         form,
         "pairings/pause.html",
-        lambda: pairings.pause(pairing_id, current_user, form.reason.data or ""),
+        lambda: pairings.pause(
+            pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
+        ),
         "Meals are paused. Restart them here whenever you are ready.",
     )
 
@@ -131,7 +135,7 @@ def pause(pairing_id: int) -> Any:
 @confirmed_post
 def resume(pairing_id: int) -> Response:
     """Restart meals after a pause."""
-    pairings.resume(pairing_id, current_user)
+    pairings.resume(pairing_id, current_user, client_address=request.remote_addr)
     flash("Meals have restarted.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -148,7 +152,11 @@ def end(pairing_id: int) -> Any:
         form,
         "pairings/end.html",
         lambda: pairings.end(
-            pairing_id, current_user, EndReason(form.reason.data), form.note.data or ""
+            pairing_id,
+            current_user,
+            EndReason(form.reason.data),
+            form.note.data or "",
+            client_address=request.remote_addr,
         ),
         "The pairing has ended. Thank you for everything you shared.",
     )
@@ -171,6 +179,7 @@ def log_meal(pairing_id: int) -> Any:
             form.shared_on.data,
             form.dish.data or "",
             form.allergen_note.data or "",
+            client_address=request.remote_addr,
         ),
         "Meal logged. Thank you!",
     )
@@ -182,7 +191,9 @@ def log_meal(pairing_id: int) -> Any:
 @confirmed_post
 def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     """The diner or carer confirms a meal arrived."""
-    pairings.confirm_meal(pairing_id, meal_id, current_user)
+    pairings.confirm_meal(
+        pairing_id, meal_id, current_user, client_address=request.remote_addr
+    )
     flash("Thank you for confirming the meal.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -199,7 +210,11 @@ def feedback(pairing_id: int) -> Any:
         form,
         "pairings/feedback.html",
         lambda: pairings.leave_feedback(
-            pairing_id, current_user, int(form.rating.data or 0), form.comment.data or ""
+            pairing_id,
+            current_user,
+            int(form.rating.data or 0),
+            form.comment.data or "",
+            client_address=request.remote_addr,
         ),
         "Thank you for telling us how it is going.",
     )
@@ -216,7 +231,9 @@ def concern(pairing_id: int) -> Any:
         Action.CONCERN,
         form,
         "pairings/concern.html",
-        lambda: pairings.raise_concern(pairing_id, current_user, form.comment.data or ""),
+        lambda: pairings.raise_concern(
+            pairing_id, current_user, form.comment.data or "", client_address=request.remote_addr
+        ),
         "Thank you. The coordinator has been told and will be in touch.",
     )
 

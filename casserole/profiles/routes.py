@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -215,7 +215,7 @@ def switch() -> Response:
 def neighbour(diner_id: int) -> str:
     """A diner as their cook sees them: the address and notes only once the pairing is live."""
     try:
-        view = profiles.neighbour_for_cook(current_user, diner_id)
+        view = profiles.neighbour_for_cook(current_user, diner_id, request.remote_addr)
     except NotFound:
         abort(404)
     return render_template("profiles/neighbour.html", view=view)

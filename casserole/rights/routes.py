@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from casserole.models import DinerProfile
@@ -43,7 +43,8 @@ def overview() -> str:
 @login_required
 def download_mine() -> Response:
     """All data about the logged-in person, as a JSON file."""
-    return _json_download(rights.download_user(current_user), "casserole-my-data.json")
+    data = rights.download_user(current_user, request.remote_addr)
+    return _json_download(data, "casserole-my-data.json")
 
 
 @bp.route("/diners/<int:diner_id>/download")
@@ -51,7 +52,8 @@ def download_mine() -> Response:
 def download_diner(diner_id: int) -> Response:
     """All data about a diner the carer looks after, as a JSON file."""
     diner = _managed_diner(diner_id)
-    return _json_download(rights.download_diner(diner), f"casserole-diner-{diner.id}.json")
+    data = rights.download_diner(diner, current_user, request.remote_addr)
+    return _json_download(data, f"casserole-diner-{diner.id}.json")
 
 
 @bp.route("/erase", methods=["POST"])
@@ -63,7 +65,7 @@ def erase_mine() -> Response | tuple[str, int]:
         return render_template(
             "rights/overview.html", diners=rights.cared_for(current_user), form=form
         ), 422
-    rights.erase_user(current_user)
+    rights.erase_user(current_user, request.remote_addr)
     logout_user()
     flash("Your personal details have been erased and your account closed.", "success")
     return redirect(url_for("main.index"))
@@ -81,6 +83,6 @@ def erase_diner(diner_id: int) -> Response | tuple[str, int]:
             "rights/overview.html", diners=diners, form=form, error_for=diner.id
         ), 422
     name = diner.first_name
-    rights.erase_diner(diner, current_user)
+    rights.erase_diner(diner, current_user, request.remote_addr)
     flash(f"{name}'s personal details have been erased.", "success")
     return redirect(url_for("rights.overview"))

@@ -258,6 +258,7 @@ def request_password_reset(email: str) -> None:
         "Reset your Casserole password",
         "account_password_reset",
         kind="password_reset",
+        person_id=user.id,
         name=user.first_name,
         link=link_to("auth.reset_password", token=token),
         minutes=RESET_MAX_AGE_SECONDS // 60,
@@ -304,6 +305,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         "Confirm your new e-mail address for Casserole",
         "account_email_confirm",
         kind="email_change_confirm",
+        person_id=user.id,
         name=user.first_name,
         link=link_to("auth.confirm_email", token=token),
         new_email=new_email,
@@ -339,6 +341,7 @@ def confirm_email_change(token: str) -> User:
         "Your Casserole e-mail address was changed",
         "account_email_changed",
         kind="email_changed_notice",
+        person_id=user.id,
         name=user.first_name,
         new_email=new_email,
     )

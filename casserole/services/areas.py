@@ -55,7 +55,14 @@ def open_district(slug: str, outcode: str) -> Opened:
         )
     # The list existed only to send this message: keep no more than we need.
     db.session.execute(delete(WaitingListEntry).where(WaitingListEntry.outcode == outcode))
-    audit.record("district_opened", area, outcode=outcode, notified=len(waiting))
+    audit.record(
+        "district_opened",
+        area,
+        actor=None,
+        client_address=None,
+        outcode=outcode,
+        notified=len(waiting),
+    )
     db.session.commit()
     mail.dispatch()
     return Opened(area, outcode, len(waiting))

@@ -120,6 +120,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.export_full", "/coordinator/<slug>/exports/area-full.csv"): Entry(
         AREA, AREA_FOREIGN
     ),
+    (
+        "coordinator.export_anonymised_readme",
+        "/coordinator/<slug>/exports/pairings-anonymised-readme.txt",
+    ): Entry(AREA, AREA_FOREIGN),
 }
 
 

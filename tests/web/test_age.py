@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from casserole.models.people import age_on
-from casserole.services.exports import _age_band
+from casserole.services.anonymised import _age_band
 
 BORN = date(1940, 6, 15)
 

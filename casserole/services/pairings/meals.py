@@ -23,6 +23,7 @@ def log_meal(
     dish: str,
     allergen_note: str = "",
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> MealShare:
     """The cook records a meal they took round."""
     now = now or utcnow()
@@ -49,13 +50,19 @@ def log_meal(
     )
     pairing.meals.append(meal)
     db.session.flush()
-    audit.record("pairing.log_meal", pairing, actor=actor, meal_id=meal.id)
+    audit.record(
+        "pairing.log_meal", pairing, actor=actor, client_address=client_address, meal_id=meal.id
+    )
     commit()
     return meal
 
 
 def confirm_meal(
-    pairing_id: int, meal_id: int, actor: Any, now: datetime | None = None
+    pairing_id: int,
+    meal_id: int,
+    actor: Any,
+    now: datetime | None = None,
+    client_address: str | None = None,
 ) -> MealShare:
     """The diner or their carer confirms a meal arrived (confirming twice changes nothing)."""
     now = now or utcnow()
@@ -68,7 +75,13 @@ def confirm_meal(
         raise NotFound("We could not find that meal.")
     if meal.confirmed_at is None:
         meal.confirmed_at, meal.confirmed_by_id = now, actor.id
-        audit.record("pairing.confirm_meal", pairing, actor=actor, meal_id=meal.id)
+        audit.record(
+            "pairing.confirm_meal",
+            pairing,
+            actor=actor,
+            client_address=client_address,
+            meal_id=meal.id,
+        )
         commit()
     return meal
 
@@ -80,6 +93,7 @@ def leave_feedback(
     comment: str = "",
     meal_id: int | None = None,
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> Feedback:
     """A rating from 1 to 5 and a comment, from either side."""
     now = now or utcnow()
@@ -99,13 +113,23 @@ def leave_feedback(
     )
     db.session.add(feedback)
     db.session.flush()
-    audit.record("pairing.feedback", pairing, actor=actor, feedback_id=feedback.id)
+    audit.record(
+        "pairing.feedback",
+        pairing,
+        actor=actor,
+        client_address=client_address,
+        feedback_id=feedback.id,
+    )
     commit()
     return feedback
 
 
 def raise_concern(
-    pairing_id: int, actor: Any, comment: str, now: datetime | None = None
+    pairing_id: int,
+    actor: Any,
+    comment: str,
+    now: datetime | None = None,
+    client_address: str | None = None,
 ) -> Feedback:
     """Either side tells the area's coordinators something is wrong; they hear at once."""
     now = now or utcnow()
@@ -123,7 +147,13 @@ def raise_concern(
     )
     db.session.add(concern)
     db.session.flush()
-    audit.record("pairing.concern", pairing, actor=actor, feedback_id=concern.id)
+    audit.record(
+        "pairing.concern",
+        pairing,
+        actor=actor,
+        client_address=client_address,
+        feedback_id=concern.id,
+    )
     notifications.concern_to_coordinators(pairing, concern, actor)
     commit()
     return concern

@@ -120,11 +120,12 @@ def propose_by_hand(
     diner_id: int,
     override_reason: str = "",
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> Pairing:
     """A coordinator pairs a cook and a diner of their area; the cook is asked at once.
 
     Hard constraints are checked; a coordinator may override the ones that allow it with a
-    written reason, kept on the pairing and in the audit trail.
+    written reason, kept on the pairing (the audit trail records that it was overridden).
     """
     now = now or utcnow()
     override_reason = (override_reason or "").strip()
@@ -156,15 +157,15 @@ def propose_by_hand(
         "pairing.propose_by_hand",
         pairing,
         actor=actor,
-        overridden=checks.broken or None,
-        override_reason=pairing.override_reason or None,
+        client_address=client_address,
+        overridden=len(checks.broken) or None,
     )
     notifications.proposal_to_cook(pairing)
     commit(diner.first_name)
     return pairing
 
 
-def propose_for_area(area_id: int, actor: Any) -> list[Pairing]:
+def propose_for_area(area_id: int, actor: Any, client_address: str | None = None) -> list[Pairing]:
     """Run the matcher for an area; auto-approved proposals go straight to their cooks."""
     area = db.session.get(Area, area_id)
     if area is None or not can_see_area(actor, area.id):
@@ -176,6 +177,7 @@ def propose_for_area(area_id: int, actor: Any) -> list[Pairing]:
         area,
         area_id=area.id,
         actor=actor,
+        client_address=client_address,
         proposals=len(run.proposals),
         unmatched=len(run.unmatched),
     )

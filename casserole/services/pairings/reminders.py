@@ -33,7 +33,13 @@ def remind_at_risk(area_ids: set[int] | None = None, now: datetime | None = None
                 continue
             notifications.at_risk_reminder(pairing, rhythm.quiet_days or 0)
             pairing.at_risk_notified_at = now
-            audit.record("pairing.at_risk_reminder", pairing, quiet_days=rhythm.quiet_days)
+            audit.record(
+                "pairing.at_risk_reminder",
+                pairing,
+                actor=None,
+                client_address=None,
+                quiet_days=rhythm.quiet_days,
+            )
             reminded += 1
         commit()
     return reminded

@@ -40,7 +40,9 @@ def _cook_can_see(pairing: Pairing) -> bool:
     return pairing.approved_at is not None and pairing.status in visible
 
 
-def neighbour_for_cook(user: Any, diner_id: int) -> NeighbourView:
+def neighbour_for_cook(
+    user: Any, diner_id: int, client_address: str | None = None
+) -> NeighbourView:
     """A diner as the cook may see them; NotFound unless the cook has a visible pairing."""
     cook = user.cook_profile if user.role == Role.COOK else None
     if cook is None:
@@ -62,6 +64,7 @@ def neighbour_for_cook(user: Any, diner_id: int) -> NeighbourView:
         diner,
         area_id=pairing.area_id,
         actor=user,
+        client_address=client_address,
         pairing_id=pairing.id,
         address=live,
     )
