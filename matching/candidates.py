@@ -92,8 +92,12 @@ def find_candidates(
     active_diners: np.ndarray,
     excluded: np.ndarray,
     workers: int = 2,
+    cook_sel: np.ndarray | None = None,
 ) -> Candidates:
-    """Apply every hard constraint except capacity and count survivors per diner per stage."""
+    """Apply every hard constraint except capacity and count survivors per diner per stage.
+
+    ``cook_sel`` (positions) narrows the search to some vetted cooks, e.g. new arrivals.
+    """
     assert cooks.vetted is not None
     nd = len(diners.ids)
     lock = Lock()
@@ -119,7 +123,9 @@ def find_candidates(
         tally(3, d)
         return c, d, km
 
+    if cook_sel is None:
+        cook_sel = np.flatnonzero(cooks.vetted)
     c, d, km = in_range_pairs(
-        cooks, np.flatnonzero(cooks.vetted), diners, np.flatnonzero(active_diners), workers, filters
+        cooks, cook_sel, diners, np.flatnonzero(active_diners), workers, filters
     )
     return Candidates(c, d, km, counts)
