@@ -44,8 +44,9 @@ def adjacency(cook: np.ndarray, diner: np.ndarray, nc: int, nd: int) -> tuple:
 def max_matching(cook, diner, cptr, cedge, dptr, dedge, cap):
     """Return (cook per diner or -1, slots used per cook) of a maximum capacitated matching.
 
-    Greedy first, then phases of breadth-first augmenting searches from every free diner,
-    sharing one visited mark per cook within a phase, until a phase finds no path.
+    Greedy first, then phases of breadth-first augmenting searches from every cook with a
+    free slot, sharing visited marks within a phase, until a phase finds no path. Diners far
+    outnumber free slots on the matcher's graphs, so searches from the slots end quickly.
     """
     nc, nd = len(cptr) - 1, len(dptr) - 1
     mate = np.full(nd, -1, np.int32)
@@ -57,49 +58,54 @@ def max_matching(cook, diner, cptr, cedge, dptr, dedge, cap):
                 mate[x] = c
                 used[c] += 1
                 break
-    seen = np.zeros(nc, np.int32)  # phase stamp per cook
-    via = np.empty(nc, np.int32)  # diner whose edge first reached the cook
-    queue = np.empty(nd, np.int32)
+    seen_d = np.zeros(nd, np.int32)  # phase stamps
+    seen_c = np.zeros(nc, np.int32)
+    via = np.empty(nd, np.int32)  # cook whose edge first reached the diner
+    back = np.empty(nc, np.int32)  # matched diner through which the cook was reached
+    queue = np.empty(nc, np.int32)
     phase = 0
     while True:
         phase += 1
         found = 0
-        for s in range(nd):
-            if mate[s] >= 0 or dptr[s] == dptr[s + 1]:
-                continue
-            head, tail = 0, 1
-            queue[0] = s
-            end = -1
-            while head < tail and end < 0:
-                x = queue[head]
-                head += 1
-                for k in range(dptr[x], dptr[x + 1]):
-                    c = cook[dedge[k]]
-                    if seen[c] == phase:
-                        continue
-                    seen[c] = phase
-                    via[c] = x
-                    if used[c] < cap[c]:
-                        end = c
-                        break
-                    for q in range(cptr[c], cptr[c + 1]):
-                        y = diner[cedge[q]]
-                        if mate[y] == c and y != x:
-                            queue[tail] = y
+        for s in range(nc):
+            while used[s] < cap[s] and seen_c[s] != phase:
+                seen_c[s] = phase
+                back[s] = -1
+                head, tail = 0, 1
+                queue[0] = s
+                end = -1
+                while head < tail and end < 0:
+                    c = queue[head]
+                    head += 1
+                    for k in range(cptr[c], cptr[c + 1]):
+                        y = diner[cedge[k]]
+                        if seen_d[y] == phase:
+                            continue
+                        seen_d[y] = phase
+                        via[y] = c
+                        z = mate[y]
+                        if z < 0:
+                            end = y
+                            break
+                        if seen_c[z] != phase:
+                            seen_c[z] = phase
+                            back[z] = y
+                            queue[tail] = z
                             tail += 1
-            if end < 0:
-                continue
-            # Walk back: each diner on the path moves to the cook that reached it.
-            used[end] += 1
-            c = end
-            while True:
-                x = via[c]
-                prev = mate[x]
-                mate[x] = c
-                if prev < 0:
+                if end < 0:
                     break
-                c = prev
-            found += 1
+                # Walk back: each diner on the path moves to the cook that reached it.
+                y = end
+                while True:
+                    c = via[y]
+                    mate[y] = c
+                    if back[c] < 0:
+                        used[c] += 1
+                        break
+                    y = back[c]
+                found += 1
+                if used[s] < cap[s]:
+                    seen_c[s] = phase - 1  # search again from this cook's next free slot
         if found == 0:
             return mate, used
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.graph import adjacency, dm_parts, max_matching
+from matching.graph import adjacency, counting_order, dm_parts, max_matching
 from matching.ssp import solve_rows
 
 
@@ -57,21 +57,35 @@ def assign(
     cptr, cedge, dptr, dedge = adjacency(c_loc, d_loc, nk, nd)
     mate, used = max_matching(c_loc, d_loc, cptr, cedge, dptr, dedge, cap)
     dpart, cpart = dm_parts(c_loc, d_loc, cptr, cedge, dptr, dedge, mate, used, cap)
-    del mate, used
-    part = np.where(dpart[d_loc] == cpart[c_loc], dpart[d_loc], -1)
+    del mate, used, cptr, dptr
+    part = np.where(dpart[d_loc] == cpart[c_loc], dpart[d_loc], -1).astype(np.int8)
     del dpart, cpart
-    w = np.ascontiguousarray(km, dtype=np.float64)
-    flow = np.zeros(len(c_loc), np.uint8)
     # Odd cooks into even diners: every slot of those cooks is filled, so cooks are the rows.
-    ok = (part == 0).view(np.uint8)
+    edges = cedge[part[cedge] == 0]
+    del cedge
     a = np.zeros(nk, np.int32)
-    a[c_loc[ok.view(bool)]] = cap[c_loc[ok.view(bool)]]
-    solve_rows(cptr, cedge, c_loc, dptr, dedge, d_loc, w, ok, a, np.ones(nd, np.int32), flow)
+    a[c_loc[edges]] = cap[c_loc[edges]]
+    chosen = [_solve_part(edges, c_loc, d_loc, km, a, np.ones(nd, np.int32))]
     # Odd diners into even cooks, and the perfect core: every diner there is matched.
-    ok = (part > 0).view(np.uint8)
-    del part
+    edges = dedge[part[dedge] > 0]
+    del dedge, part
     a = np.zeros(nd, np.int32)
-    a[d_loc[ok.view(bool)]] = 1
-    solve_rows(dptr, dedge, d_loc, cptr, cedge, c_loc, w, ok, a, cap, flow)
-    chosen = np.flatnonzero(flow)
-    return chosen if live is None else live[chosen]
+    a[d_loc[edges]] = 1
+    chosen.append(_solve_part(edges, d_loc, c_loc, km, a, cap))
+    out = np.sort(np.concatenate(chosen))
+    return out if live is None else live[out]
+
+
+def _solve_part(edges, row_of, col_of, km, a, b) -> np.ndarray:
+    """Solve one part given its edges grouped by row; return the chosen ones."""
+    if not len(edges):
+        return edges
+    rows = row_of[edges]
+    rptr = np.zeros(len(a) + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(a)), out=rptr[1:])
+    cols = col_of[edges]
+    cptr, cedge = counting_order(cols, len(b), np.arange(len(edges), dtype=np.int32))
+    flow = np.zeros(len(edges), np.uint8)
+    w = np.ascontiguousarray(km[edges], dtype=np.float64)
+    solve_rows(rptr, cols, w, rows, cptr, cedge, a, b, flow)
+    return edges[flow.view(bool)]

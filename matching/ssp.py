@@ -62,26 +62,25 @@ def _pop(hd: np.ndarray, hn: np.ndarray, size: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _warm_start(rptr, redge, ecol, w, ok, a, b, flow, used, need, p):
+def _warm_start(rptr, col, w, a, b, flow, used, need, p):
     """Give each row its nearest columns while they have room; price rows to keep them tight."""
     for i in range(len(a)):
         taken = 0
         last = np.inf
         while taken < a[i]:
             best = -1
-            for k in range(rptr[i], rptr[i + 1]):
-                e = redge[k]
-                if ok[e] and flow[e] == 0 and (best < 0 or w[e] < w[best]):
+            for e in range(rptr[i], rptr[i + 1]):
+                if flow[e] == 0 and (best < 0 or w[e] < w[best]):
                     best = e
             if best < 0:
                 break
-            if used[ecol[best]] >= b[ecol[best]]:
+            if used[col[best]] >= b[col[best]]:
                 # The nearest remaining column is full: price the row at its distance so no
                 # unused edge of this row has a negative reduced cost.
                 last = w[best] if taken == 0 else last
                 break
             flow[best] = 1
-            used[ecol[best]] += 1
+            used[col[best]] += 1
             taken += 1
             last = w[best]
         need[i] = a[i] - taken
@@ -89,14 +88,19 @@ def _warm_start(rptr, redge, ecol, w, ok, a, b, flow, used, need, p):
 
 
 @njit(cache=True, nogil=True)
-def solve_rows(rptr, redge, erow, cptr, cedge, ecol, w, ok, a, b, flow):
-    """Set ``flow`` (0/1 per edge) to a min-cost flow on edges with ``ok`` saturating rows."""
+def solve_rows(rptr, col, w, erow, cptr, cedge, a, b, flow):
+    """Set ``flow`` (0/1 per edge) to a min-cost flow saturating every row's supply ``a``.
+
+    Row i's edges are ``rptr[i]:rptr[i + 1]`` (so a row's scan reads memory in order), going
+    to columns ``col`` at cost ``w``; ``cedge[cptr[j]:cptr[j + 1]]`` lists column j's edges.
+    Columns take at most ``b`` units. Returns (searches, nodes settled in all searches).
+    """
     nr, nc = len(a), len(b)
     n = nr + nc
     used = np.zeros(nc, np.int32)
     need = np.zeros(nr, np.int32)
     p = np.zeros(n)
-    _warm_start(rptr, redge, ecol, w, ok, a, b, flow, used, need, p)
+    _warm_start(rptr, col, w, a, b, flow, used, need, p)
     dist = np.full(n, np.inf)
     pred = np.full(n, -1, np.int64)
     done = np.zeros(n, np.uint8)
@@ -105,8 +109,10 @@ def solve_rows(rptr, redge, erow, cptr, cedge, ecol, w, ok, a, b, flow):
     cap = 1024
     hd = np.empty(cap)
     hn = np.empty(cap, np.int32)
+    searches, total = 0, 0
     for i0 in range(nr):
         while need[i0] > 0:
+            searches += 1
             nt, ns, size = 0, 0, 0
             dist[i0] = 0.0
             touched[nt] = i0
@@ -134,15 +140,15 @@ def solve_rows(rptr, redge, erow, cptr, cedge, ecol, w, ok, a, b, flow):
                 for k in range(lo, hi):
                     if v >= nr:
                         e = cedge[k]
-                        if flow[e] == 0 or not ok[e]:
+                        if flow[e] == 0:
                             continue
                         u = erow[e]
                         nd = dv + max(p[v] - w[e] - p[u], 0.0)
                     else:
-                        e = redge[k]
-                        if flow[e] != 0 or not ok[e]:
+                        e = k
+                        if flow[e] != 0:
                             continue
-                        u = nr + ecol[e]
+                        u = nr + col[e]
                         nd = dv + max(w[e] + p[v] - p[u], 0.0)
                     if nd < dist[u]:
                         if dist[u] == np.inf:
@@ -166,12 +172,14 @@ def solve_rows(rptr, redge, erow, cptr, cedge, ecol, w, ok, a, b, flow):
                     v = erow[e]
                 else:
                     flow[e] = 0
-                    v = nr + ecol[e]
+                    v = nr + col[e]
             used[sink - nr] += 1
             need[i0] -= 1
+            total += ns
             for k in range(ns):
                 u = settled[k]
                 p[u] -= big - dist[u]
                 done[u] = 0
             for k in range(nt):
                 dist[touched[k]] = np.inf
+    return searches, total
