@@ -131,3 +131,17 @@ def test_a_cook_who_leaves_means_a_full_search(searched):
     rest = [c for c in cooks if c is not vetted[0]]
     match(rest, diners)
     assert searched == [(len(diners), len(vetted) - 1)]
+
+
+def test_direct_comparison_finds_what_the_trees_find(monkeypatch):
+    from matching import candidates
+
+    cooks, diners = generate(SMALL, 7)
+    incremental.clear()
+    monkeypatch.setattr(candidates, "DIRECT_PAIRS", 0)
+    trees = match(cooks, diners)
+    incremental.clear()
+    monkeypatch.setattr(candidates, "DIRECT_PAIRS", 10**9)
+    direct = match(cooks, diners)
+    same(trees, direct, diners)
+    assert trees.pairs
