@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from matching.incremental import candidates_cached, prepare_cached
+from matching.incremental import candidates_cached, pairing_ids_cached, prepare_cached
 from matching.model import Cook, Diner, DinerCounts, MatchResult, Pairing
 from matching.prepare import excluded_keys, pairing_indices
 from matching.reasons import (
@@ -55,7 +55,9 @@ def match(
     ``matching.incremental``); the answer is the same either way.
     """
     cp, dp, state = prepare_cached(list(cooks), list(diners))
-    ec, ed = pairing_indices(cp, dp, existing)
+    existing = list(existing)
+    state.existing = existing, pairing_ids_cached(existing)
+    ec, ed = pairing_indices(cp, dp, existing, state.existing[1])
     assert cp.capacity is not None
     remaining = np.maximum(cp.capacity - np.bincount(ec, minlength=len(cp.ids)), 0)
     active = np.ones(len(dp.ids), bool)

@@ -3,8 +3,9 @@
 When one diner or cook signs up, the next run differs from the last in one record. Two
 things are kept from the last call (one slot, guarded by a lock, only below a size limit):
 
-* the encoded people: records that are the very same objects as last time keep their rows,
-  so only new records are validated and encoded;
+* the encoded people: when the lists hold the very same objects as last time except for a
+  stretch (one arrival appended or inserted, one departure), only that stretch is
+  validated and encoded, and the existing pairings are read again only where they changed;
 * the feasible edges and per-diner filter counts: people unchanged by value (compared by
   id, all fields but capacity, which only the solver uses) keep their edges, and the
   KD-tree search runs only for new diners, diners active again, and new vetted cooks.
@@ -16,7 +17,6 @@ same as without the cache (the tests compare the two on random sequences of call
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from threading import Lock
 from typing import Any
@@ -24,20 +24,22 @@ from typing import Any
 import numpy as np
 
 from matching.candidates import Candidates, find_candidates
-from matching.prepare import People, encode, vocabulary
+from matching.prepare import People, encode, pairing_ids, vocabulary
 
 #: Largest run whose records and edges are kept between calls (a city, not the country).
 CACHE_MAX_PEOPLE = 300_000
 CACHE_MAX_EDGES = 6_000_000
+#: More changed records than this in one list and it is simply encoded again.
+MAX_CHANGED = 1_000
+CHUNK = 4_096
 
 
 @dataclass(slots=True)
 class _Side:
-    """One side's last inputs: addresses of the records and their rows in ``people``."""
+    """One side's last inputs and the row of ``people`` holding each of them."""
 
-    records: list[Any]  # keeps the objects alive, so that their id() stays theirs
-    addr: np.ndarray  # sorted id() of the records
-    row: np.ndarray  # row of ``people`` for each entry of ``addr``
+    records: list[Any]
+    row: np.ndarray
     people: People
 
 
@@ -51,6 +53,7 @@ class _State:
     active: np.ndarray | None = None
     excluded: np.ndarray | None = None
     cand: Candidates | None = None
+    existing: tuple[list[Any], tuple[np.ndarray, np.ndarray]] | None = None
 
 
 _lock = Lock()
@@ -64,59 +67,108 @@ def clear() -> None:
         _last = None
 
 
-def _addresses(records: Sequence[Any]) -> np.ndarray:
-    return np.fromiter(map(id, records), np.int64, len(records))
-
-
 def _rows(p: People, rows: np.ndarray) -> People:
     vals = {f.name: getattr(p, f.name) for f in fields(p)}
     return People(**{k: None if v is None else v[rows] for k, v in vals.items()})
 
 
-def _concat(a: People, b: People) -> People:
+def _insert(p: People, at: np.ndarray, q: People) -> People:
     vals = {}
-    for f in fields(a):
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        vals[f.name] = None if x is None else np.concatenate([x, y])
+    for f in fields(p):
+        x, y = getattr(p, f.name), getattr(q, f.name)
+        vals[f.name] = None if x is None else np.insert(x, at, y, axis=0)
     return People(**vals)
 
 
+def _lead(new: list[Any], old: list[Any], short: int, backwards: bool) -> int:
+    """Return how many records from the start (or the end) of both lists are equal.
+
+    Chunks are compared as lists first (a C loop that short-cuts on identical objects), so
+    the usual case, where most records are the very same objects, costs microseconds.
+    """
+    n, m = len(new), len(old)
+    i = 0
+    while i < short:
+        j = min(i + CHUNK, short)
+        a, b = (new[n - j : n - i], old[m - j : m - i]) if backwards else (new[i:j], old[i:j])
+        if a != b:
+            pairs = zip(a[::-1], b[::-1], strict=True) if backwards else zip(a, b, strict=True)
+            return i + next(k for k, (x, y) in enumerate(pairs) if x != y)
+        i = j
+    return short
+
+
+def _same_ends(new: list[Any], old: list[Any]) -> tuple[int, int]:
+    """Return how many leading and trailing records the two lists share (by value)."""
+    short = min(len(new), len(old))
+    pre = _lead(new, old, short, False)
+    return pre, _lead(new, old, short - pre, True)
+
+
 def _side(kind: str, records: list[Any], vocab: dict[str, int], last: _Side | None) -> _Side:
-    """Encode one side, reusing rows of records that are the same objects as last time."""
-    addr = _addresses(records)
-    if last is None or not len(last.addr) or not len(records):
+    """Encode one side, reusing rows of records that are the same objects as last time.
+
+    Only a changed stretch in the middle of the list (an arrival appended or inserted, a
+    departure) is encoded again; anything else is a full encoding.
+    """
+    pre, suf = (0, 0) if last is None else _same_ends(records, last.records)
+    n, m = len(records), 0 if last is None else len(last.records)
+    if last is None or pre + suf < max(n, m) - MAX_CHANGED:
         p, order = encode(kind, records, vocab)
-    else:
-        pos = np.minimum(np.searchsorted(last.addr, addr), len(last.addr) - 1)
-        hit = last.addr[pos] == addr
-        fresh = np.flatnonzero(~hit)
-        new, _ = encode(kind, [records[i] for i in fresh], vocab)  # validates the new ones
-        both = _concat(_rows(last.people, last.row[pos[hit]]), new)
-        src = np.concatenate([np.flatnonzero(hit), fresh])  # input position of each row
-        order = np.argsort(both.ids, kind="stable")
-        p, order = _rows(both, order), src[order]
-        if np.any(p.ids[1:] == p.ids[:-1]):
-            p, order = encode(kind, records, vocab)  # raises, naming the duplicate as usual
-    row = np.empty(len(records), np.int64)
-    row[order] = np.arange(len(records))
-    by_addr = np.argsort(addr, kind="stable")
-    return _Side(records, addr[by_addr], row[by_addr], p)
+        row = np.empty(n, np.int64)
+        row[order] = np.arange(n)
+        return _Side(records, row, p)
+    fresh, order = encode(kind, records[pre : n - suf], vocab)  # validates the new ones
+    gone = last.row[pre : m - suf]
+    keep = np.ones(len(last.people.ids), bool)
+    keep[gone] = False
+    base = _rows(last.people, np.flatnonzero(keep)) if len(gone) else last.people
+    base_row = np.cumsum(keep) - 1  # old row -> row in base
+    at = np.searchsorted(base.ids, fresh.ids)
+    p = _insert(base, at, fresh)
+    if np.any(p.ids[1:] == p.ids[:-1]):
+        p, order = encode(kind, records, vocab)  # raises, naming the duplicate as usual
+    # np.insert puts base row i at i + (number of insertions at or before i).
+    moved = np.arange(len(base.ids)) + np.searchsorted(at, np.arange(len(base.ids)), "right")
+    row = np.empty(n, np.int64)
+    row[:pre] = moved[base_row[last.row[:pre]]]
+    row[n - suf :] = moved[base_row[last.row[m - suf :]]]
+    row[pre + order] = at + np.arange(len(at))
+    return _Side(records, row, p)
 
 
 def prepare_cached(cooks: list[Any], diners: list[Any]) -> tuple[People, People, _State]:
     """Validate and encode like ``prepare``, reusing the last call's rows where possible."""
     last = _snapshot()
-    vocab = vocabulary(diners)
-    if last is not None and vocab.keys() <= last.vocab.keys():
-        vocab = last.vocab  # a need no one has any more costs nothing
-    elif last is not None:
-        last = None  # new needs renumber every tag mask
+    if last is not None:
+        pre, suf = _same_ends(diners, last.diners.records)
+        changed = diners[pre : len(diners) - suf]
+        if len(changed) > MAX_CHANGED or not vocabulary(changed).keys() <= last.vocab.keys():
+            last = None  # new needs renumber every tag mask
+    # A need no one has any more costs nothing, so the last vocabulary can stay.
+    vocab = vocabulary(diners) if last is None else last.vocab
     state = _State(
         vocab,
         _side("cook", cooks, vocab, None if last is None else last.cooks),
         _side("diner", diners, vocab, None if last is None else last.diners),
     )
     return state.cooks.people, state.diners.people, state
+
+
+def pairing_ids_cached(existing: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``pairing_ids(existing)``, reusing the last call's where the records are the same."""
+    last = _snapshot()
+    if last is None or last.existing is None:
+        return pairing_ids(existing)
+    old, (cids, dids) = last.existing
+    pre, suf = _same_ends(existing, old)
+    if pre + suf < len(existing) - MAX_CHANGED:
+        return pairing_ids(existing)
+    mc, md = pairing_ids(existing[pre : len(existing) - suf])
+    tail = slice(len(old) - suf, len(old))
+    return np.concatenate([cids[:pre], mc, cids[tail]]), np.concatenate(
+        [dids[:pre], md, dids[tail]]
+    )
 
 
 def _snapshot() -> _State | None:

@@ -139,13 +139,25 @@ def index_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(found, pos, -1)
 
 
-def pairing_indices(
-    cooks: People, diners: People, existing: Iterable[Pairing]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return cook and diner positions of existing pairings; unknown ids raise ValueError."""
-    existing = list(existing)
+def pairing_ids(existing: Sequence[Pairing]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the cook ids and diner ids of pairings as two arrays."""
     cids = np.fromiter((p.cook_id for p in existing), np.int64, len(existing))
     dids = np.fromiter((p.diner_id for p in existing), np.int64, len(existing))
+    return cids, dids
+
+
+def pairing_indices(
+    cooks: People,
+    diners: People,
+    existing: Iterable[Pairing],
+    ids: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return cook and diner positions of existing pairings; unknown ids raise ValueError.
+
+    ``ids``, if given, is ``pairing_ids(existing)`` already computed.
+    """
+    existing = list(existing)
+    cids, dids = pairing_ids(existing) if ids is None else ids
     ci, di = index_of(cooks.ids, cids), index_of(diners.ids, dids)
     bad = (ci < 0) | (di < 0)
     if bad.any():
