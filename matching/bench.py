@@ -69,7 +69,10 @@ def _first_call() -> float:
 
 
 def _arrivals(scale: Scale, seed: int, cooks, diners, result) -> dict:
-    """Median time of match(existing=...) after one diner, then one cook, joins."""
+    """Median time of match(existing=...) after one more diner (then cook) joins, 20 times.
+
+    Arrivals accumulate, as sign-ups do: each call has one person more than the one before.
+    """
     existing = [Pairing(c, d) for c, d, _ in result.pairs]
     extra_cooks, extra_diners = generate(scale, seed + 1)
     top_c = max(c.id for c in cooks)
@@ -79,13 +82,11 @@ def _arrivals(scale: Scale, seed: int, cooks, diners, result) -> dict:
         times = []
         for k in range(ARRIVALS):
             if kind == "diner":
-                new = dataclasses.replace(extra_diners[k], id=top_d + 1 + k)
-                args = (cooks, [*diners, new])
+                diners = [*diners, dataclasses.replace(extra_diners[k], id=top_d + 1 + k)]
             else:
-                new = dataclasses.replace(extra_cooks[k], id=top_c + 1 + k)
-                args = (cooks + [new], diners)
+                cooks = [*cooks, dataclasses.replace(extra_cooks[k], id=top_c + 1 + k)]
             t = time.perf_counter()
-            match(*args, existing)
+            match(cooks, diners, existing)
             times.append(time.perf_counter() - t)
         out[f"t_arrive_{kind}"] = statistics.median(times)
     return out

@@ -10,8 +10,8 @@ things are kept from the last call (one slot, guarded by a lock, only below a si
   id, all fields but capacity, which only the solver uses) keep their edges, and the
   KD-tree search runs only for new diners, diners active again, and new vetted cooks.
 
-A removed or changed vetted cook, a new need, or different exclusions mean a full search,
-since the cached counts would otherwise include cooks that are gone. The result is the
+A cook who left (or changed) is searched once more, in last call's arrays, to take their
+share out of the counts. A new need or different exclusions mean a full search. The result is the
 same as without the cache (the tests compare the two on random sequences of calls).
 """
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from matching.candidates import Candidates, find_candidates
 from matching.prepare import People, encode, pairing_ids, vocabulary
+from matching.prepare import excluded_keys as prepared_excluded_keys
 
 #: Largest run whose records and edges are kept between calls (a city, not the country).
 CACHE_MAX_PEOPLE = 300_000
@@ -209,15 +210,12 @@ def candidates_cached(
         or last.vocab is not state.vocab
         or not np.array_equal(last.excluded, excluded)
     )
-    if not full:
-        assert last is not None and last.cand is not None and last.active is not None
-        c_map, c_fresh = _same_rows(last.cooks.people, cp)
-        # A vetted cook gone or changed: its share of the cached counts cannot be taken out.
-        full = bool(np.any(last.cooks.people.vetted & (c_map < 0)))
     if full:
         cand = find_candidates(cp, dp, active, excluded_keys, workers)
     else:
         assert last is not None and last.cand is not None and last.active is not None
+        old_cooks = last.cooks.people
+        c_map, c_fresh = _same_rows(old_cooks, cp)
         d_map, _ = _same_rows(last.diners.people, dp)
         kept = np.flatnonzero(last.active & (d_map >= 0))
         known = np.zeros(len(dp.ids), bool)
@@ -227,7 +225,7 @@ def candidates_cached(
         counts[d_map[kept]] = last.cand.counts[kept]
         counts[~known] = 0
         ec, ed = c_map[last.cand.cook], d_map[last.cand.diner]
-        keep = np.flatnonzero(ed >= 0)
+        keep = np.flatnonzero((ed >= 0) & (ec >= 0))
         keep = keep[known[ed[keep]]]
         parts = [(ec[keep].astype(np.int32), ed[keep].astype(np.int32), last.cand.km[keep])]
         del ec, ed, keep
@@ -241,6 +239,12 @@ def candidates_cached(
             q = find_candidates(cp, dp, diners_, excluded_keys, workers, cook_sel=cooks_)
             parts.append((q.cook, q.diner, q.km))
             counts += q.counts
+        # A vetted cook who left (or changed) takes their share of the counts with them.
+        gone = np.flatnonzero(old_cooks.vetted & (c_map < 0))
+        if len(gone) and known.any():
+            keys = prepared_excluded_keys(old_cooks, dp, excluded)
+            q = find_candidates(old_cooks, dp, known, keys, workers, cook_sel=gone)
+            counts -= q.counts
         cand = Candidates(*(np.concatenate([p[k] for p in parts]) for k in range(3)), counts)
     state.active, state.excluded, state.cand = active, excluded, cand
     small = len(cp.ids) + len(dp.ids) <= CACHE_MAX_PEOPLE and len(cand.km) <= CACHE_MAX_EDGES

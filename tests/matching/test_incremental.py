@@ -123,14 +123,15 @@ def test_one_arrival_searches_only_around_the_newcomer(searched):
     same(with_cook, fresh([*cooks, new_cook], [*diners, newcomer], existing, []), diners)
 
 
-def test_a_cook_who_leaves_means_a_full_search(searched):
+def test_a_cook_who_leaves_is_searched_alone(searched):
     cooks, diners = generate(SMALL, 5)
     fresh(cooks, diners, [], [])
     searched.clear()
     vetted = [c for c in cooks if c.vetted]
     rest = [c for c in cooks if c is not vetted[0]]
-    match(rest, diners)
-    assert searched == [(len(diners), len(vetted) - 1)]
+    left = match(rest, diners)
+    assert searched == [(len(diners), 1)]
+    same(left, fresh(rest, diners, [], []), diners)
 
 
 def test_direct_comparison_finds_what_the_trees_find(monkeypatch):
