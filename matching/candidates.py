@@ -53,8 +53,8 @@ def _buckets(max_km: np.ndarray) -> list[tuple[np.ndarray, float]]:
     """Group positions by radius (a few groups at most); each group with its radius."""
     values = np.unique(max_km)
     if len(values) <= MAX_RADIUS_BUCKETS:
-        return [(np.flatnonzero(max_km == v), float(v)) for v in values]
-    return [(np.arange(len(max_km)), float(values[-1]))]
+        return [(np.flatnonzero(max_km == v).astype(np.int32), float(v)) for v in values]
+    return [(np.arange(len(max_km), dtype=np.int32), float(values[-1]))]
 
 
 def in_range_pairs(
@@ -83,8 +83,8 @@ def in_range_pairs(
         return part if then is None else then(*part)
 
     if len(cook_sel) * len(diner_sel) <= DIRECT_PAIRS:
-        ci = np.repeat(np.arange(len(cook_sel)), len(diner_sel))
-        di = np.tile(np.arange(len(diner_sel)), len(cook_sel))
+        ci = np.repeat(np.arange(len(cook_sel), dtype=np.int32), len(diner_sel))
+        di = np.tile(np.arange(len(diner_sel), dtype=np.int32), len(cook_sel))
         parts = [finish(ci, di)]
     else:
         cb = _buckets(cooks.max_km[cook_sel])

@@ -210,3 +210,49 @@ def _reach_cooks(starts, cook, diner, cptr, cedge, dptr, dedge, mate):
                 queue[tail] = z
                 tail += 1
     return mark, hit
+
+
+@njit(cache=True, nogil=True)
+def part_arrays(order, row_of, col_of, km, row_part, col_part, lo, hi, nr, nc):
+    """Gather the edges of DM parts ``lo..hi`` into row-ordered arrays for ``solve_rows``.
+
+    ``order`` lists edge ids grouped by row (and within a row by column, which fixes how
+    ties are broken). An edge belongs when both ends carry the same part in ``lo..hi``.
+    Returns (edge ids, row indptr, column, km, row, column indptr, edges by column).
+    """
+    n = 0
+    for k in range(len(order)):
+        e = order[k]
+        p = row_part[row_of[e]]
+        if lo <= p <= hi and col_part[col_of[e]] == p:
+            n += 1
+    edges = np.empty(n, np.int32)
+    rows = np.empty(n, np.int32)
+    cols = np.empty(n, np.int32)
+    w = np.empty(n)
+    rptr = np.zeros(nr + 1, np.int64)
+    cptr = np.zeros(nc + 1, np.int64)
+    n = 0
+    for k in range(len(order)):
+        e = order[k]
+        r = row_of[e]
+        p = row_part[r]
+        if lo <= p <= hi and col_part[col_of[e]] == p:
+            edges[n] = e
+            rows[n] = r
+            cols[n] = col_of[e]
+            w[n] = km[e]
+            rptr[r + 1] += 1
+            cptr[cols[n] + 1] += 1
+            n += 1
+    for i in range(nr):
+        rptr[i + 1] += rptr[i]
+    for j in range(nc):
+        cptr[j + 1] += cptr[j]
+    fill = cptr[:-1].copy()
+    cedge = np.empty(n, np.int32)
+    for k in range(n):
+        j = cols[k]
+        cedge[fill[j]] = k
+        fill[j] += 1
+    return edges, rptr, cols, w, rows, cptr, cedge

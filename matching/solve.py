@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.graph import adjacency, counting_order, dm_parts, max_matching
+from matching.graph import adjacency, dm_parts, max_matching, part_arrays
 from matching.ssp import solve_rows
 
 
@@ -58,34 +58,24 @@ def assign(
     mate, used = max_matching(c_loc, d_loc, cptr, cedge, dptr, dedge, cap)
     dpart, cpart = dm_parts(c_loc, d_loc, cptr, cedge, dptr, dedge, mate, used, cap)
     del mate, used, cptr, dptr
-    part = np.where(dpart[d_loc] == cpart[c_loc], dpart[d_loc], -1).astype(np.int8)
-    del dpart, cpart
-    # Odd cooks into even diners: every slot of those cooks is filled, so cooks are the rows.
-    edges = cedge[part[cedge] == 0]
+    # Odd cooks into even diners (part 0): every slot of those cooks is filled, so cooks
+    # are the rows. Odd diners into even cooks (1) and the perfect core (2): every diner
+    # there is matched, so diners are the rows.
+    part = part_arrays(cedge, c_loc, d_loc, km, cpart, dpart, 0, 0, nk, nd)
     del cedge
-    a = np.zeros(nk, np.int32)
-    a[c_loc[edges]] = cap[c_loc[edges]]
-    chosen = [_solve_part(edges, c_loc, d_loc, km, a, np.ones(nd, np.int32))]
-    # Odd diners into even cooks, and the perfect core: every diner there is matched.
-    edges = dedge[part[dedge] > 0]
-    del dedge, part
-    a = np.zeros(nd, np.int32)
-    a[d_loc[edges]] = 1
-    chosen.append(_solve_part(edges, d_loc, c_loc, km, a, cap))
+    chosen = [_solve_part(part, np.where(cpart == 0, cap, 0), np.ones(nd, np.int32))]
+    del part
+    part = part_arrays(dedge, d_loc, c_loc, km, dpart, cpart, 1, 2, nd, nk)
+    del dedge
+    chosen.append(_solve_part(part, (dpart > 0).astype(np.int32), cap))
+    del part
     out = np.sort(np.concatenate(chosen))
     return out if live is None else live[out]
 
 
-def _solve_part(edges, row_of, col_of, km, a, b) -> np.ndarray:
-    """Solve one part given its edges grouped by row; return the chosen ones."""
-    if not len(edges):
-        return edges
-    rows = row_of[edges]
-    rptr = np.zeros(len(a) + 1, np.int64)
-    np.cumsum(np.bincount(rows, minlength=len(a)), out=rptr[1:])
-    cols = col_of[edges]
-    cptr, cedge = counting_order(cols, len(b), np.arange(len(edges), dtype=np.int32))
+def _solve_part(part: tuple, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve one part gathered by ``part_arrays``; return the ids of the chosen edges."""
+    edges, rptr, cols, w, rows, cptr, cedge = part
     flow = np.zeros(len(edges), np.uint8)
-    w = np.ascontiguousarray(km[edges], dtype=np.float64)
-    solve_rows(rptr, cols, w, rows, cptr, cedge, a, b, flow)
+    solve_rows(rptr, cols, w, rows, cptr, cedge, a.astype(np.int32), b, flow)
     return edges[flow.view(bool)]
