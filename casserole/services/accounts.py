@@ -8,13 +8,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from casserole.extensions import db
+from casserole.links import public_url
 from casserole.models import User, utcnow
 from casserole.services import mail
 
@@ -69,6 +70,14 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of this account, on every device."""
+    # The version is part of get_id(), which Flask-Login keeps in the session and signs
+    # into the remember cookie: once it moves on, every copy of either stops working.
+    user.session_version += 1
+    db.session.commit()
 
 
 def load_user(user_id: str) -> User | None:
@@ -235,12 +244,13 @@ def _fingerprint(value: str) -> str:
 
 
 def link_to(endpoint: str, **values: Any) -> str:
-    """An absolute link for e-mail: PUBLIC_BASE_URL when set, else this request's host."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return f"{base or 'http://127.0.0.1:5000'}{path}"
+    """An absolute link for e-mail, always on PUBLIC_BASE_URL."""
+    return public_url(endpoint, **values)
+
+
+def _reset_fingerprint(user: User) -> str:
+    """What a reset link is bound to: a new password or a new e-mail address voids it."""
+    return _fingerprint(f"{user.password_hash}\n{normalise_email(user.email)}")
 
 
 def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:
@@ -260,7 +270,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active or user.erased_at is not None:
         return
-    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _fingerprint(user.password_hash)})
+    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _reset_fingerprint(user)})
     mail.queue_email(
         user.email,
         "Reset your Casserole password",
@@ -278,7 +288,7 @@ def user_for_reset(token: str) -> User:
     """The account a reset link belongs to; TokenError once used (password changed) or expired."""
     data = _load(token, _RESET_SALT, RESET_MAX_AGE_SECONDS)
     user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
-    if user is None or not user.is_active or data.get("h") != _fingerprint(user.password_hash):
+    if user is None or not user.is_active or data.get("h") != _reset_fingerprint(user):
         raise TokenError("This link has already been used. Ask for a new one if you need it.")
     return user
 
@@ -342,6 +352,8 @@ def confirm_email_change(token: str) -> User:
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()
+    # Whoever knew the old address may hold a session or a reset link: end them all.
+    user.session_version += 1
     mail.queue_email(
         old_email,
         "Your Casserole e-mail address was changed",

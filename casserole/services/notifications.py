@@ -10,21 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from casserole.extensions import db
+from casserole.links import public_url
 from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
 from casserole.services.mail import queue_email
 
 
 def link_to(pairing_id: int, endpoint: str = "pairings.show") -> str:
-    """An absolute link to a pairing page, usable from a request or from the command line."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        return url_for(endpoint, pairing_id=pairing_id, _external=True)
-    path = current_app.url_map.bind("localhost").build(endpoint, {"pairing_id": pairing_id})
-    return f"{base or 'http://127.0.0.1:5000'}{path}"
+    """An absolute link to a pairing page (on PUBLIC_BASE_URL), from a request or a command."""
+    return public_url(endpoint, pairing_id=pairing_id)
 
 
 def diner_side(pairing: Pairing) -> list[User]:

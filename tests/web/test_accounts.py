@@ -117,7 +117,7 @@ def _reset_token(user):
     serializer = URLSafeTimedSerializer(
         current_app.config["SECRET_KEY"], salt="casserole.password-reset"
     )
-    return serializer.dumps({"u": user.id, "h": accounts._fingerprint(user.password_hash)})
+    return serializer.dumps({"u": user.id, "h": accounts._reset_fingerprint(user)})
 
 
 def test_email_change_happens_only_on_confirmation_and_tells_the_old_address(
