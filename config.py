@@ -73,6 +73,10 @@ class Config:
     # memory:// counts per process; give redis://127.0.0.1:6379 when running several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not turn every login into a 500: count in this process meanwhile
+    # (logged as a warning) and go back to Redis when it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
 
     SESSION_COOKIE_HTTPONLY = True

@@ -100,6 +100,14 @@ def _resolve_web_settings(app: Flask) -> None:
         raise ConfigError(
             f"TRUSTED_PROXIES={raw!r} must be the number of proxies in front of the app (0-5)"
         )
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if storage.startswith(("redis://", "rediss://")):
+        # An unreachable Redis must fail in a second, not hang the request.
+        options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            **options,
+            **(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}),
+        }
     proxies = int(raw)
     app.config["TRUSTED_PROXIES"] = proxies
     if proxies:

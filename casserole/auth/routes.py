@@ -16,7 +16,7 @@ from casserole.auth.forms import (
     ResetRequestForm,
 )
 from casserole.auth.validators import show_errors
-from casserole.ratelimits import login_limits, reset_limits, signup_limits
+from casserole.ratelimits import login_limits, remember_device, reset_limits, signup_limits
 from casserole.services import accounts
 from casserole.services.accounts import FieldError, TokenError, authenticate
 
@@ -51,7 +51,7 @@ def login() -> str | Response:
         else:
             login_user(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.first_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
 
