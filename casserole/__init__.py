@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
@@ -236,9 +237,16 @@ def register_errorhandlers(app: Flask) -> None:
     def database_unavailable(error: Exception) -> tuple[str, int]:
         # A lost database connection is an outage, not a bug in the request: say so, roll
         # back whatever the request had started, and let the person try again.
-        from casserole.extensions import db
+        from flask import g
 
-        db.session.rollback()
+        from casserole.extensions import db, login_manager
+
+        # The connection may be gone; the pool replaces it once the server is back.
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
+            db.session.rollback()
+        # The page must not need the database: a logged-in person's page would load their
+        # account again (and fail again, ending in a bare 500). Show it as to a visitor.
+        g._login_user = login_manager.anonymous_user()
         app.logger.error("database unavailable: %s", error)
         return render_template("errors/error.html", error=error, code=503), 503
 

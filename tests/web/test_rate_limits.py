@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casserole.extensions import limiter
+from casserole.extensions import db, limiter
 from casserole.models import Role
 from tests import factories as f
 
@@ -124,14 +124,21 @@ def proxied_app(app, database_url):
     """A second app on the same database, behind one trusted proxy (TRUSTED_PROXIES=1)."""
     from tests.conftest import IsolatedClient, make_test_app
 
+    built = []
+
     def build(**overrides):
         other = make_test_app(database_url, RATELIMIT_LOGIN_IP="2 per minute", **overrides)
         other.test_client_class = IsolatedClient
+        built.append(other)
         if "RATELIMIT_STORAGE_URI" not in overrides:
             limiter.reset()
         return other
 
     yield build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
     # The limiter is one object: give it back to the suite's app and its memory storage.
     limiter.init_app(app)
     limiter._storage_dead = False
