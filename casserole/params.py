@@ -17,7 +17,9 @@ from werkzeug.routing import IntegerConverter, Map
 MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2200, 12, 31)
+LATEST_DATE = date.max
+# Nothing Casserole records (checks, figures periods) happened before this.
+EARLIEST_PLAUSIBLE = date(1990, 1, 1)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -52,6 +54,14 @@ def parse_date(
     except ValueError:
         return None
     return value if earliest <= value <= latest else None
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (28 February for a 29 February that does not exist)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def query_int(

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from casserole.access import roles_required
 from casserole.extensions import db
 from casserole.models import AuditEvent, Role, User
+from casserole.params import query_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -17,7 +18,7 @@ PER_PAGE = 50
 @roles_required(Role.ADMIN)
 def audit_trail() -> str:
     """Newest first, filterable by action, paginated."""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_page()
     action = (request.args.get("action") or "").strip()[:60]
     query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
     count = select(func.count()).select_from(AuditEvent)

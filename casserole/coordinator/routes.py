@@ -29,6 +29,7 @@ from casserole.coordinator.forms import (
 )
 from casserole.forms_common import ConfirmForm
 from casserole.models import Area, CheckKind, Role
+from casserole.params import query_page
 from casserole.services import console, exports, figures, vetting
 from casserole.services import pairings as pairing_service
 
@@ -46,10 +47,7 @@ def _area(slug: str) -> Area:
 
 def _page() -> int:
     """The page number asked for (1 when missing); nonsense is a 400 that says why."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, description="The page number must be a whole number from 1.")
-    return int(raw)
+    return query_page()
 
 
 @bp.route("/")

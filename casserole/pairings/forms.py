@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from casserole.auth.validators import FreeText
 from casserole.forms_common import ConfirmForm, strip
 from casserole.models import EndReason
 
@@ -27,6 +28,7 @@ class DeclineForm(FlaskForm):
         "Why not?",
         filters=[strip],
         validators=[
+            FreeText(),
             DataRequired("Tell us why, so we can find a better match."),
             Length(max=1000, message="Please keep it under 1,000 characters."),
         ],
@@ -40,7 +42,7 @@ class PauseForm(FlaskForm):
     reason = StringField(
         "What is happening? (optional)",
         filters=[strip],
-        validators=[Length(max=200, message="Please keep it under 200 characters.")],
+        validators=[FreeText(), Length(max=200, message="Please keep it under 200 characters.")],
     )
     submit = SubmitField("Pause meals")
 
@@ -66,7 +68,7 @@ class EndForm(FlaskForm):
     note = TextAreaField(
         "Anything else we should know?",
         filters=[strip],
-        validators=[Length(max=2000, message="Please keep it under 2,000 characters.")],
+        validators=[FreeText(), Length(max=2000, message="Please keep it under 2,000 characters.")],
     )
     submit = SubmitField("End the pairing")
 
@@ -83,6 +85,7 @@ class MealForm(FlaskForm):
         "What did you cook?",
         filters=[strip],
         validators=[
+            FreeText(),
             DataRequired("Say what you cooked."),
             Length(max=200, message="Please keep it under 200 characters."),
         ],
@@ -90,7 +93,7 @@ class MealForm(FlaskForm):
     allergen_note = StringField(
         "Allergens in it (optional)",
         filters=[strip],
-        validators=[Length(max=300, message="Please keep it under 300 characters.")],
+        validators=[FreeText(), Length(max=300, message="Please keep it under 300 characters.")],
     )
     submit = SubmitField("Log the meal")
 
@@ -112,7 +115,7 @@ class FeedbackForm(FlaskForm):
     comment = TextAreaField(
         "Anything you would like to tell us? (optional)",
         filters=[strip],
-        validators=[Length(max=2000, message="Please keep it under 2,000 characters.")],
+        validators=[FreeText(), Length(max=2000, message="Please keep it under 2,000 characters.")],
     )
     submit = SubmitField("Send")
 
@@ -124,6 +127,7 @@ class ConcernForm(FlaskForm):
         "What is wrong?",
         filters=[strip],
         validators=[
+            FreeText(),
             DataRequired("Tell us what is wrong."),
             Length(max=4000, message="Please keep it under 4,000 characters."),
         ],
@@ -151,7 +155,11 @@ class HandPairForm(FlaskForm):
     override_reason = TextAreaField(
         "Reason for pairing them despite the rules (only if needed)",
         filters=[strip],
-        validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
+        validators=[
+            Optional(),
+            FreeText(),
+            Length(max=2000, message="Please keep it under 2,000 characters."),
+        ],
     )
     submit = SubmitField("Propose this pair")
 

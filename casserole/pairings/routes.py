@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -24,6 +24,7 @@ from casserole.pairings.forms import (
     MealForm,
     PauseForm,
 )
+from casserole.params import query_int
 from casserole.services import pairings, stats
 from casserole.services.pairings.states import Action, authorise
 
@@ -290,11 +291,8 @@ def propose_by_hand() -> Any:
 
 def _prefill() -> dict[str, Any]:
     """Cook and diner numbers passed in the link from the coordinator console."""
-    return {
-        key: request.args.get(key, type=int)
-        for key in ("cook_id", "diner_id")
-        if request.args.get(key)
-    }
+    found = {"cook_id": query_int("cook_id"), "diner_id": query_int("diner_id")}
+    return {key: value for key, value in found.items() if value is not None}
 
 
 @bp.route("/areas/<int:area_id>/match", methods=["POST"])

@@ -146,6 +146,8 @@ COMMON_PASSWORDS = frozenset(
 )
 _NAME_PUNCTUATION = frozenset(" '’-.")
 _TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
+# U+202A-U+202E (embeddings and overrides) and U+2066-U+2069 (isolates).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _PHONE_CHARS = frozenset("0123456789 +()-")
 
 
@@ -170,10 +172,20 @@ def name_problem(name: str) -> str | None:
 
 
 def text_problem(text: str) -> str | None:
-    """Why free text cannot be accepted (control characters), or None; emoji are welcome."""
+    """Why free text cannot be accepted (control or direction-override characters), or None.
+
+    Emoji and every script are welcome, and so are the ordinary right-to-left marks; the
+    embedding, override and isolate controls can make a note display in a different order
+    from the one it was written in (a "Trojan Source" trick), so they are refused.
+    """
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS_ALLOWED:
             return "This contains a control character; please retype it."
+        if char in _BIDI_CONTROLS:
+            return (
+                "This contains an invisible character that changes the direction of the "
+                "text; please retype it without pasting."
+            )
     return None
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import case, func, or_, select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
@@ -16,10 +17,13 @@ from casserole.models import (
     User,
     VettingCheck,
 )
+from casserole.params import EARLIEST_PLAUSIBLE, years_after
 from casserole.services import audit, mail
 
 # A check expiring within this many days is flagged so the coordinator can renew it in time.
 EXPIRY_WARNING_DAYS = 30
+# ID, DBS and food-hygiene certificates are renewed within this many years.
+VETTING_YEARS_AHEAD = 10
 CHECK_LABELS = {
     CheckKind.ID: "Identity",
     CheckKind.DBS: "DBS check",
@@ -192,9 +196,15 @@ def record_check(
     today: date | None = None,
 ) -> VettingCheck:
     """Record a new check (history is kept: earlier checks are never edited); one commit."""
-    today = today or date.today()
+    today = today or clock.today()
     if checked_on > today:
         raise VettingError("checked_on", "The check date cannot be in the future.")
+    if checked_on < EARLIEST_PLAUSIBLE:
+        raise VettingError("checked_on", "Enter a check date from 1990 onwards.")
+    if expires_on is not None and expires_on > years_after(today, VETTING_YEARS_AHEAD):
+        raise VettingError(
+            "expires_on", f"An expiry date can be at most {VETTING_YEARS_AHEAD} years ahead."
+        )
     if expires_on is not None and expires_on <= checked_on:
         raise VettingError("expires_on", "The expiry date must be after the check date.")
     if kind != CheckKind.ID and expires_on is None:
