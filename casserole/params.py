@@ -42,6 +42,14 @@ def parse_int(raw: str, *, minimum: int = 0, maximum: int = MAX_ID) -> int | Non
     return value if minimum <= value <= maximum else None
 
 
+def coerce_id(raw: object) -> int:
+    """WTForms `coerce` for record ids: a ValueError (a field error) unless 1 to MAX_ID."""
+    value = raw if isinstance(raw, int) else parse_int(str(raw), minimum=1)
+    if value is None or not 1 <= value <= MAX_ID:
+        raise ValueError("Not a record number we know.")
+    return value
+
+
 def parse_date(
     raw: str, *, earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE
 ) -> date | None:

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from casserole.auth.validators import BoundedDateField, FreeText
 from casserole.forms_common import strip
 from casserole.models import CheckKind
+from casserole.params import coerce_id
 from casserole.services.vetting import CHECK_LABELS, VETTING_YEARS_AHEAD
 
 
@@ -50,7 +51,7 @@ class CheckForm(FlaskForm):
 class ApproveForm(FlaskForm):
     """Approve the ticked proposals, or every open proposal of the area."""
 
-    pairing_id = SelectMultipleField("Proposals", coerce=int, validate_choice=False)
+    pairing_id = SelectMultipleField("Proposals", coerce=coerce_id, validate_choice=False)
     approve_selected = SubmitField("Approve the ticked proposals")
     approve_all = SubmitField("Approve all proposals")
 

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from casserole.auth.validators import FreeText
 from casserole.forms_common import ConfirmForm, strip
 from casserole.models import EndReason
+from casserole.params import MAX_ID
 
 
 class DeclineForm(FlaskForm):
@@ -142,14 +143,14 @@ class HandPairForm(FlaskForm):
         "Cook number",
         validators=[
             InputRequired("Enter the cook's number."),
-            NumberRange(min=1, message="Enter the cook's number."),
+            NumberRange(min=1, max=MAX_ID, message="Enter the cook's number."),
         ],
     )
     diner_id = IntegerField(
         "Diner number",
         validators=[
             InputRequired("Enter the diner's number."),
-            NumberRange(min=1, message="Enter the diner's number."),
+            NumberRange(min=1, max=MAX_ID, message="Enter the diner's number."),
         ],
     )
     override_reason = TextAreaField(
