@@ -196,3 +196,44 @@ def test_passwords_are_argon2id_and_old_scrypt_hashes_upgrade_at_login(client, d
     assert old.password_hash.startswith("$argon2id$")
     assert verify_password(old.password_hash, f.PASSWORD)
     assert not verify_password(old.password_hash, "wrong")
+
+
+def _statements_on_this_thread(app, database, action) -> int:
+    """How many SQL statements `action` runs on the request's own thread."""
+    import threading
+
+    from sqlalchemy import event
+
+    engine = database.engine
+    mine = threading.get_ident()
+    seen = []
+
+    def count(*_args, **_kwargs):
+        if threading.get_ident() == mine:
+            seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_reset_request_does_the_same_work_for_known_and_unknown_addresses(
+    client, edna, database, monkeypatch
+):
+    monkeypatch.setitem(client.application.config, "MAIL_SEND_SYNC", False)
+    monkeypatch.setitem(client.application.config, "MAIL_SERVER", None)
+
+    def ask(email):
+        return lambda: client.post("/auth/reset", data={"email": email}).close()
+
+    known = _statements_on_this_thread(client.application, database, ask("edna@example.org"))
+    unknown = _statements_on_this_thread(client.application, database, ask("nobody@example.org"))
+    assert known == unknown
+    # The known address still gets its link, from the background thread.
+    accounts._background.submit(lambda: None).result(timeout=30)
+    database.session.expire_all()
+    sent = database.session.scalars(select(OutboundEmail.to_address)).all()
+    assert sent == ["edna@example.org"]
