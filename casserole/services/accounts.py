@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
@@ -32,6 +30,10 @@ from casserole.services.input_rules import (  # noqa: F401
     text_problem,
     tidy_text,
 )
+from casserole.services.tokens import TokenError  # noqa: F401 - views catch it from here
+from casserole.services.tokens import fingerprint as _fingerprint
+from casserole.services.tokens import load as _load
+from casserole.services.tokens import serializer as _serializer
 
 # argon2id with OWASP's baseline (19 MiB, 2 passes): memory-hard, and about a quarter of
 # the CPU of werkzeug's scrypt default, which matters when a whole city logs in at once.
@@ -120,25 +122,12 @@ class FieldError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
-class TokenError(ValueError):
-    """An e-mailed link that is broken, expired or already used."""
-
-
 # --- Password reset and e-mail change by signed, expiring, single-use links -------------
 
 RESET_MAX_AGE_SECONDS = 60 * 60
 EMAIL_CHANGE_MAX_AGE_SECONDS = 24 * 60 * 60
 _RESET_SALT = "casserole.password-reset"
 _EMAIL_SALT = "casserole.email-change"
-
-
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
-def _fingerprint(value: str) -> str:
-    """A short digest that changes when `value` does: it makes a link single-use."""
-    return hashlib.sha256(value.encode()).hexdigest()[:24]
 
 
 def link_to(endpoint: str, **values: Any) -> str:
@@ -149,18 +138,6 @@ def link_to(endpoint: str, **values: Any) -> str:
 def _reset_fingerprint(user: User) -> str:
     """What a reset link is bound to: a new password or a new e-mail address voids it."""
     return _fingerprint(f"{user.password_hash}\n{normalise_email(user.email)}")
-
-
-def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:
-    try:
-        data = _serializer(salt).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise TokenError("This link has expired. Please ask for a new one.") from None
-    except BadSignature:
-        raise TokenError("This link is not valid. Please ask for a new one.") from None
-    if not isinstance(data, dict):
-        raise TokenError("This link is not valid. Please ask for a new one.")
-    return data
 
 
 def request_password_reset(email: str) -> None:

@@ -40,8 +40,6 @@ from casserole.services.accounts import (
     tidy_text,
 )
 
-TAKEN = "There is already an account with this e-mail address. Log in, or reset your password."
-
 # Allergies written in words that map onto a dietary tag become hard needs for matching.
 ALLERGY_NEEDS = {
     "nut-free": ("nut", "peanut", "almond", "cashew", "hazelnut", "walnut"),
@@ -81,6 +79,17 @@ class DinerDetails:
 
 
 @dataclass
+class AlreadyRegistered:
+    """The address already has an account: nothing is made, and the owner is told by e-mail.
+
+    The view answers exactly as for a new account ("we have sent you a link"), so sign-up
+    does not reveal who has an account.
+    """
+
+    email: str
+
+
+@dataclass
 class Waitlisted:
     """The person's district is outside every live area: they are on its waiting list."""
 
@@ -103,10 +112,9 @@ def check_account(account: Account, problems: dict[str, str]) -> None:
             continue
         if problem := name_problem(value):
             problems[name] = problem
+    # Whether the address already has an account is never said here (see AlreadyRegistered).
     if not account.email or "@" not in account.email:
         problems["email"] = "Enter an e-mail address like name@example.com."
-    elif email_taken(account.email):
-        problems["email"] = TAKEN
     if problem := password_problem(account.password, account.email):
         problems["password"] = problem
     if problem := phone_problem(account.phone):
@@ -207,13 +215,23 @@ def _new_user(account: Account, role: Role) -> User:
     )
 
 
-def _commit_new_account() -> None:
-    """Commit; a second sign-up with the same address racing this one gets the taken message."""
+def _already_registered(account: Account) -> AlreadyRegistered | None:
+    """AlreadyRegistered when the address has an account, after the same hashing work."""
+    if not email_taken(account.email):
+        return None
+    # A new account spends an argon2 hash; so does this answer, so timing says nothing.
+    hash_password(account.password)
+    return AlreadyRegistered(account.email)
+
+
+def _commit_new_account(user: User) -> User | AlreadyRegistered:
+    """Commit; a second sign-up with the same address racing this one is AlreadyRegistered."""
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise FieldError("email", TAKEN) from None
+        return AlreadyRegistered(user.email)
+    return user
 
 
 def _located(placement: places.Placement, address_line: str) -> dict[str, object]:
@@ -229,7 +247,9 @@ def _located(placement: places.Placement, address_line: str) -> dict[str, object
     }
 
 
-def sign_up_cook(account: Account, postcode: str, address_line: str) -> User | Waitlisted:
+def sign_up_cook(
+    account: Account, postcode: str, address_line: str
+) -> User | Waitlisted | AlreadyRegistered:
     """Create a cook's account and profile, or put them on their district's waiting list."""
     account = _tidy_account(account)
     address_line = tidy_text(address_line)
@@ -243,10 +263,11 @@ def sign_up_cook(account: Account, postcode: str, address_line: str) -> User | W
     if placement.area is None:
         name = f"{account.first_name} {account.last_name}".strip()
         return _join_waiting_list(name, account.email, Role.COOK, placement)
+    if taken := _already_registered(account):
+        return taken
     user = _new_user(account, Role.COOK)
     db.session.add(CookProfile(user=user, **_located(placement, address_line)))
-    _commit_new_account()
-    return user
+    return _commit_new_account(user)
 
 
 def tidy_diner(details: DinerDetails) -> DinerDetails:
@@ -291,7 +312,9 @@ def diner_fields(details: DinerDetails) -> dict[str, object]:
     }
 
 
-def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted:
+def sign_up_diner(
+    account: Account, details: DinerDetails
+) -> User | Waitlisted | AlreadyRegistered:
     """A diner signing up themselves (their consent is this sign-up), or joining a waiting list."""
     account = _tidy_account(account)
     details = tidy_diner(details)
@@ -306,6 +329,8 @@ def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted:
     if placement.area is None:
         name = f"{account.first_name} {account.last_name}".strip()
         return _join_waiting_list(name, account.email, Role.DINER, placement)
+    if taken := _already_registered(account):
+        return taken
     user = _new_user(account, Role.DINER)
     now = utcnow()
     db.session.add(
@@ -319,20 +344,20 @@ def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted:
             **diner_fields(details),
         )
     )
-    _commit_new_account()
-    return user
+    return _commit_new_account(user)
 
 
-def sign_up_carer(account: Account) -> User:
+def sign_up_carer(account: Account) -> User | AlreadyRegistered:
     """Create a carer's account; the people they look after are added next."""
     account = _tidy_account(account)
     problems: dict[str, str] = {}
     check_account(account, problems)
     _raise_if(problems)
+    if taken := _already_registered(account):
+        return taken
     user = _new_user(account, Role.CARER)
     db.session.add(user)
-    _commit_new_account()
-    return user
+    return _commit_new_account(user)
 
 
 def add_managed_diner(

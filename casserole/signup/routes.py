@@ -7,15 +7,18 @@ from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from casserole.auth.validators import show_errors
+from casserole.forms_common import ConfirmForm
+from casserole.models import Role, User
 from casserole.profiles.forms import diner_details
 from casserole.ratelimits import signup_limits
-from casserole.services import signup
-from casserole.services.accounts import FieldError
+from casserole.services import joining, signup
+from casserole.services.accounts import FieldError, TokenError
 from casserole.signup.forms import AccountForm, CarerSignupForm, CookSignupForm, DinerSignupForm
 
 bp = Blueprint("signup", __name__, url_prefix="/join")
 
 WAITING_KEY = "waiting_list_entry"
+CHECK_KEY = "signup_check_email"
 
 
 def account_from(form: AccountForm) -> signup.Account:
@@ -37,6 +40,59 @@ def show_waiting(result: signup.Waitlisted) -> Response:
         result.nearest_km,
     ]
     return redirect(url_for("signup.waiting"))
+
+
+def joined(result: User | signup.Waitlisted | signup.AlreadyRegistered, email: str) -> Response:
+    """The same answer whether or not the address had an account: "check your e-mail"."""
+    if isinstance(result, signup.Waitlisted):
+        return show_waiting(result)
+    if isinstance(result, signup.AlreadyRegistered):
+        joining.tell_owner(result.email)
+    else:
+        joining.send_finish_link(result)
+    session[CHECK_KEY] = email.strip()
+    return redirect(url_for("signup.check_email"))
+
+
+# Where each kind of account goes first, and what it is told, once the link is followed.
+NEXT_STEP = {
+    Role.COOK: ("profiles.cook", "Welcome to Casserole! Now tell us about your cooking."),
+    Role.DINER: ("profiles.diner", "Welcome to Casserole! We will look for a cook near you."),
+    Role.CARER: (
+        "profiles.add_diner",
+        "Your account is ready. Now tell us about the person you look after.",
+    ),
+}
+
+
+@bp.route("/check-email")
+def check_email() -> str | Response:
+    """After a sign-up: the link to finish joining is in the person's inbox."""
+    email = session.get(CHECK_KEY)
+    if not email:
+        return redirect(url_for("signup.start"))
+    return render_template("signup/check_email.html", email=email)
+
+
+@bp.route("/finish/<token>", methods=["GET", "POST"])
+def finish(token: str) -> str | Response | tuple[str, int]:
+    """Finish joining from the e-mailed link: confirm the address and log in."""
+    try:
+        user = joining.user_to_finish(token)
+    except TokenError as err:
+        return render_template("auth/link_problem.html", problem=str(err)), 400
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = joining.finish(token)
+        except TokenError as err:
+            return render_template("auth/link_problem.html", problem=str(err)), 400
+        login_user(user)
+        session.pop(CHECK_KEY, None)
+        endpoint, welcome = NEXT_STEP.get(user.role, ("main.index", "Welcome to Casserole!"))
+        flash(welcome, "success")
+        return redirect(url_for(endpoint))
+    return render_template("signup/finish.html", form=form, user=user)
 
 
 def _rendered(template: str, form: object) -> tuple[str, int]:
@@ -64,11 +120,7 @@ def cook() -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            if isinstance(result, signup.Waitlisted):
-                return show_waiting(result)
-            login_user(result)
-            flash("Welcome to Casserole! Now tell us about your cooking.", "success")
-            return redirect(url_for("profiles.cook"))
+            return joined(result, form.email.data or "")
     return _rendered("signup/cook.html", form)
 
 
@@ -85,11 +137,7 @@ def diner() -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            if isinstance(result, signup.Waitlisted):
-                return show_waiting(result)
-            login_user(result)
-            flash("Welcome to Casserole! We will look for a cook near you.", "success")
-            return redirect(url_for("profiles.diner"))
+            return joined(result, form.email.data or "")
     return _rendered("signup/diner.html", form)
 
 
@@ -102,13 +150,11 @@ def carer() -> str | Response | tuple[str, int]:
     form = CarerSignupForm()
     if form.validate_on_submit():
         try:
-            user = signup.sign_up_carer(account_from(form))
+            result = signup.sign_up_carer(account_from(form))
         except FieldError as err:
             show_errors(form, err)
         else:
-            login_user(user)
-            flash("Your account is ready. Now tell us about the person you look after.", "success")
-            return redirect(url_for("profiles.add_diner"))
+            return joined(result, form.email.data or "")
     return _rendered("signup/carer.html", form)
 
 
