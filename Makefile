@@ -21,7 +21,7 @@ install-dev: $(BIN)/python
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) run
 
 test: install-dev
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -12,6 +13,15 @@ def _bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_base_url() -> str:
+    """Where the development server listens: FLASK_RUN_HOST/PORT (or PORT), else 127.0.0.1:5000."""
+    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:
+        host = "127.0.0.1"
+    port = os.environ.get("FLASK_RUN_PORT") or os.environ.get("PORT") or "5000"
+    return f"http://{host}:{port}"
 
 
 class Config:
@@ -43,8 +53,13 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     # Deliver inside the request instead of on the background thread (tests use this).
     MAIL_SEND_SYNC = _bool("MAIL_SEND_SYNC", False)
-    # Absolute links in e-mail; requests use their own host when this is empty.
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Absolute links in e-mail (reset, invitations) always start with this, never with the
+    # Host a request claims. Development follows the port `flask run` / `make run` serves on;
+    # production has no default and refuses to start without it.
+    PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL") or _dev_base_url()
+    # How many proxies in front of the app append X-Forwarded-For / X-Forwarded-Proto; 0
+    # means none, so forwarded headers (which any client can send) are ignored.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
 
     # Map tiles: empty means no tile server (points only, fully offline).
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
@@ -60,20 +75,27 @@ class Config:
     # memory:// counts per process; give redis://127.0.0.1:6379 when running several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not turn every login into a 500: count in this process meanwhile
+    # (logged as a warning) and go back to Redis when it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    # Flask-Login's default is a year; a shared family computer should forget sooner.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a carer filling a long form must not lose it to a token timeout
 
 
 class ProductionConfig(Config):
-    """Production: SECRET_KEY must be given, cookies only over HTTPS."""
+    """Production: SECRET_KEY and PUBLIC_BASE_URL must be given, cookies only over HTTPS."""
 
     ENV_NAME = "production"
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +13,32 @@ from flask import Flask, render_template
 from sqlalchemy import event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casserole.errors import ConfigError
+from casserole.links import check_base_url
 from casserole.security import register_security
 
 _ROOT = Path(__file__).resolve().parent.parent
+# gunicorn's exit status for a worker that cannot boot: the arbiter halts instead of respawning.
+WORKER_BOOT_ERROR = 3
 
 
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     """Build the Flask application; `config` is a config class or a mapping of overrides."""
+    try:
+        return _build_app(config)
+    except ConfigError as err:
+        if "gunicorn.arbiter" not in sys.modules:
+            raise
+        # A gunicorn worker that exits with 1 is restarted forever while clients hang; 3 is
+        # gunicorn's "worker failed to boot", which stops the whole server. Say why first.
+        print(err.code, file=sys.stderr, flush=True)
+        raise SystemExit(WORKER_BOOT_ERROR) from None
+
+
+def _build_app(config: type | dict[str, Any] | None) -> Flask:
+    """create_app's work; configuration problems surface as ConfigError."""
     from config import Config, config_from_env
 
     app = Flask(
@@ -39,6 +58,8 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 
     _resolve_secret_key(app)
     _resolve_database_url(app)
+    _resolve_web_settings(app)
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -62,6 +83,38 @@ def _resolve_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _resolve_web_settings(app: Flask) -> None:
+    """Debug off in production, the public address for links, and the trusted proxies."""
+    if app.config["ENV_NAME"] == "production":
+        # `--debug` or FLASK_DEBUG=1 would serve tracebacks and Werkzeug's console to anyone;
+        # `flask run` reads FLASK_DEBUG again after loading the app, so reset it there too.
+        app.debug = False
+        app.config["DEBUG"] = False
+        os.environ["FLASK_DEBUG"] = "0"
+    app.config["PUBLIC_BASE_URL"] = check_base_url(
+        app.config.get("PUBLIC_BASE_URL"), app.config["ENV_NAME"]
+    )
+    raw = str(app.config.get("TRUSTED_PROXIES") or "0").strip()
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(
+            f"TRUSTED_PROXIES={raw!r} must be the number of proxies in front of the app (0-5)"
+        )
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if storage.startswith(("redis://", "rediss://")):
+        # An unreachable Redis must fail in a second, not hang the request.
+        options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            **options,
+            **(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}),
+        }
+    proxies = int(raw)
+    app.config["TRUSTED_PROXIES"] = proxies
+    if proxies:
+        # Only X-Forwarded-For and -Proto: links never come from the request, and a proxy
+        # that does not set X-Forwarded-Host would let a client choose it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _resolve_database_url(app: Flask) -> None:
@@ -117,6 +170,13 @@ def _check_database(app: Flask) -> None:
             )
             reason = str(getattr(err, "orig", err) or err).strip().splitlines()[0]
             raise ConfigError(f"cannot connect to DATABASE_URL {shown}: {reason}") from None
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<int:...>` in every route takes only ids the database can hold (else a 404)."""
+    from casserole.params import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -177,9 +237,16 @@ def register_errorhandlers(app: Flask) -> None:
     def database_unavailable(error: Exception) -> tuple[str, int]:
         # A lost database connection is an outage, not a bug in the request: say so, roll
         # back whatever the request had started, and let the person try again.
-        from casserole.extensions import db
+        from flask import g
 
-        db.session.rollback()
+        from casserole.extensions import db, login_manager
+
+        # The connection may be gone; the pool replaces it once the server is back.
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
+            db.session.rollback()
+        # The page must not need the database: a logged-in person's page would load their
+        # account again (and fail again, ending in a bare 500). Show it as to a visitor.
+        g._login_user = login_manager.anonymous_user()
         app.logger.error("database unavailable: %s", error)
         return render_template("errors/error.html", error=error, code=503), 503
 

@@ -1,11 +1,10 @@
-"""The one way long lists are cut into pages: a `Page`, the request's page number, a paged query."""
+"""The one way long lists are cut into pages: a `Page` and a paged query."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, request
 from sqlalchemy import func, select
 
 from casserole.extensions import db
@@ -31,14 +30,6 @@ class Page:
     def offset(self) -> int:
         """How many rows come before this page."""
         return (self.page - 1) * self.per_page
-
-
-def page_number() -> int:
-    """The page number asked for in the query string (1 when missing); nonsense is a 400."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
-        abort(400, description="The page number must be a whole number from 1.")
-    return int(raw)
 
 
 def paginate(

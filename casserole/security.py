@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 
 def content_security_policy(tile_url: str) -> str:
@@ -48,7 +48,9 @@ def register_security(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        # Pages carry personal data: never keep them in shared caches or the back button.
-        if response.mimetype == "text/html":
+        # Pages, JSON data downloads, map data and CSV exports carry personal data: never
+        # keep them in shared caches or the back button. Only the shipped static files
+        # (the same for everyone) may be cached.
+        if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response

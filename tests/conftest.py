@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from tests.support.app import empty_tables, make_test_app, reset_schema
+from tests.support.app import IsolatedClient, empty_tables, make_test_app, reset_schema
 from tests.support.auth import ClientAuth, PageAuth
 from tests.support.requirements import CHROMIUM, REQUIRE_ALL, REQUIRE_POSTGRES, TEST_DATABASE_URL
 from tests.support.smtp import Inbox, serve
@@ -78,25 +78,6 @@ def database(app: Flask) -> Iterator[object]:
         db.session.rollback()
         db.session.remove()
     empty_tables(app)
-
-
-class IsolatedClient(FlaskClient):
-    """A client whose every request runs in its own app context, as in production.
-
-    The test's own session is committed first (so the request sees the test's records) and
-    expired afterwards (so the test then reads what the request wrote); each request gets a
-    fresh `g` and database session instead of sharing the test's.
-    """
-
-    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
-        """Run one request in a fresh app context."""
-        from casserole.extensions import db
-
-        db.session.commit()
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.expire_all()
-        return response
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 
 from casserole.access import roles_required
 from casserole.models import Role
-from casserole.pagination import page_number
+from casserole.params import query_page
 from casserole.services.audit_trail import audit_actions, audit_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @roles_required(Role.ADMIN)
 def audit_trail() -> str:
     """Newest first, filterable by action, paginated."""
-    page = page_number()
+    page = query_page()
     action = (request.args.get("action") or "").strip()[:60]
     return render_template(
         "admin/audit.html", page=audit_page(action, page), action=action, actions=audit_actions()

@@ -16,7 +16,7 @@ from casserole.auth.forms import (
     ResetRequestForm,
 )
 from casserole.forms_common import show_errors
-from casserole.ratelimits import login_limits, reset_limits, signup_limits
+from casserole.ratelimits import login_limits, remember_device, reset_limits, signup_limits
 from casserole.services import accounts
 from casserole.services.accounts import FieldError, TokenError, authenticate
 
@@ -51,7 +51,7 @@ def login() -> str | Response:
         else:
             login_user(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.first_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
 
@@ -59,7 +59,9 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    """Log out (POST only, so a link or image cannot log someone out)."""
+    """Log out everywhere (POST only, so a link or image cannot log someone out)."""
+    # A copied session or remember-me cookie must not outlive the logout.
+    accounts.end_sessions(current_user)
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("main.index"))
@@ -134,10 +136,14 @@ def confirm_email(token: str) -> str | Response | tuple[str, int]:
         return render_template("auth/link_problem.html", problem=str(err), kind="email"), 400
     form = ConfirmForm()
     if form.validate_on_submit():
+        was_logged_in = current_user.is_authenticated and current_user.id == user.id
         try:
-            accounts.confirm_email_change(token)
+            user = accounts.confirm_email_change(token)
         except TokenError as err:
             return render_template("auth/link_problem.html", problem=str(err), kind="email"), 400
+        if was_logged_in:
+            # Every other session has ended; this one proved it holds the new address.
+            login_user(user)
         flash(f"Your e-mail address is now {new_email}.", "success")
         return redirect(url_for("main.index"))
     return render_template("auth/confirm_email.html", form=form, user=user, new_email=new_email)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from wtforms import DateField, Field, FloatField, IntegerField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casserole import clock
+from casserole.params import EARLIEST_PLAUSIBLE, parse_date, years_after
 from casserole.services.accounts import (
     name_problem,
     password_problem,
@@ -108,3 +111,47 @@ class CheckboxesField(SelectMultipleField):
         kwargs.setdefault("invalid_choice_message", "Choose from the options shown.")
         kwargs.setdefault("invalid_value_message", "Choose from the options shown.")
         super().__init__(*args, **kwargs)
+
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+class BoundedDateField(DateField):
+    """A YYYY-MM-DD date within plausible bounds, read by casserole.params.parse_date.
+
+    `earliest` is the first date accepted; `years_ahead` (from today) the last, when given;
+    the form or service says "not in the future" where that is the rule. An empty box is
+    no date (InputRequired or Optional decide whether that is allowed).
+    """
+
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: Any = None,
+        *,
+        earliest: date = EARLIEST_PLAUSIBLE,
+        years_ahead: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.earliest = earliest
+        self.years_ahead = years_ahead
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse strictly; out-of-range and impossible dates say what is allowed."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        self.data = parse_date(str(valuelist[0]), earliest=date.min)
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid date value."))
+        if self.data < self.earliest:
+            self.data = None
+            raise ValueError(f"Enter a date from {_day(self.earliest)} onwards.")
+        if self.years_ahead is not None:
+            latest = years_after(clock.today(), self.years_ahead)
+            if self.data > latest:
+                self.data = None
+                raise ValueError(f"Enter a date at most {self.years_ahead} years ahead.")

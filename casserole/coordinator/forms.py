@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     DecimalField,
     SelectField,
     SelectMultipleField,
@@ -17,9 +16,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from casserole import clock
+from casserole.auth.validators import BoundedDateField, FreeText
 from casserole.forms_common import strip
 from casserole.models import CheckKind
-from casserole.services.vetting import CHECK_LABELS
+from casserole.params import coerce_id
+from casserole.services.vetting import CHECK_LABELS, VETTING_YEARS_AHEAD
 
 
 class CheckForm(FlaskForm):
@@ -30,15 +31,20 @@ class CheckForm(FlaskForm):
         choices=[SelectChoice(k.value, CHECK_LABELS[k]) for k in CheckKind],
         validators=[InputRequired("Choose which check this is.")],
     )
-    checked_on = DateField(
+    checked_on = BoundedDateField(
         "Date of the check",
         validators=[InputRequired("Enter the date of the check, for example 2025-03-14.")],
     )
-    expires_on = DateField("Expiry date", validators=[Optional()])
+    expires_on = BoundedDateField(
+        "Expiry date", validators=[Optional()], years_ahead=VETTING_YEARS_AHEAD
+    )
     reference = StringField(
         "Reference (certificate or document number)",
         filters=[strip],
-        validators=[Length(max=80, message="Please keep the reference under 80 characters.")],
+        validators=[
+            FreeText(),
+            Length(max=80, message="Please keep the reference under 80 characters."),
+        ],
     )
     submit = SubmitField("Record the check")
 
@@ -46,7 +52,7 @@ class CheckForm(FlaskForm):
 class ApproveForm(FlaskForm):
     """Approve the ticked proposals, or every open proposal of the area."""
 
-    pairing_id = SelectMultipleField("Proposals", coerce=int, validate_choice=False)
+    pairing_id = SelectMultipleField("Proposals", coerce=coerce_id, validate_choice=False)
     approve_selected = SubmitField("Approve the ticked proposals")
     approve_all = SubmitField("Approve all proposals")
 
@@ -75,8 +81,8 @@ class PeriodForm(FlaskForm):
         csrf = False
 
     period = SelectField("Period", choices=PERIOD_CHOICES, default="12m")
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()])
+    start = BoundedDateField("From", validators=[Optional()])
+    end = BoundedDateField("To", validators=[Optional()])
 
     def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
         """Dates are needed for a custom period, in order, not in the future, within 5 years."""

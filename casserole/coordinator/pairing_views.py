@@ -11,7 +11,7 @@ from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import ApproveForm
 from casserole.formatting import plural
 from casserole.forms_common import ConfirmForm, confirmed_post
-from casserole.pagination import page_number
+from casserole.params import query_page
 from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
 from casserole.services.coordinator import proposals as proposal_service
@@ -23,7 +23,7 @@ from casserole.services.coordinator import waiting as waiting_service
 def waiting(slug: str) -> str:
     """Diners without a cook, oldest first, with the matcher's reason and what would help."""
     area = area_or_404(slug)
-    page, snap = waiting_service.waiting_list(area, page=page_number())
+    page, snap = waiting_service.waiting_list(area, page=query_page())
     return render_template(
         "coordinator/waiting.html", area=area, page=page, snap=snap, form=ConfirmForm()
     )
@@ -45,7 +45,7 @@ def refresh_reasons(slug: str) -> Response:
 def proposals(slug: str) -> str:
     """Proposals to review before they go out; run the matcher from here."""
     area = area_or_404(slug)
-    page = proposal_service.proposals(area, page=page_number())
+    page = proposal_service.proposals(area, page=query_page())
     return render_template(
         "coordinator/proposals.html",
         area=area,
@@ -113,7 +113,7 @@ def monitor(slug: str) -> str:
     view = request.args.get("view", "live")
     if view not in monitor_service.MONITOR_VIEWS:
         abort(400, description="Choose one of the lists shown on the pairings page.")
-    board = monitor_service.monitor(area, view=view, page=page_number())
+    board = monitor_service.monitor(area, view=view, page=query_page())
     return render_template(
         "coordinator/monitor.html", area=area, board=board, views=monitor_service.MONITOR_VIEWS
     )

@@ -17,7 +17,7 @@ from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import CheckForm
 from casserole.formatting import plural
 from casserole.models import Area, CheckKind
-from casserole.pagination import page_number
+from casserole.params import query_page
 from casserole.services import vetting
 from casserole.services.coordinator import scope
 
@@ -52,7 +52,7 @@ def vetting_queue(slug: str) -> str:
     show = request.args.get("show", "attention")
     if show not in ("attention", "all"):
         abort(400, description="Show either the cooks needing attention or all cooks.")
-    page = vetting.queue(area, show=show, page=page_number())
+    page = vetting.queue(area, show=show, page=query_page())
     return render_template(
         "coordinator/vetting.html",
         area=area,

@@ -15,6 +15,7 @@ from casserole.forms_common import confirmed_post
 from casserole.models import Role
 from casserole.pairings.blueprint import bp, refusals
 from casserole.pairings.forms import HandPairForm
+from casserole.params import query_int
 from casserole.services import pairings
 
 
@@ -67,11 +68,8 @@ def propose_by_hand() -> Any:
 
 def _prefill() -> dict[str, Any]:
     """Cook and diner numbers passed in the link from the coordinator console."""
-    return {
-        key: request.args.get(key, type=int)
-        for key in ("cook_id", "diner_id")
-        if request.args.get(key)
-    }
+    found = {"cook_id": query_int("cook_id"), "diner_id": query_int("diner_id")}
+    return {key: value for key, value in found.items() if value is not None}
 
 
 @bp.route("/areas/<int:area_id>/match", methods=["POST"])

@@ -15,8 +15,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from casserole import clock
+from casserole.auth.validators import FreeText
 from casserole.forms_common import ConfirmForm, at_most, strip
 from casserole.models import EndReason
+from casserole.params import MAX_ID
 
 
 class DeclineForm(FlaskForm):
@@ -26,6 +28,7 @@ class DeclineForm(FlaskForm):
         "Why not?",
         filters=[strip],
         validators=[
+            FreeText(),
             DataRequired("Tell us why, so we can find a better match."),
             at_most(1000),
         ],
@@ -39,7 +42,7 @@ class PauseForm(FlaskForm):
     reason = StringField(
         "What is happening? (optional)",
         filters=[strip],
-        validators=[at_most(200)],
+        validators=[FreeText(), at_most(200)],
     )
     submit = SubmitField("Pause meals")
 
@@ -65,7 +68,7 @@ class EndForm(FlaskForm):
     note = TextAreaField(
         "Anything else we should know?",
         filters=[strip],
-        validators=[at_most(2000)],
+        validators=[FreeText(), at_most(2000)],
     )
     submit = SubmitField("End the pairing")
 
@@ -82,6 +85,7 @@ class MealForm(FlaskForm):
         "What did you cook?",
         filters=[strip],
         validators=[
+            FreeText(),
             DataRequired("Say what you cooked."),
             at_most(200),
         ],
@@ -89,7 +93,7 @@ class MealForm(FlaskForm):
     allergen_note = StringField(
         "Allergens in it (optional)",
         filters=[strip],
-        validators=[at_most(300)],
+        validators=[FreeText(), at_most(300)],
     )
     submit = SubmitField("Log the meal")
 
@@ -111,7 +115,7 @@ class FeedbackForm(FlaskForm):
     comment = TextAreaField(
         "Anything you would like to tell us? (optional)",
         filters=[strip],
-        validators=[at_most(2000)],
+        validators=[FreeText(), at_most(2000)],
     )
     submit = SubmitField("Send")
 
@@ -123,6 +127,7 @@ class ConcernForm(FlaskForm):
         "What is wrong?",
         filters=[strip],
         validators=[
+            FreeText(),
             DataRequired("Tell us what is wrong."),
             at_most(4000),
         ],
@@ -137,20 +142,20 @@ class HandPairForm(FlaskForm):
         "Cook number",
         validators=[
             InputRequired("Enter the cook's number."),
-            NumberRange(min=1, message="Enter the cook's number."),
+            NumberRange(min=1, max=MAX_ID, message="Enter the cook's number."),
         ],
     )
     diner_id = IntegerField(
         "Diner number",
         validators=[
             InputRequired("Enter the diner's number."),
-            NumberRange(min=1, message="Enter the diner's number."),
+            NumberRange(min=1, max=MAX_ID, message="Enter the diner's number."),
         ],
     )
     override_reason = TextAreaField(
         "Reason for pairing them despite the rules (only if needed)",
         filters=[strip],
-        validators=[Optional(), at_most(2000)],
+        validators=[Optional(), FreeText(), at_most(2000)],
     )
     submit = SubmitField("Propose this pair")
 

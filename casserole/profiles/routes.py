@@ -12,6 +12,7 @@ from casserole.access import roles_required
 from casserole.formatting import km_to_miles
 from casserole.forms_common import show_errors
 from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
+from casserole.params import parse_int
 from casserole.profiles.forms import (
     AddDinerForm,
     BreakForm,
@@ -198,11 +199,11 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
 def switch() -> Response:
     """A carer chooses which person they are looking after right now."""
     form = SwitchForm()
-    raw = form.diner_id.data or ""
-    if not form.validate_on_submit() or not raw.isdigit():
+    diner_id = parse_int(form.diner_id.data or "", minimum=1)
+    if not form.validate_on_submit() or diner_id is None:
         abort(400, description="Choose someone from your list.")
     try:
-        diner = profiles.own_diner(current_user, int(raw))
+        diner = profiles.own_diner(current_user, diner_id)
     except NotFound:
         abort(404)
     session[SELECTED_KEY] = diner.id

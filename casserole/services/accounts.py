@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from casserole.extensions import db
-from casserole.links import link_to
+from casserole.links import public_url
 from casserole.models import User, utcnow
 from casserole.services import mail
+
+# The typing rules live in input_rules; they are part of this module's interface too.
+from casserole.services.input_rules import (  # noqa: F401
+    COMMON_PASSWORDS,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    name_problem,
+    normalise_email,
+    password_problem,
+    phone_problem,
+    text_problem,
+    tidy_text,
+)
+from casserole.services.tokens import TokenError  # noqa: F401 - views catch it from here
+from casserole.services.tokens import fingerprint as _fingerprint
+from casserole.services.tokens import load as _load
+from casserole.services.tokens import serializer as _serializer
 
 # argon2id with OWASP's baseline (19 MiB, 2 passes): memory-hard, and about a quarter of
 # the CPU of werkzeug's scrypt default, which matters when a whole city logs in at once.
@@ -25,6 +40,8 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 # The dummy hash keeps login timing even when the e-mail is unknown, so response times do
 # not reveal who has an account.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+# Work that must not show in a response's timing (who has an account) runs here.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casserole-accounts")
 
 
 def hash_password(password: str) -> str:
@@ -47,11 +64,6 @@ def needs_rehash(stored: str) -> bool:
     return not stored.startswith("$argon2") or _hasher.check_needs_rehash(stored)
 
 
-def normalise_email(email: str) -> str:
-    """Trim and lower-case an e-mail address for storage and lookup."""
-    return email.strip().lower()
-
-
 def find_user_by_email(email: str) -> User | None:
     """The account with this e-mail address, if any."""
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
@@ -72,6 +84,14 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of this account, on every device."""
+    # The version is part of get_id(), which Flask-Login keeps in the session and signs
+    # into the remember cookie: once it moves on, every copy of either stops working.
+    user.session_version += 1
+    db.session.commit()
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login loader: the id must carry the current session version."""
     raw_id, _, version = user_id.partition(":")
@@ -81,119 +101,6 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != int(version):
         return None
     return user
-
-
-# --- Rules for what people type: names, free text, phone numbers, passwords -------------
-
-PASSWORD_MIN_LENGTH = 10
-PASSWORD_MAX_LENGTH = 200
-# Passwords of ten or more characters that appear near the top of public breach lists;
-# shorter ones already fail the length rule.
-COMMON_PASSWORDS = frozenset(
-    {
-        "1234567890",
-        "0987654321",
-        "12345678910",
-        "123456789a",
-        "1234567890a",
-        "123456789012",
-        "1111111111",
-        "0000000000",
-        "1q2w3e4r5t",
-        "1qaz2wsx3edc",
-        "qwertyuiop",
-        "qwerty1234",
-        "qwerty12345",
-        "qwerty123456",
-        "asdfghjkl1",
-        "abcdefghij",
-        "abcd123456",
-        "password12",
-        "password123",
-        "password1234",
-        "password12345",
-        "passw0rd123",
-        "iloveyou12",
-        "iloveyou123",
-        "letmein123",
-        "welcome123",
-        "welcome1234",
-        "football123",
-        "sunshine12",
-        "sunshine123",
-        "princess123",
-        "monkey12345",
-        "dragon12345",
-        "superman123",
-        "starwars123",
-        "administrator",
-        "changeme123",
-        "trustno1234",
-        "liverpool123",
-        "chelsea123",
-        "arsenal123",
-        "casserole123",
-        "correcthorsebatterystaple",
-    }
-)
-_NAME_PUNCTUATION = frozenset(" '’-.")
-_TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
-_PHONE_CHARS = frozenset("0123456789 +()-")
-
-
-def tidy_text(value: str | None) -> str:
-    """Trim surrounding space and normalise to NFC, so "Zoë" is stored one way whoever typed it."""
-    return unicodedata.normalize("NFC", (value or "").strip())
-
-
-def name_problem(name: str) -> str | None:
-    """Why a person's name cannot be accepted, or None: letters in any script, spaces, ' - ."""
-    if not name:
-        return "Enter a name."
-    for char in name:
-        if unicodedata.category(char)[0] in "LM" or char in _NAME_PUNCTUATION:
-            continue
-        if unicodedata.category(char)[0] == "C":
-            return "Names cannot contain control characters."
-        return "Names can contain letters, spaces, hyphens and apostrophes only."
-    if not any(unicodedata.category(char)[0] == "L" for char in name):
-        return "Enter a name with at least one letter."
-    return None
-
-
-def text_problem(text: str) -> str | None:
-    """Why free text cannot be accepted (control characters), or None; emoji are welcome."""
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS_ALLOWED:
-            return "This contains a control character; please retype it."
-    return None
-
-
-def phone_problem(phone: str) -> str | None:
-    """Why a phone number looks wrong, or None: digits with spaces, +, brackets or dashes."""
-    if not phone:
-        return None
-    if any(char not in _PHONE_CHARS for char in phone):
-        return "Enter a phone number using digits, spaces and + only, like 020 7946 0000."
-    digits = sum(char.isdigit() for char in phone)
-    if not 7 <= digits <= 15:
-        return "Enter a phone number of 7 to 15 digits, like 020 7946 0000."
-    return None
-
-
-def password_problem(password: str, email: str = "") -> str | None:
-    """Why a new password is too weak, or None: at least 10 characters and not a common one."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters: a few words together work well."
-    if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
-    folded = password.casefold()
-    squashed = "".join(folded.split())
-    if folded in COMMON_PASSWORDS or squashed in COMMON_PASSWORDS or len(set(folded)) == 1:
-        return "That password is too common and easy to guess; choose another."
-    if email and folded == normalise_email(email):
-        return "Do not use your e-mail address as your password."
-    return None
 
 
 def email_taken(email: str, except_user_id: int | None = None) -> bool:
@@ -214,10 +121,6 @@ class FieldError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
-class TokenError(ValueError):
-    """An e-mailed link that is broken, expired or already used."""
-
-
 # --- Password reset and e-mail change by signed, expiring, single-use links -------------
 
 RESET_MAX_AGE_SECONDS = 60 * 60
@@ -226,33 +129,42 @@ _RESET_SALT = "casserole.password-reset"
 _EMAIL_SALT = "casserole.email-change"
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
-
-def _fingerprint(value: str) -> str:
-    """A short digest that changes when `value` does: it makes a link single-use."""
-    return hashlib.sha256(value.encode()).hexdigest()[:24]
-
-
-def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:
-    try:
-        data = _serializer(salt).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise TokenError("This link has expired. Please ask for a new one.") from None
-    except BadSignature:
-        raise TokenError("This link is not valid. Please ask for a new one.") from None
-    if not isinstance(data, dict):
-        raise TokenError("This link is not valid. Please ask for a new one.")
-    return data
+def _reset_fingerprint(user: User) -> str:
+    """What a reset link is bound to: a new password or a new e-mail address voids it."""
+    return _fingerprint(f"{user.password_hash}\n{normalise_email(user.email)}")
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if the address has an active account; say nothing either way."""
+    """E-mail a reset link if the address has an active account; say nothing either way.
+
+    The look-up and the e-mail happen off the request (on a background thread), so the
+    request does the same work, and takes the same time, whether or not the address has
+    an account. MAIL_SEND_SYNC (tests) does it all at once instead.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    address = normalise_email(email)
+    if app.config.get("MAIL_SEND_SYNC"):
+        _send_reset_link(address)
+        return
+    _background.submit(_in_context, app, _send_reset_link, address)
+
+
+def _in_context(app: Flask, job: Callable[[str], None], argument: str) -> None:
+    with app.app_context():
+        try:
+            job(argument)
+        except Exception:  # noqa: BLE001 - a background job must log, not vanish
+            app.logger.exception("background account job failed")
+        finally:
+            db.session.remove()
+
+
+def _send_reset_link(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active or user.erased_at is not None:
         return
-    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _fingerprint(user.password_hash)})
+    token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _reset_fingerprint(user)})
     mail.queue_email(
         user.email,
         "Reset your Casserole password",
@@ -260,7 +172,7 @@ def request_password_reset(email: str) -> None:
         kind="password_reset",
         person_id=user.id,
         name=user.first_name,
-        link=link_to("auth.reset_password", token=token),
+        link=public_url("auth.reset_password", token=token),
         minutes=RESET_MAX_AGE_SECONDS // 60,
     )
     db.session.commit()
@@ -271,7 +183,7 @@ def user_for_reset(token: str) -> User:
     """The account a reset link belongs to; TokenError once used (password changed) or expired."""
     data = _load(token, _RESET_SALT, RESET_MAX_AGE_SECONDS)
     user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
-    if user is None or not user.is_active or data.get("h") != _fingerprint(user.password_hash):
+    if user is None or not user.is_active or data.get("h") != _reset_fingerprint(user):
         raise TokenError("This link has already been used. Ask for a new one if you need it.")
     return user
 
@@ -307,7 +219,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         kind="email_change_confirm",
         person_id=user.id,
         name=user.first_name,
-        link=link_to("auth.confirm_email", token=token),
+        link=public_url("auth.confirm_email", token=token),
         new_email=new_email,
     )
     db.session.commit()
@@ -336,6 +248,8 @@ def confirm_email_change(token: str) -> User:
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()
+    # Whoever knew the old address may hold a session or a reset link: end them all.
+    user.session_version += 1
     mail.queue_email(
         old_email,
         "Your Casserole e-mail address was changed",

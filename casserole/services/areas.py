@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from casserole.extensions import db
 from casserole.geocoding import district_centroids, is_outcode
-from casserole.links import link_to
+from casserole.links import public_url
 from casserole.models import Area, AreaDistrict, WaitingListEntry
 from casserole.services import audit, mail
 
@@ -51,7 +51,7 @@ def open_district(slug: str, outcode: str) -> Opened:
             name=entry.name,
             outcode=outcode,
             area=area,
-            join_url=link_to("signup.start"),
+            join_url=public_url("signup.start"),
         )
     # The list existed only to send this message: keep no more than we need.
     db.session.execute(delete(WaitingListEntry).where(WaitingListEntry.outcode == outcode))

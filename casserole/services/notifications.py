@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from casserole.extensions import db
 from casserole.formatting import plural
-from casserole.links import link_to
+from casserole.links import public_url
 from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
 from casserole.services.mail import queue_email
 
@@ -57,7 +57,7 @@ def _send(
             area_id=pairing.area_id,
             pairing_id=pairing.id,
             pairing=pairing,
-            link=link_to("pairings.show", pairing_id=pairing.id),
+            link=public_url("pairings.show", pairing_id=pairing.id),
             **context,
         )
         count += 1

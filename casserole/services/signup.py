@@ -33,7 +33,16 @@ from casserole.services.diner_details import (
 )
 from casserole.services.waiting_list import Waitlisted
 
-TAKEN = "There is already an account with this e-mail address. Log in, or reset your password."
+
+@dataclass
+class AlreadyRegistered:
+    """The address already has an account: nothing is made, and the owner is told by e-mail.
+
+    The view answers exactly as for a new account ("we have sent you a link"), so sign-up
+    does not reveal who has an account.
+    """
+
+    email: str
 
 
 @dataclass
@@ -50,10 +59,9 @@ class Account:
 def check_account(account: Account, problems: dict[str, str]) -> None:
     """Add the problems of the account fields to `problems` (name, e-mail, password, phone)."""
     check_names(account, problems)
+    # Whether the address already has an account is never said here (see AlreadyRegistered).
     if not account.email or "@" not in account.email:
         problems["email"] = "Enter an e-mail address like name@example.com."
-    elif email_taken(account.email):
-        problems["email"] = TAKEN
     if problem := password_problem(account.password, account.email):
         problems["password"] = problem
     if problem := phone_problem(account.phone):
@@ -86,13 +94,23 @@ def _new_user(account: Account, role: Role) -> User:
     )
 
 
-def _commit_new_account() -> None:
-    """Commit; a second sign-up with the same address racing this one gets the taken message."""
+def _already_registered(account: Account) -> AlreadyRegistered | None:
+    """AlreadyRegistered when the address has an account, after the same hashing work."""
+    if not email_taken(account.email):
+        return None
+    # A new account spends an argon2 hash; so does this answer, so timing says nothing.
+    hash_password(account.password)
+    return AlreadyRegistered(account.email)
+
+
+def _commit_new_account(user: User) -> User | AlreadyRegistered:
+    """Commit; a second sign-up with the same address racing this one is AlreadyRegistered."""
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise FieldError("email", TAKEN) from None
+        return AlreadyRegistered(user.email)
+    return user
 
 
 def _waitlist(account: Account, role: Role, placement: places.Placement) -> Waitlisted:
@@ -100,7 +118,9 @@ def _waitlist(account: Account, role: Role, placement: places.Placement) -> Wait
     return waiting_list.join(name, account.email, role, placement)
 
 
-def sign_up_cook(account: Account, postcode: str, address_line: str) -> User | Waitlisted:
+def sign_up_cook(
+    account: Account, postcode: str, address_line: str
+) -> User | Waitlisted | AlreadyRegistered:
     """Create a cook's account and profile, or put them on their district's waiting list."""
     account = _tidy_account(account)
     address_line = tidy_text(address_line)
@@ -113,15 +133,18 @@ def sign_up_cook(account: Account, postcode: str, address_line: str) -> User | W
     assert placement is not None
     if placement.area is None:
         return _waitlist(account, Role.COOK, placement)
+    if taken := _already_registered(account):
+        return taken
     user = _new_user(account, Role.COOK)
     db.session.add(
         CookProfile(user=user, address_line=address_line, **places.location_fields(placement))
     )
-    _commit_new_account()
-    return user
+    return _commit_new_account(user)
 
 
-def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted:
+def sign_up_diner(
+    account: Account, details: DinerDetails
+) -> User | Waitlisted | AlreadyRegistered:
     """A diner signing up themselves (their consent is this sign-up), or joining a waiting list."""
     account = _tidy_account(account)
     details = tidy_diner(details)
@@ -135,6 +158,8 @@ def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted:
     assert placement is not None
     if placement.area is None:
         return _waitlist(account, Role.DINER, placement)
+    if taken := _already_registered(account):
+        return taken
     user = _new_user(account, Role.DINER)
     now = utcnow()
     db.session.add(
@@ -149,20 +174,20 @@ def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted:
             **diner_fields(details),
         )
     )
-    _commit_new_account()
-    return user
+    return _commit_new_account(user)
 
 
-def sign_up_carer(account: Account) -> User:
+def sign_up_carer(account: Account) -> User | AlreadyRegistered:
     """Create a carer's account; the people they look after are added next."""
     account = _tidy_account(account)
     problems: dict[str, str] = {}
     check_account(account, problems)
     _raise_if(problems)
+    if taken := _already_registered(account):
+        return taken
     user = _new_user(account, Role.CARER)
     db.session.add(user)
-    _commit_new_account()
-    return user
+    return _commit_new_account(user)
 
 
 def add_managed_diner(

@@ -19,11 +19,14 @@ from casserole.models import (
 )
 from casserole.models.people import holds_every_check
 from casserole.pagination import Page, paginate
+from casserole.params import EARLIEST_PLAUSIBLE, years_after
 from casserole.services import audit, mail
 
 # A check expiring within this many days is flagged so it can be renewed in time (the cook's
 # profile and the coordinator's queue both use it).
 EXPIRY_WARNING_DAYS = 30
+# ID, DBS and food-hygiene certificates are renewed within this many years.
+VETTING_YEARS_AHEAD = 10
 # What each check is called, to cooks and coordinators alike.
 CHECK_LABELS = {
     CheckKind.ID: "Proof of identity",
@@ -159,6 +162,12 @@ def record_check(
     today = today or clock.today()
     if checked_on > today:
         raise VettingError("checked_on", "The check date cannot be in the future.")
+    if checked_on < EARLIEST_PLAUSIBLE:
+        raise VettingError("checked_on", "Enter a check date from 1990 onwards.")
+    if expires_on is not None and expires_on > years_after(today, VETTING_YEARS_AHEAD):
+        raise VettingError(
+            "expires_on", f"An expiry date can be at most {VETTING_YEARS_AHEAD} years ahead."
+        )
     if expires_on is not None and expires_on <= checked_on:
         raise VettingError("expires_on", "The expiry date must be after the check date.")
     if kind != CheckKind.ID and expires_on is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from casserole.models import DinerProfile, User, WaitingListEntry
+from casserole.models import DinerProfile, OutboundEmail, User, WaitingListEntry
 from tests.support import factories as f
 from tests.support.browser import ARTIFACTS, assert_accessible
 
@@ -25,6 +27,20 @@ def barnet(database):
 def snapshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def finish_joining(page, database, email):
+    """Open the link e-mailed to `email` and press "Finish joining", as the person would."""
+    page.wait_for_url("**/join/check-email")
+    expect(page.get_by_text(f"We have sent a message to {email}")).to_be_visible()
+    database.session.rollback()  # see what the server wrote
+    body = database.session.scalar(
+        select(OutboundEmail.text_body).where(
+            OutboundEmail.to_address == email, OutboundEmail.kind == "signup_finish"
+        )
+    )
+    page.goto("/" + re.search(r"https?://\S+", body).group(0).split("/", 3)[3])
+    page.get_by_role("button", name="Finish joining").click()
 
 
 def fill_account(page, first, last, email, phone=""):
@@ -62,6 +78,7 @@ def test_cook_signs_up_fills_in_their_cooking_and_reaches_the_vetting_page(page,
     page.get_by_label("Choose a password").fill(PASSWORD)  # passwords are not sent back
     page.get_by_label("Your postcode").fill("N3 1AB")
     page.get_by_role("button", name="Join as a cook").click()
+    finish_joining(page, database, "zoe@example.org")
     page.wait_for_url("**/profile/cook")
     expect(page.get_by_text("Welcome to Casserole!")).to_be_visible()
     page.get_by_role("group", name="Days you can cook").get_by_label("Tuesday").check()
@@ -89,6 +106,7 @@ def test_carer_signs_up_two_diners_and_switches_between_them(page, database, bar
     page.goto("/join/carer")
     fill_account(page, "Siobhán", "Kelly", "siobhan@example.org")
     page.get_by_role("button", name="Continue").click()
+    finish_joining(page, database, "siobhan@example.org")
     page.wait_for_url("**/profile/diners/new")
     for first, how in (
         ("Patrick", "They told me in person"),
@@ -132,6 +150,7 @@ def test_diner_signs_up_themselves(page, database, barnet):
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("I agree to Casserole keeping these details").check()
     page.get_by_role("button", name="Sign me up").click()
+    finish_joining(page, database, "lukasz@example.org")
     expect(page.get_by_role("heading", name="Your details")).to_be_visible()
     expect(page.get_by_text("Every meal must be: nut free.")).to_be_visible()
     diner = database.session.scalar(select(DinerProfile))

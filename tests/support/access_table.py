@@ -52,6 +52,8 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("signup.diner", "/join/diner"): Entry(PUBLIC),
     ("signup.carer", "/join/carer"): Entry(PUBLIC),
     ("signup.waiting", "/join/waiting-list"): Entry(PUBLIC),
+    ("signup.check_email", "/join/check-email"): Entry(PUBLIC),
+    ("signup.finish", "/join/finish/<token>"): Entry(PUBLIC),
     ("profiles.cook", "/profile/cook"): Entry(COOKS),
     ("profiles.checks", "/profile/cook/checks"): Entry(COOKS),
     ("profiles.take_break", "/profile/cook/break"): Entry(COOKS),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config import TestConfig
@@ -42,3 +43,38 @@ def empty_tables(app: Flask) -> None:
             else:
                 for name in reversed(tables):
                     conn.execute(text(f"DELETE FROM {name}"))
+
+
+class IsolatedClient(FlaskClient):
+    """A client whose every request runs in its own app context, as in production.
+
+    The test's own session is committed first (so the request sees the test's records) and
+    expired afterwards (so the test then reads what the request wrote); each request gets a
+    fresh `g` and database session instead of sharing the test's.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        """Run one request in a fresh app context."""
+        from casserole.extensions import db
+
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+# Settings the tests choose themselves, never inherited from the shell running them.
+OUR_ENV_VARS = frozenset(
+    {
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "PUBLIC_BASE_URL",
+        "TRUSTED_PROXIES",
+        "FLASK_DEBUG",
+        "FLASK_RUN_PORT",
+        "FLASK_RUN_HOST",
+        "PORT",
+        "CASSEROLE_ENV",
+    }
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,3 +57,15 @@ def serve() -> Iterator[tuple[Inbox, int]]:
             controller.stop()
     finally:
         sock.close()
+
+
+# A password that passes every rule, for tests that set a new one.
+NEW_PASSWORD = "rhubarb and custard forever"
+
+
+def link_in(message: object) -> str:
+    """The path of the link in a received e-mail (the host is PUBLIC_BASE_URL's)."""
+    body = message.get_body(  # type: ignore[attr-defined]
+        ("plain",)).get_content()
+    url = re.search(r"https?://\S+", body).group(0)
+    return "/" + url.split("/", 3)[3]

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from casserole.models import OutboundEmail, Role
 from casserole.services import accounts
 from tests.support import factories as f
-
-NEW_PASSWORD = "rhubarb and custard forever"
-
-
-def link_in(message) -> str:
-    """The path of the link in a received e-mail (the host is PUBLIC_BASE_URL's)."""
-    body = message.get_body(("plain",)).get_content()
-    url = re.search(r"https?://\S+", body).group(0)
-    return "/" + url.split("/", 3)[3]
+from tests.support.smtp import NEW_PASSWORD, link_in
 
 
 @pytest.fixture
@@ -113,7 +103,7 @@ def _reset_token(user):
     serializer = URLSafeTimedSerializer(
         current_app.config["SECRET_KEY"], salt="casserole.password-reset"
     )
-    return serializer.dumps({"u": user.id, "h": accounts._fingerprint(user.password_hash)})
+    return serializer.dumps({"u": user.id, "h": accounts._reset_fingerprint(user)})
 
 
 def test_email_change_happens_only_on_confirmation_and_tells_the_old_address(
@@ -192,3 +182,44 @@ def test_passwords_are_argon2id_and_old_scrypt_hashes_upgrade_at_login(client, d
     assert old.password_hash.startswith("$argon2id$")
     assert verify_password(old.password_hash, f.PASSWORD)
     assert not verify_password(old.password_hash, "wrong")
+
+
+def _statements_on_this_thread(app, database, action) -> int:
+    """How many SQL statements `action` runs on the request's own thread."""
+    import threading
+
+    from sqlalchemy import event
+
+    engine = database.engine
+    mine = threading.get_ident()
+    seen = []
+
+    def count(*_args, **_kwargs):
+        if threading.get_ident() == mine:
+            seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_reset_request_does_the_same_work_for_known_and_unknown_addresses(
+    client, edna, database, monkeypatch
+):
+    monkeypatch.setitem(client.application.config, "MAIL_SEND_SYNC", False)
+    monkeypatch.setitem(client.application.config, "MAIL_SERVER", None)
+
+    def ask(email):
+        return lambda: client.post("/auth/reset", data={"email": email}).close()
+
+    known = _statements_on_this_thread(client.application, database, ask("edna@example.org"))
+    unknown = _statements_on_this_thread(client.application, database, ask("nobody@example.org"))
+    assert known == unknown
+    # The known address still gets its link, from the background thread.
+    accounts._background.submit(lambda: None).result(timeout=30)
+    database.session.expire_all()
+    sent = database.session.scalars(select(OutboundEmail.to_address)).all()
+    assert sent == ["edna@example.org"]

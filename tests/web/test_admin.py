@@ -16,7 +16,9 @@ def test_admin_reads_the_audit_trail_newest_first_and_filtered(client, database,
     assert "3 records." in html and "pairing.approve" in html and "admin@example.org" in html
     filtered = client.get("/admin/audit?action=diner_erased").get_data(as_text=True)
     assert "2 records." in filtered
-    assert client.get("/admin/audit?page=abc").status_code == 400
+    nonsense = client.get("/admin/audit?page=abc")
+    assert nonsense.status_code == 400
+    assert "The page number must be a whole number" in nonsense.get_data(as_text=True)
 
 
 def test_posting_without_a_csrf_token_is_refused_in_plain_english(app, database, database_url):

@@ -11,10 +11,11 @@ import pytest
 from casserole import create_app
 from casserole.errors import ConfigError
 from config import Config, ProductionConfig, TestConfig
+from tests.support.app import OUR_ENV_VARS
 
 
 def _flask(args: list[str], env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    full = {k: v for k, v in os.environ.items() if k not in OUR_ENV_VARS}
     full.update({"CASSEROLE_INSTANCE_PATH": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "casserole", *args],
@@ -35,6 +36,12 @@ def _flask(args: list[str], env: dict[str, str], tmp_path) -> subprocess.Complet
         ),
         ({"DATABASE_URL": "mysql://root@127.0.0.1/x"}, "Casserole runs on sqlite or postgresql"),
         ({"CASSEROLE_ENV": "production", "DATABASE_URL": "sqlite://"}, "SECRET_KEY is not set"),
+        (
+            {"CASSEROLE_ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 40},
+            "PUBLIC_BASE_URL is not set",
+        ),
+        ({"DATABASE_URL": "sqlite://", "PUBLIC_BASE_URL": "casserole.org"}, "is not a web address"),
+        ({"DATABASE_URL": "sqlite://", "TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES='-1'"),
         ({"CASSEROLE_ENV": "staging"}, "CASSEROLE_ENV='staging' is not one of"),
     ],
 )
@@ -57,7 +64,12 @@ def test_password_in_url_is_not_printed(tmp_path):
 def test_production_starts_with_a_secret_key(tmp_path):
     result = _flask(
         ["routes"],
-        {"CASSEROLE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"},
+        {
+            "CASSEROLE_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": "sqlite://",
+            "PUBLIC_BASE_URL": "https://casserole.example.org",
+        },
         tmp_path,
     )
     assert result.returncode == 0, result.stderr

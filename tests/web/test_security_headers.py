@@ -38,3 +38,31 @@ def test_oversized_requests_are_refused_with_413(client):
     response = client.post("/auth/login", data={"email": "x" * (3 * 1024 * 1024), "password": "y"})
     assert response.status_code == 413
     assert "We could not do that" in response.get_data(as_text=True)
+
+
+def test_data_downloads_and_exports_are_never_cached(client, database):
+
+    from tests.support.access_table import build_world
+    from tests.support.auth import ClientAuth
+
+    world = build_world()
+    ClientAuth(client).login(world.emails["carer"])
+    diner_id = world.params["own"]["diner_id"]
+    for url in ("/my-data/download", f"/my-data/diners/{diner_id}/download"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        assert response.headers["Cache-Control"] == "no-store", url
+    client.post("/auth/logout")
+    ClientAuth(client).login(world.emails["coord_same"])
+    for url in (
+        "/coordinator/barnet/map.json",
+        "/coordinator/barnet/exports/area-full.csv",
+        "/coordinator/barnet/exports/pairings-anonymised.csv",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    # Shipped static files stay cacheable: the rule is about personal data, not everything.
+    static = client.get("/static/style.css")
+    assert static.headers.get("Cache-Control") != "no-store"
+    static.close()

@@ -10,6 +10,7 @@ from casserole.models import (
     ConsentMethod,
     CookProfile,
     DinerProfile,
+    OutboundEmail,
     Role,
     User,
     WaitingListEntry,
@@ -69,8 +70,28 @@ def test_start_page_offers_three_ways_in(client):
     )
 
 
+def finish_joining(client, database, email):
+    """Follow the link e-mailed to `email` to finish joining; the response of pressing the button."""
+    import re
+
+    body = database.session.scalar(
+        select(OutboundEmail.text_body)
+        .where(OutboundEmail.to_address == email, OutboundEmail.kind == "signup_finish")
+        .order_by(OutboundEmail.id.desc())
+    )
+    path = "/" + re.search(r"https?://\S+", body).group(0).split("/", 3)[3]
+    assert client.get(path).status_code == 200
+    return client.post(path)
+
+
 def test_cook_signs_up_and_is_geocoded_into_their_area(client, database, barnet):
     page = client.post("/join/cook", data=cook_form())
+    assert page.status_code == 302 and page.headers["Location"] == "/join/check-email"
+    assert "We have sent a message to zoe@example.org" in client.get("/join/check-email").get_data(
+        as_text=True
+    )
+    assert "Your cooking" not in client.get("/profile/cook").get_data(as_text=True)
+    page = finish_joining(client, database, "zoe@example.org")
     assert page.status_code == 302 and page.headers["Location"] == "/profile/cook"
     user = database.session.scalar(select(User).where(User.email == "zoe@example.org"))
     assert user.role == Role.COOK and user.first_name == "Zoë" and user.phone == "020 7946 0123"
@@ -79,8 +100,9 @@ def test_cook_signs_up_and_is_geocoded_into_their_area(client, database, barnet)
     assert cook.latitude == pytest.approx(51.6, abs=0.05)
     assert cook.address_line == "12 Ballards Lane"
     assert not cook.is_vetted(clock.today())
-    # Logged in straight away.
+    # Logged in once the link is followed; the link works once.
     assert "Your cooking" in client.get("/profile/cook").get_data(as_text=True)
+    assert user.email_confirmed_at is not None
 
 
 @pytest.mark.parametrize(
@@ -124,12 +146,23 @@ def test_outside_every_area_joins_the_waiting_list_and_hears_the_nearest_area(
     assert count(database, WaitingListEntry) == 1
 
 
-def test_email_already_taken(client, database, barnet):
-    f.user(Role.CARER, email="zoe@example.org")
-    page = client.post("/join/cook", data=cook_form(email="ZOE@example.org"))
-    assert page.status_code == 422
-    assert "There is already an account with this e-mail address" in page.get_data(as_text=True)
-    assert count(database, CookProfile) == 0
+def test_an_address_with_an_account_gets_the_same_answer_and_its_owner_an_email(
+    client, database, barnet
+):
+    f.user(Role.CARER, email="zoe@example.org", first_name="Zoe")
+    taken = client.post("/join/cook", data=cook_form(email="ZOE@example.org"))
+    taken_page = client.get("/join/check-email").get_data(as_text=True)
+    fresh = client.application.test_client()
+    new = fresh.post("/join/cook", data=cook_form(email="zed@example.org"))
+    fresh_page = fresh.get("/join/check-email").get_data(as_text=True)
+    assert taken.status_code == new.status_code == 302
+    assert taken.headers["Location"] == new.headers["Location"] == "/join/check-email"
+    assert taken_page.replace("ZOE@", "X@") == fresh_page.replace("zed@", "X@")
+    assert count(database, CookProfile) == 1  # only the new address's
+    kinds = dict(
+        database.session.execute(select(OutboundEmail.to_address, OutboundEmail.kind)).all()
+    )
+    assert kinds == {"zoe@example.org": "signup_already", "zed@example.org": "signup_finish"}
 
 
 @pytest.mark.parametrize(
@@ -249,6 +282,8 @@ def test_carer_signs_up_then_adds_two_diners(client, database, barnet):
             "password": GOOD_PASSWORD,
         },
     )
+    assert page.headers["Location"] == "/join/check-email"
+    page = finish_joining(client, database, "siobhan@example.org")
     assert page.headers["Location"] == "/profile/diners/new"
     carer = database.session.scalar(select(User).where(User.role == Role.CARER))
     for first, method in (("Patrick", "carer_confirmed"), ("Nora", "phone")):
@@ -296,3 +331,21 @@ def test_signed_in_people_are_sent_home_from_sign_up(client, database, barnet):
     f.user(Role.CARER, email="carer@example.org")
     client.post("/auth/login", data={"email": "carer@example.org", "password": f.PASSWORD})
     assert client.get("/join/cook").status_code == 302
+
+
+def test_a_finish_link_works_once_and_a_forged_one_not_at_all(client, database, barnet):
+    client.post(
+        "/join/carer",
+        data={
+            "first_name": "Ann",
+            "email": "ann@example.org",
+            "password": GOOD_PASSWORD,
+        },
+    )
+    assert finish_joining(client, database, "ann@example.org").status_code == 302
+    client.post("/auth/logout")
+    body = database.session.scalar(select(OutboundEmail.text_body))
+    path = "/" + body.split("http://", 1)[1].split()[0].split("/", 1)[1]
+    again = client.post(path)
+    assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
+    assert client.get("/join/finish/forged.token.here").status_code == 400

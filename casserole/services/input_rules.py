@@ -1,0 +1,137 @@
+"""Rules for what people type: names, free text, phone numbers, passwords and e-mail case.
+
+Each rule answers with the reason a value cannot be accepted (shown next to the field), or
+None. Forms (casserole.auth.validators) and services use the same rules.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def normalise_email(email: str) -> str:
+    """Trim and lower-case an e-mail address for storage and lookup."""
+    return email.strip().lower()
+
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 200
+# Passwords of ten or more characters that appear near the top of public breach lists;
+# shorter ones already fail the length rule.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "0987654321",
+        "12345678910",
+        "123456789a",
+        "1234567890a",
+        "123456789012",
+        "1111111111",
+        "0000000000",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qwertyuiop",
+        "qwerty1234",
+        "qwerty12345",
+        "qwerty123456",
+        "asdfghjkl1",
+        "abcdefghij",
+        "abcd123456",
+        "password12",
+        "password123",
+        "password1234",
+        "password12345",
+        "passw0rd123",
+        "iloveyou12",
+        "iloveyou123",
+        "letmein123",
+        "welcome123",
+        "welcome1234",
+        "football123",
+        "sunshine12",
+        "sunshine123",
+        "princess123",
+        "monkey12345",
+        "dragon12345",
+        "superman123",
+        "starwars123",
+        "administrator",
+        "changeme123",
+        "trustno1234",
+        "liverpool123",
+        "chelsea123",
+        "arsenal123",
+        "casserole123",
+        "correcthorsebatterystaple",
+    }
+)
+_NAME_PUNCTUATION = frozenset(" '’-.")
+_TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
+# U+202A-U+202E (embeddings and overrides) and U+2066-U+2069 (isolates).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_PHONE_CHARS = frozenset("0123456789 +()-")
+
+
+def tidy_text(value: str | None) -> str:
+    """Trim surrounding space and normalise to NFC, so "Zoë" is stored one way whoever typed it."""
+    return unicodedata.normalize("NFC", (value or "").strip())
+
+
+def name_problem(name: str) -> str | None:
+    """Why a person's name cannot be accepted, or None: letters in any script, spaces, ' - ."""
+    if not name:
+        return "Enter a name."
+    for char in name:
+        if unicodedata.category(char)[0] in "LM" or char in _NAME_PUNCTUATION:
+            continue
+        if unicodedata.category(char)[0] == "C":
+            return "Names cannot contain control characters."
+        return "Names can contain letters, spaces, hyphens and apostrophes only."
+    if not any(unicodedata.category(char)[0] == "L" for char in name):
+        return "Enter a name with at least one letter."
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why free text cannot be accepted (control or direction-override characters), or None.
+
+    Emoji and every script are welcome, and so are the ordinary right-to-left marks; the
+    embedding, override and isolate controls can make a note display in a different order
+    from the one it was written in (a "Trojan Source" trick), so they are refused.
+    """
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS_ALLOWED:
+            return "This contains a control character; please retype it."
+        if char in _BIDI_CONTROLS:
+            return (
+                "This contains an invisible character that changes the direction of the "
+                "text; please retype it without pasting."
+            )
+    return None
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why a phone number looks wrong, or None: digits with spaces, +, brackets or dashes."""
+    if not phone:
+        return None
+    if any(char not in _PHONE_CHARS for char in phone):
+        return "Enter a phone number using digits, spaces and + only, like 020 7946 0000."
+    digits = sum(char.isdigit() for char in phone)
+    if not 7 <= digits <= 15:
+        return "Enter a phone number of 7 to 15 digits, like 020 7946 0000."
+    return None
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a new password is too weak, or None: at least 10 characters and not a common one."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Use at least {PASSWORD_MIN_LENGTH} characters: a few words together work well."
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+    folded = password.casefold()
+    squashed = "".join(folded.split())
+    if folded in COMMON_PASSWORDS or squashed in COMMON_PASSWORDS or len(set(folded)) == 1:
+        return "That password is too common and easy to guess; choose another."
+    if email and folded == normalise_email(email):
+        return "Do not use your e-mail address as your password."
+    return None
