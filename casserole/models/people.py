@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from casserole.models.area import Area, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
+from casserole.models.search_keys import SearchKeysMixin
 from casserole.models.vocab import (
     ALL_DAYS_MASK,
     ALL_DIET_MASK,
@@ -38,7 +39,7 @@ from casserole.models.vocab import (
 )
 
 
-class User(UserMixin, Base):
+class User(SearchKeysMixin, UserMixin, Base):
     """A login: cook, diner, carer, coordinator or admin."""
 
     __tablename__ = "users"
@@ -216,7 +217,7 @@ class VettingCheck(Base):
         return and_(cls.checked_on <= day, or_(cls.expires_on.is_(None), cls.expires_on > day))
 
 
-class DinerProfile(LocatedMixin, Base):
+class DinerProfile(SearchKeysMixin, LocatedMixin, Base):
     """A diner: may have no login at all when a carer manages them (many are offline)."""
 
     __tablename__ = "diner_profiles"
@@ -253,6 +254,9 @@ class DinerProfile(LocatedMixin, Base):
     consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # When the diner (re)joined the waiting list; "oldest first" orders by it.
     waiting_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Higher goes first on the waiting list (1: asked for a different cook), so waiting_since
+    # never has to be back-dated to jump the queue.
+    waiting_priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -102,6 +102,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.record_check", "/coordinator/<slug>/cooks/<int:cook_id>/checks"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.diner", "/coordinator/<slug>/diners/<int:diner_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.carer", "/coordinator/<slug>/carers/<int:carer_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.search", "/coordinator/<slug>/search"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.waiting", "/coordinator/<slug>/waiting"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.refresh_reasons", "/coordinator/<slug>/waiting/reasons"): Entry(
         AREA, AREA_FOREIGN
@@ -166,6 +169,7 @@ def build_world() -> World:
             "meal_id": meal.id,
             "diner_id": diner.id,
             "cook_id": paired_cook.id,
+            "carer_id": carer.id,
             "area_id": barnet.id,
             "slug": "barnet",
         },
@@ -174,6 +178,7 @@ def build_world() -> World:
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
             "cook_id": far_cook.id,
+            "carer_id": far_diner.carer_id,
             "area_id": hamlets.id,
             "slug": "tower-hamlets",
         },
@@ -183,6 +188,7 @@ def build_world() -> World:
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
             "cook_id": far_cook.id,
+            "carer_id": far_diner.carer_id,
             "area_id": hamlets.id,
             "slug": "barnet",
         },
