@@ -8,10 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -110,3 +112,20 @@ class MealCostForm(FlaskForm):
         ],
     )
     submit = SubmitField("Save the meal cost")
+
+
+class ByHandForm(FlaskForm):
+    """Pair a diner by hand with a cook chosen from the list on their record (no number typing)."""
+
+    cook_id = IntegerField(
+        "Cook",
+        validators=[
+            InputRequired("Choose a cook from the list."),
+            NumberRange(min=1, message="Choose a cook from the list."),
+        ],
+    )
+    override_reason = TextAreaField(
+        "Why pair them outside the rules",
+        filters=[strip],
+        validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
+    )

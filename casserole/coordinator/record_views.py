@@ -5,12 +5,16 @@ A cook's record lives with their checks in routes.py.
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
+from casserole.coordinator.forms import ByHandForm
 from casserole.formatting import day_list, miles
-from casserole.services.coordinator import records
+from casserole.services import pairings
+from casserole.services.coordinator import by_hand, records
 from casserole.services.coordinator import search as people_search
 
 
@@ -64,3 +68,41 @@ def search(slug: str) -> tuple[str, int]:
         ),
         400 if error else 200,
     )
+
+
+@bp.route("/<slug>/diners/<int:diner_id>/pair", methods=["GET", "POST"])
+@coordinators_only
+def pair_by_hand(slug: str, diner_id: int) -> Any:
+    """Choose a cook for a diner from those near them; outside the rules needs a reason."""
+    area = area_or_404(slug)
+    diner = records.diner_in(area, diner_id)
+    if diner is None:
+        abort(404, description="We could not find that diner in this area.")
+    form = ByHandForm()
+    checks = None
+    if form.validate_on_submit():
+        try:
+            pairing = pairings.propose_by_hand(
+                current_user, form.cook_id.data, diner.id, form.override_reason.data
+            )
+        except pairings.ConstraintsBroken as err:
+            checks = err.checks
+            form.override_reason.errors = [
+                *form.override_reason.errors,
+                "This pair cannot be proposed."
+                if checks.blocking
+                else "This pair breaks the rules listed; say why to pair them anyway.",
+            ]
+        except pairings.PairingError as err:
+            form.cook_id.errors = [*form.cook_id.errors, err.message]
+        else:
+            flash("Pairing proposed. We have asked the cook.", "success")
+            return redirect(url_for("pairings.show", pairing_id=pairing.id))
+    return render_template(
+        "coordinator/pair_by_hand.html",
+        area=area,
+        diner=diner,
+        options=by_hand.cook_options(diner),
+        form=form,
+        checks=checks,
+    ), (422 if form.errors else 200)

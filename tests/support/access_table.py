@@ -104,6 +104,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("coordinator.diner", "/coordinator/<slug>/diners/<int:diner_id>"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.carer", "/coordinator/<slug>/carers/<int:carer_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.pair_by_hand", "/coordinator/<slug>/diners/<int:diner_id>/pair"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.search", "/coordinator/<slug>/search"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.waiting", "/coordinator/<slug>/waiting"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.refresh_reasons", "/coordinator/<slug>/waiting/reasons"): Entry(

@@ -84,7 +84,7 @@ def test_a_waiting_diner_record_says_how_long_and_offers_pairing_by_hand(client,
     waiting = people["waiting"]
     body = client.get(f"/coordinator/barnet/diners/{waiting.id}").get_data(as_text=True)
     assert "Waiting for a cook for 0 days" in body
-    assert f"/pairings/new?diner_id={waiting.id}" in body
+    assert f"/coordinator/barnet/diners/{waiting.id}/pair" in body
 
 
 def test_a_cook_record_shows_contact_reach_and_diners(client, people, auth):

@@ -62,10 +62,18 @@ def _is_waiting(diner: DinerProfile) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def diner_record(area: Area, diner_id: int, viewer: Any) -> DinerRecord | None:
-    """A diner of this area (None for anyone else's); the view is audited like address views."""
+def diner_in(area: Area, diner_id: int) -> DinerProfile | None:
+    """A diner of this area who has not been erased, or None (never another area's)."""
     diner = db.session.get(DinerProfile, diner_id)
     if diner is None or diner.area_id != area.id or diner.erased_at is not None:
+        return None
+    return diner
+
+
+def diner_record(area: Area, diner_id: int, viewer: Any) -> DinerRecord | None:
+    """A diner of this area (None for anyone else's); the view is audited like address views."""
+    diner = diner_in(area, diner_id)
+    if diner is None:
         return None
     pairings = list(
         db.session.scalars(
