@@ -28,3 +28,7 @@ def audit_trail() -> str:
     found = paginate(query.order_by(AuditEvent.id.desc()), page, PER_PAGE, count=count)
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render_template("admin/audit.html", page=found, action=action, actions=list(actions))
+
+
+# Registers the scheme set-up views on bp (imported last: they import bp from here).
+from casserole.admin import scheme  # noqa: E402, F401
