@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -227,6 +228,8 @@ class DinerProfile(SearchKeysMixin, LocatedMixin, Base):
         CheckConstraint(f"days_mask BETWEEN 0 AND {ALL_DAYS_MASK}", name="days_mask_range"),
         CheckConstraint(f"needs_mask BETWEEN 0 AND {ALL_DIET_MASK}", name="needs_range"),
         CheckConstraint("user_id IS NOT NULL OR carer_id IS NOT NULL", name="has_contact"),
+        # "Is this carer's diner in the area?" in one probe (console search, carer records).
+        Index("ix_diner_profiles_carer_area", "carer_id", "area_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

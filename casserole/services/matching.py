@@ -113,9 +113,7 @@ def feasible_for(
     people_c, people_d = prepare(cooks, [as_matcher_diner(diner)])
     keys = excluded_keys(people_c, people_d, excluded)
     found = find_candidates(people_c, people_d, np.ones(1, dtype=bool), keys, workers=1)
-    return {
-        int(people_c.ids[c]): float(km) for c, km in zip(found.cook, found.km, strict=True)
-    }
+    return {int(people_c.ids[c]): float(km) for c, km in zip(found.cook, found.km, strict=True)}
 
 
 def load_inputs(area: Area, today: date | None = None) -> MatcherInput:

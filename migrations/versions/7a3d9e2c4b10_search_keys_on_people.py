@@ -37,6 +37,8 @@ def upgrade():
         ]
         if params:
             bind.execute(update, params)
+    with op.batch_alter_table('diner_profiles', schema=None) as batch_op:
+        batch_op.create_index('ix_diner_profiles_carer_area', ['carer_id', 'area_id'], unique=False)
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column('search_name', existing_type=sa.String(length=170), nullable=False)
@@ -44,6 +46,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('diner_profiles', schema=None) as batch_op:
+        batch_op.drop_index('ix_diner_profiles_carer_area')
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(f'ix_{table}_phone_digits')

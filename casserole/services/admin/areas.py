@@ -43,9 +43,7 @@ def _problems(details: AreaDetails, area: Area | None) -> tuple[dict[str, str], 
         problems["name"] = "Enter the area's name."
     else:
         clash = db.session.scalar(
-            select(Area).where(
-                (Area.name == details.name) | (Area.slug == slug_for(details.name))
-            )
+            select(Area).where((Area.name == details.name) | (Area.slug == slug_for(details.name)))
         )
         if clash is not None and clash is not area:
             problems["name"] = "Another area already has this name."

@@ -6,17 +6,17 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from sqlalchemy import func, or_, select
 
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import day_list, miles
-from casserole.geocoding import great_circle_km
+from casserole.geocoding import EARTH_RADIUS_KM
 from casserole.models import CookProfile, DinerProfile, EndReason, Pairing, PairingStatus, User
 from casserole.models.vocab import DIET_LABELS, LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
 from casserole.services import matching as matcher
 
-NEAR_KM = 8.0  # cooks further than this are not worth a coordinator's look
 SHOWN = 15  # per list: nearest first
 
 
@@ -74,16 +74,42 @@ def _why_not(cook: object, diner: DinerProfile, km: float, excluded: bool) -> li
     return reasons
 
 
-def cook_options(diner: DinerProfile, today: date | None = None) -> Options:
-    """Near cooks of the diner's area, split by the matcher's rules and by room, nearest first."""
-    today = today or clock.today()
-    near = max(NEAR_KM, diner.max_km)
+def _km_from(diner: DinerProfile, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Great-circle km from the diner to many points at once (haversine, mean Earth radius)."""
+    p1, p2 = np.radians(diner.latitude), np.radians(lat)
+    dphi, dlmb = p2 - p1, np.radians(lon - diner.longitude)
+    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+
+
+def _taken(ids: list[int]) -> dict[int, int]:
+    """Live pairings and open proposals per cook: what fills their capacity."""
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Pairing.cook_id, func.count())
+            .where(
+                Pairing.cook_id.in_(ids),
+                Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+            )
+            .group_by(Pairing.cook_id)
+        ).all()
+    )
+
+
+def _names(ids: list[int]) -> dict[int, str]:
     rows = db.session.execute(
-        matcher.cook_columns(today).where(CookProfile.area_id == diner.area_id, *_box(diner, near))
+        select(CookProfile.id, User.first_name, User.last_name)
+        .join(User, User.id == CookProfile.user_id)
+        .where(CookProfile.id.in_(ids))
     ).all()
-    cooks = [matcher.as_matcher_cook(row, today) for row in rows]
-    ids = [c.id for c in cooks]
-    excluded = {
+    return {r.id: f"{r.first_name} {r.last_name}".strip() for r in rows}
+
+
+def _excluded(diner: DinerProfile) -> set[tuple[int, int]]:
+    """Cooks never proposed to this diner again: declined, or replaced at their request."""
+    return {
         (cook_id, diner.id)
         for cook_id in db.session.scalars(
             select(Pairing.cook_id).where(
@@ -95,46 +121,61 @@ def cook_options(diner: DinerProfile, today: date | None = None) -> Options:
             )
         )
     }
-    feasible = matcher.feasible_for(diner, cooks, excluded)
-    taken = dict(
-        db.session.execute(
-            select(Pairing.cook_id, func.count())
-            .where(
-                Pairing.cook_id.in_(ids),
-                Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+
+
+def cook_options(diner: DinerProfile, today: date | None = None) -> Options:
+    """Near cooks of the diner's area, split by the matcher's rules and by room, nearest first.
+
+    Only cooks within the diner's own reach can ever be feasible, so only they are read.
+    """
+    today = today or clock.today()
+    near = diner.max_km
+    rows = db.session.execute(
+        matcher.cook_columns(today).where(CookProfile.area_id == diner.area_id, *_box(diner, near))
+    ).all()
+    if not rows:
+        return Options([], [])
+    km = _km_from(
+        diner, np.array([r.latitude for r in rows]), np.array([r.longitude for r in rows])
+    )
+    close = [(float(k), row) for k, row in zip(km, rows, strict=True) if k <= near]
+    cooks = {row.id: matcher.as_matcher_cook(row, today) for _, row in close}
+    excluded = _excluded(diner)
+    feasible = matcher.feasible_for(diner, list(cooks.values()), excluded)
+    taken = _taken(sorted(feasible))
+    close.sort(key=lambda pair: (pair[0], pair[1].id))
+    can: list[tuple[float, int]] = []
+    cannot: list[tuple[float, int, list[str]]] = []
+    for distance, row in close:
+        cook = cooks[row.id]
+        if row.id in feasible and taken.get(row.id, 0) < cook.capacity:
+            if len(can) < SHOWN:
+                can.append((distance, row.id))
+        elif len(cannot) < SHOWN:
+            reasons = (
+                [f"full ({taken.get(row.id, 0)} of {cook.capacity})"]
+                if row.id in feasible
+                else _why_not(cook, diner, distance, (row.id, diner.id) in excluded)
             )
-            .group_by(Pairing.cook_id)
-        ).all()
-    )
-    names = dict(
-        db.session.execute(
-            select(CookProfile.id, func.trim(User.first_name + " " + User.last_name))
-            .join(User, User.id == CookProfile.user_id)
-            .where(CookProfile.id.in_(ids))
-        ).all()
-    )
-    can, cannot = [], []
-    for cook in cooks:
-        km = feasible.get(cook.id)
-        if km is None:
-            km = great_circle_km(diner.latitude, diner.longitude, cook.lat, cook.lon)
-        option = CookOption(
-            cook_id=cook.id,
-            name=names.get(cook.id, f"Cook K{cook.id}"),
-            km=km,
+            cannot.append((distance, row.id, reasons))
+        if len(can) >= SHOWN and len(cannot) >= SHOWN:
+            break
+    shown = [cid for _, cid in can] + [cid for _, cid, _ in cannot]
+    names, taken_shown = _names(shown), _taken(shown)
+
+    def option(distance: float, cid: int, reasons: list[str]) -> CookOption:
+        cook = cooks[cid]
+        return CookOption(
+            cook_id=cid,
+            name=names.get(cid, f"Cook K{cid}"),
+            km=distance,
             shared_days=day_list(diner.days & cook.days) or "none",
-            taken=taken.get(cook.id, 0),
+            taken=taken_shown.get(cid, 0),
             capacity=cook.capacity,
+            reasons=reasons,
         )
-        if cook.id in feasible:
-            if option.taken >= cook.capacity:
-                option.reasons.append(f"full ({option.taken} of {cook.capacity})")
-                cannot.append(option)
-            else:
-                can.append(option)
-        elif km <= near:
-            option.reasons = _why_not(cook, diner, km, (cook.id, diner.id) in excluded)
-            cannot.append(option)
-    can.sort(key=lambda o: (o.km, o.cook_id))
-    cannot.sort(key=lambda o: (o.km, o.cook_id))
-    return Options(feasible=can[:SHOWN], others=cannot[:SHOWN])
+
+    return Options(
+        feasible=[option(d, cid, []) for d, cid in can],
+        others=[option(d, cid, reasons) for d, cid, reasons in cannot],
+    )

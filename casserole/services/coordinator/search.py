@@ -154,7 +154,8 @@ def _carers(area: Area, q: str) -> list[Hit]:
     terms = _user_terms(q, "carer")
     if not terms:
         return []
-    # A carer belongs to the area through a diner they look after there.
+    # A carer belongs to the area through a diner they look after there; the (carer, area)
+    # index answers this per carer in one probe.
     cares_here = exists().where(
         DinerProfile.carer_id == User.id,
         DinerProfile.area_id == area.id,
