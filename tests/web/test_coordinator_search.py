@@ -110,3 +110,26 @@ def test_every_console_page_has_the_search_box(client, town, auth):
         "/coordinator/barnet/vetting",
     ):
         assert 'role="search"' in client.get(url).get_data(as_text=True), url
+
+
+def test_bulk_inserts_fill_the_search_keys_too(database):
+    """The city demo inserts plain rows, not ORM objects: the column defaults fill the keys."""
+    from sqlalchemy import insert, select
+
+    from casserole.models import User
+
+    rows = [
+        {
+            "email": "bulk@example.org",
+            "password_hash": "x",
+            "role": Role.CARER,
+            "first_name": "Émile",
+            "last_name": "Zola",
+            "phone": "+44 7700 900999",
+        },
+    ]
+    database.session.execute(insert(User.__table__), rows)
+    keys = database.session.execute(
+        select(User.search_name, User.phone_digits).where(User.email == "bulk@example.org")
+    ).one()
+    assert tuple(keys) == ("emile zola", "07700900999")
