@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(open_district)
     app.cli.add_command(restore_command)
+    app.cli.add_command(create_admin)
 
 
 @click.command("seed-demo")
@@ -186,3 +187,18 @@ def open_district(area_slug: str, outcode: str) -> None:
         f"{opened.outcode} is now part of {opened.area.name}; "
         f"told {plural(opened.notified, 'waiting person', 'waiting people')}."
     )
+
+
+@click.command("create-admin")
+@click.argument("email")
+def create_admin(email: str) -> None:
+    """Make an admin account for EMAIL and print a one-time link to choose its password."""
+    from casserole.services.accounts import FieldError
+    from casserole.services.admin.people import create_admin as run
+
+    try:
+        invited = run(email)
+    except FieldError as err:
+        raise click.ClickException("; ".join(err.errors.values())) from None
+    click.echo(f"Admin {invited.user.email} created. To choose a password (once, within 7 days):")
+    click.echo(invited.link)

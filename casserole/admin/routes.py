@@ -21,3 +21,7 @@ def audit_trail() -> str:
     return render_template(
         "admin/audit.html", page=audit_page(action, page), action=action, actions=audit_actions()
     )
+
+
+# Registers the scheme set-up views on bp (imported last: they import bp from here).
+from casserole.admin import scheme  # noqa: E402, F401

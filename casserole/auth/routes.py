@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from casserole.auth.forms import (
     ResetRequestForm,
 )
 from casserole.forms_common import show_errors
+from casserole.models import Role
 from casserole.ratelimits import login_limits, remember_device, reset_limits, signup_limits
 from casserole.services import accounts
 from casserole.services.accounts import FieldError, TokenError, authenticate
@@ -28,12 +30,17 @@ SENT = (
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow a `next` that stays on this site, so a link cannot bounce users away."""
+def _safe_next(target: str | None, user: Any = None) -> str:
+    """Only follow a `next` that stays on this site, so a link cannot bounce users away.
+
+    Without one, a coordinator lands on their console and everyone else on their dashboard.
+    """
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/"):
             return target
+    if user is not None and user.role == Role.COORDINATOR:
+        return url_for("coordinator.index")
     return url_for("main.index")
 
 
@@ -51,7 +58,9 @@ def login() -> str | Response:
         else:
             login_user(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.first_name}.", "success")
-            return remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
+            return remember_device(
+                redirect(_safe_next(request.args.get("next"), user)), user.email
+            )
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
 

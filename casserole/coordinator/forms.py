@@ -7,10 +7,12 @@ from datetime import timedelta
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -19,7 +21,7 @@ from casserole import clock
 from casserole.auth.validators import BoundedDateField, FreeText
 from casserole.forms_common import strip
 from casserole.models import CheckKind
-from casserole.params import coerce_id
+from casserole.params import MAX_ID, coerce_id
 from casserole.services.vetting import CHECK_LABELS, VETTING_YEARS_AHEAD
 
 
@@ -116,3 +118,20 @@ class MealCostForm(FlaskForm):
         ],
     )
     submit = SubmitField("Save the meal cost")
+
+
+class ByHandForm(FlaskForm):
+    """Pair a diner by hand with a cook chosen from the list on their record (no number typing)."""
+
+    cook_id = IntegerField(
+        "Cook",
+        validators=[
+            InputRequired("Choose a cook from the list."),
+            NumberRange(min=1, max=MAX_ID, message="Choose a cook from the list."),
+        ],
+    )
+    override_reason = TextAreaField(
+        "Why pair them outside the rules",
+        filters=[strip],
+        validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
+    )

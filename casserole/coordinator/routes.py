@@ -15,11 +15,11 @@ from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import CheckForm
-from casserole.formatting import plural
+from casserole.formatting import day_list, miles, plural
 from casserole.models import Area, CheckKind
 from casserole.params import query_page
 from casserole.services import vetting
-from casserole.services.coordinator import scope
+from casserole.services.coordinator import records, scope
 
 __all__ = ["bp"]
 
@@ -76,6 +76,11 @@ def _cook_page(area: Area, cook_id: int, form: CheckForm, status: int = 200) -> 
             history=sorted(cook.checks, key=lambda c: (c.checked_on, c.id), reverse=True),
             form=form,
             labels=vetting.CHECK_LABELS,
+            pairings=records.cook_pairings(cook),
+            skills=records.cook_skills(cook),
+            days=day_list(cook.days) or "No days chosen",
+            reach=miles(cook.max_km),
+            log_subject=cook,
         ),
         status,
     )
@@ -84,7 +89,7 @@ def _cook_page(area: Area, cook_id: int, form: CheckForm, status: int = 200) -> 
 @bp.route("/<slug>/cooks/<int:cook_id>")
 @coordinators_only
 def cook(slug: str, cook_id: int) -> tuple[str, int]:
-    """One cook's checks, their history, and a form to record a new check."""
+    """One cook's record: contact, days, reach, pairings, checks and a form to record a check."""
     return _cook_page(area_or_404(slug), cook_id, CheckForm())
 
 
@@ -125,4 +130,4 @@ def notify_expired_checks() -> None:
 
 
 # Registers the other views on bp (imported last: they import bp from blueprint).
-from casserole.coordinator import pairing_views, report_views  # noqa: E402, F401
+from casserole.coordinator import pairing_views, record_views, report_views  # noqa: E402, F401

@@ -123,6 +123,7 @@ def play(
             diner.consent_at = None  # they have left: no longer looking for a cook
         else:
             diner.waiting_since = ended  # back on the waiting list
+            diner.waiting_priority = int(slot.end_reason == EndReason.DIFFERENT_COOK)
     if live_or_open:
         hist.load[id(cook)] = hist.load.get(id(cook), 0) + 1
     return diner

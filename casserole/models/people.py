@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from casserole.models.area import Area, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
+from casserole.models.search_keys import SearchKeysMixin
 from casserole.models.vocab import (
     ALL_DAYS_MASK,
     ALL_DIET_MASK,
@@ -38,7 +40,7 @@ from casserole.models.vocab import (
 )
 
 
-class User(UserMixin, Base):
+class User(SearchKeysMixin, UserMixin, Base):
     """A login: cook, diner, carer, coordinator or admin."""
 
     __tablename__ = "users"
@@ -216,7 +218,7 @@ class VettingCheck(Base):
         return and_(cls.checked_on <= day, or_(cls.expires_on.is_(None), cls.expires_on > day))
 
 
-class DinerProfile(LocatedMixin, Base):
+class DinerProfile(SearchKeysMixin, LocatedMixin, Base):
     """A diner: may have no login at all when a carer manages them (many are offline)."""
 
     __tablename__ = "diner_profiles"
@@ -226,6 +228,8 @@ class DinerProfile(LocatedMixin, Base):
         CheckConstraint(f"days_mask BETWEEN 0 AND {ALL_DAYS_MASK}", name="days_mask_range"),
         CheckConstraint(f"needs_mask BETWEEN 0 AND {ALL_DIET_MASK}", name="needs_range"),
         CheckConstraint("user_id IS NOT NULL OR carer_id IS NOT NULL", name="has_contact"),
+        # "Is this carer's diner in the area?" in one probe (console search, carer records).
+        Index("ix_diner_profiles_carer_area", "carer_id", "area_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -253,6 +257,9 @@ class DinerProfile(LocatedMixin, Base):
     consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # When the diner (re)joined the waiting list; "oldest first" orders by it.
     waiting_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Higher goes first on the waiting list (1: asked for a different cook), so waiting_since
+    # never has to be back-dated to jump the queue.
+    waiting_priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

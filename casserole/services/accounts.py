@@ -124,6 +124,9 @@ class FieldError(ValueError):
 # --- Password reset and e-mail change by signed, expiring, single-use links -------------
 
 RESET_MAX_AGE_SECONDS = 60 * 60
+# An invitation (new coordinator or admin) is the same set-password link, valid for longer.
+INVITE_MAX_AGE_SECONDS = 7 * 24 * 60 * 60
+_INVITE_SALT = "casserole.invite"
 EMAIL_CHANGE_MAX_AGE_SECONDS = 24 * 60 * 60
 _RESET_SALT = "casserole.password-reset"
 _EMAIL_SALT = "casserole.email-change"
@@ -179,9 +182,24 @@ def _send_reset_link(email: str) -> None:
     mail.dispatch()
 
 
+def set_password_link(user: User) -> str:
+    """A signed single-use link for an invited account to choose its password (7 days)."""
+    token = _serializer(_INVITE_SALT).dumps({"u": user.id, "h": _reset_fingerprint(user)})
+    return public_url("auth.reset_password", token=token)
+
+
 def user_for_reset(token: str) -> User:
-    """The account a reset link belongs to; TokenError once used (password changed) or expired."""
-    data = _load(token, _RESET_SALT, RESET_MAX_AGE_SECONDS)
+    """The account a reset link belongs to; TokenError once used (password changed) or expired.
+
+    An invitation's link is accepted too, with its own salt and longer expiry.
+    """
+    try:
+        data = _load(token, _RESET_SALT, RESET_MAX_AGE_SECONDS)
+    except TokenError as err:
+        try:
+            data = _load(token, _INVITE_SALT, INVITE_MAX_AGE_SECONDS)
+        except TokenError as invite_err:
+            raise (invite_err if "expired" in str(invite_err) else err) from None
     user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
     if user is None or not user.is_active or data.get("h") != _reset_fingerprint(user):
         raise TokenError("This link has already been used. Ask for a new one if you need it.")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+import numpy as np
 from sqlalchemy import or_, select
 
 import matching
@@ -28,6 +30,8 @@ from casserole.models.vocab import (
     mask_to_days,
     mask_to_tags,
 )
+from matching.candidates import find_candidates
+from matching.prepare import excluded_keys, prepare
 
 
 @dataclass
@@ -51,44 +55,76 @@ class MatchRun:
     counts: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
+def cook_columns(today: date) -> Any:
+    """A select of the cook columns the matcher reads (add a WHERE and an ORDER BY)."""
+    return select(
+        CookProfile.id,
+        CookProfile.latitude,
+        CookProfile.longitude,
+        CookProfile.days_mask,
+        CookProfile.can_cook_mask,
+        CookProfile.capacity,
+        CookProfile.max_km,
+        CookProfile.paused,
+        CookProfile.paused_until,
+        User.is_active_account,
+        CookProfile.is_vetted(today),
+    ).join(User, User.id == CookProfile.user_id)
+
+
+def as_matcher_cook(row: Any, today: date) -> matching.Cook:
+    """One row of `cook_columns` as the matcher's Cook."""
+    cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted = row
+    # A break with a return date ends by itself on that date.
+    on_break = paused and (until is None or until > today)
+    return matching.Cook(
+        id=cid,
+        lat=lat,
+        lon=lon,
+        days=mask_to_days(days),
+        can_cook=mask_to_tags(skills),
+        capacity=capacity,
+        max_km=max_km,
+        # Paused or deactivated cooks keep their pairings but get no new proposals.
+        vetted=bool(vetted) and not on_break and active,
+    )
+
+
+def as_matcher_diner(diner: DinerProfile) -> matching.Diner:
+    """A diner as the matcher's Diner."""
+    return matching.Diner(
+        id=diner.id,
+        lat=diner.latitude,
+        lon=diner.longitude,
+        days=diner.days,
+        needs=diner.needs,
+        max_km=diner.max_km,
+    )
+
+
+def feasible_for(
+    diner: DinerProfile, cooks: list[matching.Cook], excluded: set[tuple[int, int]]
+) -> dict[int, float]:
+    """Cooks (by id) the matcher's hard rules allow for this diner, with the km between them.
+
+    Capacity is left to the caller: this answers "could they", not "is there room".
+    """
+    if not cooks:
+        return {}
+    people_c, people_d = prepare(cooks, [as_matcher_diner(diner)])
+    keys = excluded_keys(people_c, people_d, excluded)
+    found = find_candidates(people_c, people_d, np.ones(1, dtype=bool), keys, workers=1)
+    return {int(people_c.ids[c]): float(km) for c, km in zip(found.cook, found.km, strict=True)}
+
+
 def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     """Read an area's cooks, waiting diners, commitments and exclusions as matcher records."""
     today = today or clock.today()
     data = MatcherInput()
     cook_rows = db.session.execute(
-        select(
-            CookProfile.id,
-            CookProfile.latitude,
-            CookProfile.longitude,
-            CookProfile.days_mask,
-            CookProfile.can_cook_mask,
-            CookProfile.capacity,
-            CookProfile.max_km,
-            CookProfile.paused,
-            CookProfile.paused_until,
-            User.is_active_account,
-            CookProfile.is_vetted(today),
-        )
-        .join(User, User.id == CookProfile.user_id)
-        .where(CookProfile.area_id == area.id)
-        .order_by(CookProfile.id)
+        cook_columns(today).where(CookProfile.area_id == area.id).order_by(CookProfile.id)
     )
-    for cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted in cook_rows:
-        # A break with a return date ends by itself on that date.
-        on_break = paused and (until is None or until > today)
-        data.cooks.append(
-            matching.Cook(
-                id=cid,
-                lat=lat,
-                lon=lon,
-                days=mask_to_days(days),
-                can_cook=mask_to_tags(skills),
-                capacity=capacity,
-                max_km=max_km,
-                # Paused or deactivated cooks keep their pairings but get no new proposals.
-                vetted=bool(vetted) and not on_break and active,
-            )
-        )
+    data.cooks.extend(as_matcher_cook(row, today) for row in cook_rows)
     cook_ids = {c.id for c in data.cooks}
 
     # Live pairings and open proposals both hold a diner and a place in a cook's capacity.

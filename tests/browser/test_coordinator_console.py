@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -77,7 +78,7 @@ def _record(page, kind_label, checked, expires=None, reference=""):
 
 def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, auth, barnet, database):
     auth.login("co@example.org")
-    page.get_by_role("link", name="Open the coordinator console").click()
+    # A coordinator lands on the console, straight into their only area.
     page.wait_for_url("**/coordinator/barnet/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Barnet")
 
@@ -119,7 +120,9 @@ def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, auth, b
 
     # Pairings monitor.
     page.get_by_role("link", name="Pairings", exact=True).click()
-    expect(page.get_by_role("link", name="Vera Vet and Olive")).to_be_visible()
+    olive = page.get_by_role("row", name="Vera Vet and Olive")
+    expect(olive.get_by_role("link", name="Vera Vet")).to_be_visible()
+    expect(olive.get_by_role("link", name=re.compile(r"^Pairing \d+$"))).to_be_visible()
 
     # Figures: numbers, the retention curve and meals per month, each with a table.
     page.get_by_role("link", name="Figures").click()
@@ -184,3 +187,38 @@ def test_vetting_lapse_is_visible_in_the_queue(page, auth, barnet, database):
     row = page.get_by_role("row", name="Nina Newcook")
     expect(row.get_by_text("Expired")).to_be_visible()
     expect(row.get_by_text("No: new proposals are on hold")).to_be_visible()
+
+
+def test_a_coordinator_finds_a_diner_and_pairs_them_by_hand(page, auth, barnet, database):
+    auth.login("co@example.org")
+    page.wait_for_url("**/coordinator/barnet/")
+    # One search box on every console page, a plain GET form.
+    page.get_by_label("Find a person").fill("walter")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="Diners (1)")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Walter Waiting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Walter Waiting")
+    expect(page.get_by_text("Waiting for a cook for")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Pair Walter Waiting by hand").click()
+    # Nina has no checks yet and Vera is full: both near, both with why; nobody feasible.
+    expect(page.get_by_text("No cook within the rules has room")).to_be_visible()
+    expect(page.get_by_text("checks not all current")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label(re.compile(r"^Nina Newcook")).check()
+    page.get_by_role("button", name="Propose outside the rules").click()
+    expect(page.get_by_role("alert")).to_be_visible()  # a reason is needed
+    page.get_by_label(re.compile(r"^Nina Newcook")).check()
+    page.get_by_label("Why pair them outside the rules").fill("Checks booked for Monday")
+    page.get_by_role("button", name="Propose outside the rules").click()
+    expect(page.get_by_text("Pairing proposed.")).to_be_visible()
+
+
+def test_scheme_set_up_pages_pass_axe(page, auth, barnet, database):
+    f.user(Role.ADMIN, email="boss@example.org")
+    database.session.commit()
+    auth.login("boss@example.org")
+    for path in ("/admin/areas", "/admin/areas/new", "/admin/coordinators", "/admin/accounts?q=o"):
+        page.goto(path)
+        assert_accessible(page)

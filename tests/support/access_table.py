@@ -97,6 +97,15 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("pairings.feedback", "/pairings/<int:pairing_id>/feedback"): Entry(PAIR_PEOPLE, NOBODY),
     ("pairings.concern", "/pairings/<int:pairing_id>/concern"): Entry(PAIR_PEOPLE, NOBODY),
     ("admin.audit_trail", "/admin/audit"): Entry(frozenset({"admin"})),
+    ("admin.areas", "/admin/areas"): Entry(frozenset({"admin"})),
+    ("admin.edit_area", "/admin/areas/new"): Entry(frozenset({"admin"})),
+    ("admin.edit_area", "/admin/areas/<int:area_id>"): Entry(frozenset({"admin"})),
+    ("admin.coordinators", "/admin/coordinators"): Entry(frozenset({"admin"})),
+    ("admin.coordinator_areas", "/admin/coordinators/<int:user_id>/areas"): Entry(
+        frozenset({"admin"})
+    ),
+    ("admin.accounts", "/admin/accounts"): Entry(frozenset({"admin"})),
+    ("admin.set_active", "/admin/accounts/<int:user_id>/active"): Entry(frozenset({"admin"})),
     ("coordinator.index", "/coordinator/"): Entry(COORDS),
     ("coordinator.area", "/coordinator/<slug>/"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.vetting_queue", "/coordinator/<slug>/vetting"): Entry(AREA, AREA_FOREIGN),
@@ -104,6 +113,12 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.record_check", "/coordinator/<slug>/cooks/<int:cook_id>/checks"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.diner", "/coordinator/<slug>/diners/<int:diner_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.carer", "/coordinator/<slug>/carers/<int:carer_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.pair_by_hand", "/coordinator/<slug>/diners/<int:diner_id>/pair"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.search", "/coordinator/<slug>/search"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.waiting", "/coordinator/<slug>/waiting"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.refresh_reasons", "/coordinator/<slug>/waiting/reasons"): Entry(
         AREA, AREA_FOREIGN
@@ -172,6 +187,8 @@ def build_world() -> World:
             "meal_id": meal.id,
             "diner_id": diner.id,
             "cook_id": paired_cook.id,
+            "carer_id": carer.id,
+            "user_id": coord_same.id,
             "area_id": barnet.id,
             "slug": "barnet",
         },
@@ -180,6 +197,8 @@ def build_world() -> World:
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
             "cook_id": far_cook.id,
+            "carer_id": far_diner.carer_id,
+            "user_id": coord_other.id,
             "area_id": hamlets.id,
             "slug": "tower-hamlets",
         },
@@ -189,6 +208,8 @@ def build_world() -> World:
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
             "cook_id": far_cook.id,
+            "carer_id": far_diner.carer_id,
+            "user_id": coord_other.id,
             "area_id": hamlets.id,
             "slug": "barnet",
         },

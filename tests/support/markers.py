@@ -50,3 +50,8 @@ def holding(marker: str, columns: list[tuple[str, str]]) -> set[str]:
         if db.session.scalar(text(sql), {"pattern": f"%{marker.lower()}%"}):
             found.add(f"{table}.{column}")
     return found
+
+
+def digit_marker() -> str:
+    """A unique run of digits, for columns that keep only a phone number's digits."""
+    return "9" + "".join(secrets.choice("0123456789") for _ in range(8))

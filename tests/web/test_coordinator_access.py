@@ -198,3 +198,25 @@ def test_nonsense_in_the_address_is_a_400_that_says_why(client, two_boroughs, ur
     auth.login("barnet@example.org")
     response = client.get(url)
     assert response.status_code == 400
+
+
+def test_another_areas_records_and_search_results_are_404_or_absent(client, two_boroughs, auth):
+    hamlets = two_boroughs["tower-hamlets"]
+    auth.login("barnet@example.org")
+    waiting, live = hamlets["waiting"], hamlets["live"]
+    for slug in ("barnet", "tower-hamlets"):
+        for url in (
+            f"/coordinator/{slug}/diners/{waiting.id}",
+            f"/coordinator/{slug}/diners/{waiting.id}/pair",
+            f"/coordinator/{slug}/diners/{live.diner_id}",
+            f"/coordinator/{slug}/carers/{live.diner.carer_id}",
+            f"/coordinator/{slug}/cooks/{hamlets['cook'].id}",
+        ):
+            assert client.get(url).status_code == 404, url
+    assert client.get("/coordinator/tower-hamlets/search?q=Hamish").status_code == 404
+    # Barnet's search finds Barnet's namesakes only, whatever is typed.
+    for q in ("Hamish", "Smith", "E1", f"D{waiting.id}", f"K{hamlets['cook'].id}"):
+        body = client.get("/coordinator/barnet/search", query_string={"q": q}).get_data(
+            as_text=True
+        )
+        assert "Hamish" not in body.split("</h1>", 1)[1].replace(f"“{q}”", ""), q

@@ -17,6 +17,9 @@ from casserole.models import (
 from casserole.services import accounts, notifications, pairings
 from tests.support import factories as f
 from tests.support.markers import (
+    digit_marker,
+)
+from tests.support.markers import (
     holding as _holding,
 )
 from tests.support.markers import (
@@ -49,7 +52,7 @@ NOT_PERSONAL = {
 }
 
 
-def _world(dm: str, cm: str):
+def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
     """A diner (marker dm) and a cook (marker cm) with a history that touches every table."""
     area = f.area("Barnet", ("N3", "N12"))
     coordinator = f.user(Role.COORDINATOR, email="co@example.org")
@@ -60,7 +63,7 @@ def _world(dm: str, cm: str):
         carer=carer,
         first_name=f"Edna {dm}",
         last_name=dm,
-        phone=f"020 {dm}",
+        phone=f"020 {dm} {dp}",
         postcode=dm,
         outcode="N3",
         address_line=f"7 {dm} Road",
@@ -77,7 +80,7 @@ def _world(dm: str, cm: str):
         email=f"{cm}@example.org",
         first_name=f"Priya {cm}",
         last_name=cm,
-        phone=f"07700 {cm}",
+        phone=f"07700 {cm} {cp}",
     )
     cook = f.cook(
         area,
@@ -144,14 +147,16 @@ def _world(dm: str, cm: str):
 
 def test_erasing_a_diner_then_a_cook_leaves_their_markers_nowhere(client, database, auth):
     dm, cm = _marker("qxd"), _marker("qxc")
-    carer, diner, cook_user = _world(dm, cm)
+    # Search keys keep only a phone's digits: digit markers show those are erased too.
+    dp, cp = digit_marker(), digit_marker()
+    carer, diner, cook_user = _world(dm, cm, dp, cp)
     statuses = set(database.session.scalars(select(OutboundEmail.status)))
     assert {EmailStatus.SENT, EmailStatus.PENDING, EmailStatus.FAILED} <= statuses
 
     declared = _text_columns_in_metadata()
     names = {f"{t}.{c}" for t, c in declared}
     assert set(NOT_PERSONAL) <= names, set(NOT_PERSONAL) - names  # no stale allow-list entry
-    reached = _holding(dm, declared) | _holding(cm, declared)
+    reached = set().union(*(_holding(m, declared) for m in (dm, cm, dp, cp)))
     missed = names - reached - set(NOT_PERSONAL)
     assert not missed, f"the scenario writes no marker into {sorted(missed)}"
 
@@ -160,6 +165,7 @@ def test_erasing_a_diner_then_a_cook_leaves_their_markers_nowhere(client, databa
     response = client.post(f"/my-data/diners/{diner.id}/erase", data={"confirm": "y"})
     assert response.status_code == 302
     assert _holding(dm, everything) == set()
+    assert _holding(dp, everything) == set()
     # The cook was not erased: their own words are still where they were.
     assert "cook_profiles.introduction" in _holding(cm, everything)
 
@@ -168,6 +174,7 @@ def test_erasing_a_diner_then_a_cook_leaves_their_markers_nowhere(client, databa
     response = client.post("/my-data/erase", data={"confirm": "y"})
     assert response.status_code == 302
     assert _holding(cm, everything) == set()
+    assert _holding(cp, everything) == set()
 
 
 def test_a_concern_reaches_coordinators_before_erasure_and_is_gone_after(client, database, auth):

@@ -12,7 +12,7 @@ from casserole.extensions import db
 from casserole.models import AuditEvent, MealShare, PairingPause, PairingStatus, utcnow
 from tests.support import factories as f
 
-BEFORE = "5c1e2b7d9a40"  # the revision before the audit clean-up
+BEFORE = "0d63d10042a4"  # before the audit clean-up and the migrations around it
 
 
 def _insert_event(action: str, detail: dict) -> None:

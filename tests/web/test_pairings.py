@@ -19,6 +19,7 @@ from casserole.models import (
     utcnow,
 )
 from casserole.services import pairings
+from casserole.services.coordinator.waiting import waiting_list
 from casserole.services.pairings.states import TRANSITIONS, Action, Side
 from tests.support import factories as f
 
@@ -356,7 +357,14 @@ def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(
         f"/pairings/{p.id}/end", data={"reason": "different_cook", "note": "Not a good fit"}
     )
     assert p.status == P.ENDED and p.end_reason == EndReason.DIFFERENT_COOK
-    assert world.diner.waiting_since < waiting.waiting_since
+    # First in line by an explicit priority; their wait is the true one (from now), never
+    # back-dated before everyone else's sign-up.
+    assert world.diner.waiting_priority == 1
+    assert world.diner.waiting_since >= p.ended_at - timedelta(seconds=1)
+    page, _snap = waiting_list(world.area)
+    order = [row.diner.id for row in page.rows]
+    assert order.index(world.diner.id) < order.index(waiting.id)
+    assert page.rows[order.index(world.diner.id)].waiting_days == 0
     checks = pairings.check_pair(world.cook, world.diner, clock.today())
     assert any("different cook" in c for c in checks.blocking)
 

@@ -138,7 +138,7 @@ def waiting_count_query(area: Area) -> Any:
 def waiting_list(
     area: Area, page: int = 1, per_page: int = PER_PAGE
 ) -> tuple[Page, ReasonSnapshot | None]:
-    """Diners without a cook, oldest first, each with the matcher's last reason (two queries).
+    """Diners without a cook, priority first then oldest, each with the matcher's last reason.
 
     Reasons come from the area's last matcher run; with none yet they are worked out now
     when the list is short, else the page offers to work them out (None here).
@@ -146,7 +146,9 @@ def waiting_list(
     found = paginate(
         select(DinerProfile)
         .where(*waiting_filter(area))
-        .order_by(DinerProfile.waiting_since, DinerProfile.id),
+        .order_by(
+            DinerProfile.waiting_priority.desc(), DinerProfile.waiting_since, DinerProfile.id
+        ),
         page,
         per_page,
         count=waiting_count_query(area),

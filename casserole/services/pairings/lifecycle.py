@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -222,8 +222,9 @@ def end(
 ) -> Pairing:
     """End a live pairing with a reason.
 
-    A diner who asked for a different cook goes back to the front of their area's waiting
-    list, and that cook is never proposed to them again (the matcher's exclusions read it).
+    The diner goes back on the waiting list from now; one who asked for a different cook goes
+    to the front (waiting_priority), and that cook is never proposed to them again (the
+    matcher's exclusions read it).
     """
     now = now or utcnow()
     note = (note or "").strip()
@@ -234,14 +235,11 @@ def end(
     _close_pause(pairing, now)
     pairing.ended_at = max(now, pairing.started_at or now)
     pairing.end_reason, pairing.end_note = reason, note
-    if reason == EndReason.DIFFERENT_COOK:
-        diner = pairing.diner
-        earliest = db.session.scalar(
-            select(func.min(DinerProfile.waiting_since)).where(
-                DinerProfile.area_id == diner.area_id
-            )
-        )
-        diner.waiting_since = min(earliest or now, diner.waiting_since) - timedelta(seconds=1)
+    # Back on the waiting list from now: the wait shown is the true one. Asking for a
+    # different cook puts them first by an explicit priority, never by back-dating.
+    diner = pairing.diner
+    diner.waiting_since = now
+    diner.waiting_priority = 1 if reason == EndReason.DIFFERENT_COOK else 0
     _move(pairing, Action.END, side, actor, client_address, reason=reason)
     notifications.ended_to_coordinators(pairing, actor)
     commit()

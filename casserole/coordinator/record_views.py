@@ -1,0 +1,108 @@
+"""Record pages (one diner or carer of the area) and the search that finds them.
+
+A cook's record lives with their checks in routes.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
+from casserole.coordinator.forms import ByHandForm
+from casserole.formatting import day_list, miles
+from casserole.services import pairings
+from casserole.services.coordinator import by_hand, records
+from casserole.services.coordinator import search as people_search
+
+
+@bp.route("/<slug>/diners/<int:diner_id>")
+@coordinators_only
+def diner(slug: str, diner_id: int) -> str:
+    """One diner's record: contact, needs, days, waiting, pairings (the view is audited)."""
+    area = area_or_404(slug)
+    record = records.diner_record(area, diner_id, current_user, request.remote_addr)
+    if record is None:
+        abort(404, description="We could not find that diner in this area.")
+    return render_template(
+        "coordinator/diner.html",
+        area=area,
+        record=record,
+        log_subject=record.diner,
+        days=day_list(record.diner.days) or "No days chosen",
+        reach=miles(record.diner.max_km),
+    )
+
+
+@bp.route("/<slug>/carers/<int:carer_id>")
+@coordinators_only
+def carer(slug: str, carer_id: int) -> str:
+    """One carer's record: how to reach them and the diners they look after in this area."""
+    area = area_or_404(slug)
+    found = records.carer_record(area, carer_id)
+    if found is None:
+        abort(404, description="We could not find that carer in this area.")
+    carer, diners = found
+    return render_template(
+        "coordinator/carer.html", area=area, carer=carer, diners=diners, log_subject=carer
+    )
+
+
+@bp.route("/<slug>/search")
+@coordinators_only
+def search(slug: str) -> tuple[str, int]:
+    """Find a diner, cook or carer of this area; works as a plain GET form without JavaScript."""
+    area = area_or_404(slug)
+    query = request.args.get("q", "").strip()[: people_search.MAX_LENGTH]
+    results, error = None, None
+    if query:
+        try:
+            results = people_search.search(area, query)
+        except people_search.SearchError as err:
+            error = str(err)
+    return (
+        render_template(
+            "coordinator/search.html", area=area, query=query, results=results, error=error
+        ),
+        400 if error else 200,
+    )
+
+
+@bp.route("/<slug>/diners/<int:diner_id>/pair", methods=["GET", "POST"])
+@coordinators_only
+def pair_by_hand(slug: str, diner_id: int) -> Any:
+    """Choose a cook for a diner from those near them; outside the rules needs a reason."""
+    area = area_or_404(slug)
+    diner = records.diner_in(area, diner_id)
+    if diner is None:
+        abort(404, description="We could not find that diner in this area.")
+    form = ByHandForm()
+    checks = None
+    if form.validate_on_submit():
+        try:
+            pairing = pairings.propose_by_hand(
+                current_user, form.cook_id.data, diner.id, form.override_reason.data
+            )
+        except pairings.ConstraintsBroken as err:
+            checks = err.checks
+            form.override_reason.errors = [
+                *form.override_reason.errors,
+                "This pair cannot be proposed."
+                if checks.blocking
+                else "This pair breaks the rules listed; say why to pair them anyway.",
+            ]
+        except pairings.PairingError as err:
+            form.cook_id.errors = [*form.cook_id.errors, err.message]
+        else:
+            flash("Pairing proposed. We have asked the cook.", "success")
+            return redirect(url_for("pairings.show", pairing_id=pairing.id))
+    return render_template(
+        "coordinator/pair_by_hand.html",
+        area=area,
+        diner=diner,
+        options=by_hand.cook_options(diner),
+        form=form,
+        checks=checks,
+    ), (422 if form.errors else 200)

@@ -1,0 +1,1 @@
+"""Setting up a scheme: areas, coordinators and accounts (admins only)."""
