@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -128,6 +129,7 @@ class ConcernForm(FlaskForm):
             Length(max=4000, message="Please keep it under 4,000 characters."),
         ],
     )
+    safeguarding = BooleanField("Someone may be at risk of harm (a safeguarding matter)")
     submit = SubmitField("Tell the coordinator")
 
 

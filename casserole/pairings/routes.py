@@ -251,7 +251,9 @@ def concern(pairing_id: int) -> Any:
         Action.CONCERN,
         form,
         "pairings/concern.html",
-        lambda: pairings.raise_concern(pairing_id, current_user, form.comment.data or ""),
+        lambda: pairings.raise_concern(
+            pairing_id, current_user, form.comment.data or "", urgent=bool(form.safeguarding.data)
+        ),
         "Thank you. The coordinator has been told and will be in touch.",
     )
 

@@ -152,14 +152,31 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
 
 def concern_to_coordinators(pairing: Pairing, concern: Feedback, author: User) -> int:
     """The area's coordinators, at once: someone in a pairing has raised a concern."""
+    urgent = "URGENT safeguarding concern" if concern.urgent else "Concern"
     return _send(
         coordinators_of(pairing.area),
-        f"Concern raised about pairing {pairing.id} ({pairing.area.name})",
+        f"{urgent} raised about pairing {pairing.id} ({pairing.area.name})",
         "concern_to_coordinator",
         "concern_to_coordinator",
         pairing,
         concern=concern,
         author=author,
+    )
+
+
+def concern_resolved_to_author(concern: Feedback) -> int:
+    """Whoever raised a concern hears that it has been resolved, and how."""
+    author = concern.author
+    if author is None or not author.is_active_account:
+        return 0
+    return _send(
+        [author.email],
+        f"Your concern about {concern.pairing.diner.first_name}'s meals has been resolved",
+        "concern_resolved_to_author",
+        "concern_resolved_to_author",
+        concern.pairing,
+        concern=concern,
+        name=author.first_name,
     )
 
 

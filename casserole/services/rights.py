@@ -29,6 +29,7 @@ from casserole.models import (
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES, mask_to_days, mask_to_tags
 from casserole.services import audit
 from casserole.services.accounts import hash_password
+from casserole.services.casework import case_log
 
 ERASED_NAME = "Erased"
 
@@ -194,8 +195,9 @@ def _anonymise_diner(diner: DinerProfile) -> None:
     db.session.execute(
         update(Feedback)
         .where(Feedback.pairing_id.in_(select(Pairing.id).where(Pairing.diner_id == diner.id)))
-        .values(comment="")
+        .values(comment="", resolution_note="")
     )
+    case_log.erase_for_diner(diner.id)
 
 
 def erase_diner(diner: DinerProfile, actor: User) -> None:
@@ -225,6 +227,7 @@ def erase_user(user: User) -> None:
     if own is not None:
         _end_live(Pairing.diner_id == own.id, EndReason.OTHER, "Personal data erased on request")
         _anonymise_diner(own)
+    case_log.erase_for_user(user)
     audit.record("account_erased", user, actor=user)
     _anonymise_account(user)
     db.session.commit()
@@ -246,7 +249,12 @@ def apply_retention(days: int) -> int:
             .where(Pairing.id.in_(ids))
             .values(end_note="", override_reason="", decline_reason="")
         )
-        db.session.execute(update(Feedback).where(Feedback.pairing_id.in_(ids)).values(comment=""))
+        db.session.execute(
+            update(Feedback)
+            .where(Feedback.pairing_id.in_(ids))
+            .values(comment="", resolution_note="")
+        )
+        case_log.erase_for_pairings(ids)
         db.session.execute(
             update(MealShare).where(MealShare.pairing_id.in_(ids)).values(allergen_note="")
         )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from casserole.extensions import db
-from casserole.models import Feedback, MealShare, utcnow
+from casserole.models import ConcernStatus, Feedback, MealShare, utcnow
 from casserole.services import audit, notifications
 from casserole.services.pairings.lifecycle import commit
 from casserole.services.pairings.reach import load
@@ -104,7 +104,7 @@ def leave_feedback(
 
 
 def raise_concern(
-    pairing_id: int, actor: Any, comment: str, now: datetime | None = None
+    pairing_id: int, actor: Any, comment: str, now: datetime | None = None, urgent: bool = False
 ) -> Feedback:
     """Either side tells the area's coordinators something is wrong; they hear at once."""
     now = now or utcnow()
@@ -118,6 +118,8 @@ def raise_concern(
         author_id=actor.id,
         comment=comment[:4000],
         is_concern=True,
+        concern_status=ConcernStatus.NEW,
+        urgent=urgent,
         created_at=now,
     )
     db.session.add(concern)
