@@ -1,19 +1,26 @@
-"""Forms of the casework pages: case log entries and concern handling."""
+"""Forms of the casework pages: case log entries, concern handling, registering diners."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from casserole.forms_common import strip
 from casserole.models.vocab import (
     CASE_LOG_LABELS,
     CONCERN_STATUS_LABELS,
+    CONSENT_LABELS,
+    CONTACT_WAY_LABELS,
+    REFERRER_LABELS,
     CaseLogKind,
     ConcernStatus,
+    ContactWay,
+    ReferrerKind,
 )
+from casserole.profiles.forms import DinerForm, phone
+from casserole.services.casework.registration import COORDINATOR_CONSENT
 
 
 class CaseLogForm(FlaskForm):
@@ -51,3 +58,58 @@ class ConcernForm(FlaskForm):
     )
     urgent = BooleanField("A safeguarding matter (urgent)")
     submit = SubmitField("Save")
+
+
+CONSENT_BY_COORDINATOR = [
+    SelectChoice("", "Not yet: keep them off matching until they agree"),
+    *(SelectChoice(m.value, f"Yes, {CONSENT_LABELS[m]}") for m in COORDINATOR_CONSENT),
+]
+
+
+class RegisterDinerForm(DinerForm):
+    """A coordinator registering a diner met by phone, on paper, in person or through a referrer."""
+
+    preferred_contact = SelectField(
+        "Best way to contact them",
+        choices=[
+            SelectChoice("", "Not known"),
+            *(SelectChoice(w.value, CONTACT_WAY_LABELS[w]) for w in ContactWay),
+        ],
+        validators=[Optional()],
+    )
+    emergency_contact_name = StringField(
+        "Emergency contact: name", filters=[strip], validators=[Optional(), Length(max=160)]
+    )
+    emergency_contact_phone = phone("Emergency contact: phone")
+    referrer_kind = SelectField(
+        "Referred by",
+        choices=[
+            SelectChoice("", "Nobody: they or their family called us"),
+            *(SelectChoice(k.value, REFERRER_LABELS[k]) for k in ReferrerKind),
+        ],
+        validators=[Optional()],
+    )
+    referrer_name = StringField(
+        "Referrer's name", filters=[strip], validators=[Optional(), Length(max=160)]
+    )
+    referrer_organisation = StringField(
+        "Referrer's organisation", filters=[strip], validators=[Optional(), Length(max=160)]
+    )
+    referrer_contact = StringField(
+        "Referrer's phone or e-mail", filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    consent_method = SelectField(
+        "Have they agreed to join?", choices=CONSENT_BY_COORDINATOR, validators=[Optional()]
+    )
+    submit = SubmitField("Register")
+
+
+class ConsentForm(FlaskForm):
+    """Record how a registered diner agreed to join."""
+
+    consent_method = SelectField(
+        "How did they agree?",
+        choices=CONSENT_BY_COORDINATOR[1:],
+        validators=[InputRequired("Choose how they agreed.")],
+    )
+    submit = SubmitField("Record their consent")

@@ -13,7 +13,13 @@ from casserole import clock
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.casework_forms import CaseLogForm, ConcernForm
 from casserole.models import Area, CaseLogKind, ConcernStatus, Feedback, Pairing
-from casserole.models.vocab import CASE_LOG_LABELS, CONCERN_STATUS_LABELS
+from casserole.models.vocab import (
+    CASE_LOG_LABELS,
+    CONCERN_STATUS_LABELS,
+    CONSENT_LABELS,
+    CONTACT_WAY_LABELS,
+    REFERRER_LABELS,
+)
 from casserole.services.casework import case_log, concerns, feedback
 
 
@@ -70,6 +76,9 @@ def casework_helpers() -> dict[str, Any]:
         "pairing_concerns": pairing_concerns,
         "pairing_feedback": pairing_feedback,
         "case_log_labels": CASE_LOG_LABELS,
+        "consent_labels": CONSENT_LABELS,
+        "contact_labels": CONTACT_WAY_LABELS,
+        "referrer_labels": REFERRER_LABELS,
         "concern_labels": CONCERN_STATUS_LABELS,
         "concern_is_stale": concerns.is_stale,
         "now_utc": clock.now,

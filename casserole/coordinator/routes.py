@@ -124,4 +124,9 @@ def notify_expired_checks() -> None:
 
 
 # Registers the other views on bp (imported last: they import bp from blueprint).
-from casserole.coordinator import casework_views, pairing_views, report_views  # noqa: E402, F401
+from casserole.coordinator import (  # noqa: E402, F401
+    casework_views,
+    pairing_views,
+    referral_views,
+    report_views,
+)

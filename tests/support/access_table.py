@@ -126,6 +126,13 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.add_case_entry", "/coordinator/<slug>/case-log/<kind>/<int:subject_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.register_diner", "/coordinator/<slug>/diners/new"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.diner_referral", "/coordinator/<slug>/diners/<int:diner_id>/referral"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.record_consent", "/coordinator/<slug>/diners/<int:diner_id>/consent"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN

@@ -1,0 +1,103 @@
+"""Casework views for people: registering diners directly, their consent and referral details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
+from casserole.coordinator.casework_forms import ConsentForm, RegisterDinerForm
+from casserole.models import Area, ConsentMethod, ContactWay, DinerProfile, ReferrerKind
+from casserole.profiles.forms import diner_details
+from casserole.services.accounts import FieldError
+from casserole.services.casework import registration
+
+
+def _or_none(enum_cls: Any, value: str | None) -> Any:
+    return enum_cls(value) if value else None
+
+
+def _referral(form: RegisterDinerForm) -> registration.Referral:
+    return registration.Referral(
+        details=diner_details(form),
+        consent_method=_or_none(ConsentMethod, form.consent_method.data),
+        preferred_contact=_or_none(ContactWay, form.preferred_contact.data),
+        emergency_contact_name=form.emergency_contact_name.data or "",
+        emergency_contact_phone=form.emergency_contact_phone.data or "",
+        referrer_kind=_or_none(ReferrerKind, form.referrer_kind.data),
+        referrer_name=form.referrer_name.data or "",
+        referrer_organisation=form.referrer_organisation.data or "",
+        referrer_contact=form.referrer_contact.data or "",
+    )
+
+
+def _put_errors(form: Any, err: FieldError) -> None:
+    for name, message in err.errors.items():
+        target = form._fields.get(name, form.first_name)
+        target.errors = [*target.errors, message]
+
+
+@bp.route("/<slug>/diners/new", methods=["GET", "POST"])
+@coordinators_only
+def register_diner(slug: str) -> Any:
+    """Register a diner met by phone, on paper or through a referrer: no e-mail, no password."""
+    area = area_or_404(slug)
+    form = RegisterDinerForm()
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                diner = registration.register_diner(area, _referral(form), current_user)
+            except FieldError as err:
+                _put_errors(form, err)
+            else:
+                flash(f"{diner.display_name} is registered.", "success")
+                return redirect(url_for("coordinator.diner_referral", slug=slug, diner_id=diner.id))
+    return render_template("coordinator/register_diner.html", area=area, form=form), status
+
+
+def _diner_or_404(area: Area, diner_id: int) -> DinerProfile:
+    diner = registration.diner_in(area, diner_id)
+    if diner is None:
+        abort(404, description="We could not find that diner in this area.")
+    return diner
+
+
+def _referral_page(area: Area, diner: DinerProfile, **forms: Any) -> str:
+    return render_template(
+        "coordinator/diner_referral.html",
+        area=area,
+        diner=diner,
+        consent_form=forms.get("consent_form") or ConsentForm(formdata=None),
+        **{k: v for k, v in forms.items() if k != "consent_form"},
+    )
+
+
+@bp.route("/<slug>/diners/<int:diner_id>/referral")
+@coordinators_only
+def diner_referral(slug: str, diner_id: int) -> str:
+    """A diner's referral, consent, contacts and case log."""
+    area = area_or_404(slug)
+    return _referral_page(area, _diner_or_404(area, diner_id))
+
+
+@bp.route("/<slug>/diners/<int:diner_id>/consent", methods=["POST"])
+@coordinators_only
+def record_consent(slug: str, diner_id: int) -> Any:
+    """Record how a diner agreed to join; from now on they can be matched."""
+    area = area_or_404(slug)
+    diner = _diner_or_404(area, diner_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            method = ConsentMethod(form.consent_method.data)
+            registration.record_consent(diner, method, current_user)
+        except FieldError as err:
+            _put_errors(form, err)
+        else:
+            flash("Consent recorded: they can now be matched.", "success")
+            return redirect(url_for("coordinator.diner_referral", slug=slug, diner_id=diner_id))
+    return _referral_page(area, diner, consent_form=form), 422
