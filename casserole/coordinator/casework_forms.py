@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from casserole.forms_common import strip
 from casserole.models.vocab import (
@@ -113,3 +114,11 @@ class ConsentForm(FlaskForm):
         validators=[InputRequired("Choose how they agreed.")],
     )
     submit = SubmitField("Record their consent")
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of referrals to check, or the token of a checked file to import."""
+
+    file = FileField("CSV file of referrals")
+    token = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message="Upload again.")])
+    submit = SubmitField("Check the file")

@@ -1,4 +1,4 @@
-"""Casework views for people: registering diners directly, their consent and referral details."""
+"""Casework views for people: registering diners directly, consent, referrals and their import."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
-from casserole.coordinator.casework_forms import ConsentForm, RegisterDinerForm
+from casserole.coordinator.casework_forms import ConsentForm, ImportForm, RegisterDinerForm
 from casserole.models import Area, ConsentMethod, ContactWay, DinerProfile, ReferrerKind
 from casserole.profiles.forms import diner_details
 from casserole.services.accounts import FieldError
-from casserole.services.casework import registration
+from casserole.services.casework import imports, registration
 
 
 def _or_none(enum_cls: Any, value: str | None) -> Any:
@@ -101,3 +101,48 @@ def record_consent(slug: str, diner_id: int) -> Any:
             flash("Consent recorded: they can now be matched.", "success")
             return redirect(url_for("coordinator.diner_referral", slug=slug, diner_id=diner_id))
     return _referral_page(area, diner, consent_form=form), 422
+
+
+@bp.route("/<slug>/referrals/import", methods=["GET", "POST"])
+@coordinators_only
+def import_referrals(slug: str) -> Any:
+    """Upload a CSV of referrals: a preview listing each row's problems, then import all or none."""
+    area = area_or_404(slug)
+    form = ImportForm()
+    if not form.is_submitted():
+        return render_template(
+            "coordinator/import.html", area=area, form=form, columns=imports.COLUMNS
+        )
+    if not form.validate():
+        return render_template(
+            "coordinator/import.html", area=area, form=form, columns=imports.COLUMNS
+        ), 422
+    if form.token.data:
+        data = imports.unstash(form.token.data)
+        if data is None:
+            abort(404, description="That upload has expired; please upload the file again.")
+        result, done = imports.run_import(area, data, current_user)
+        if done is not None:
+            imports.forget(form.token.data)
+            flash(imports.summary(result, done), "success")
+            return redirect(url_for("coordinator.import_referrals", slug=slug))
+        token = form.token.data
+    elif form.file.data is None:
+        form.file.errors = ["Choose a CSV file to upload."]
+        return render_template(
+            "coordinator/import.html", area=area, form=form, columns=imports.COLUMNS
+        ), 422
+    else:
+        data = form.file.data.read()
+        result = imports.preview(area, data)
+        token = imports.stash(data) if result.ok and result.new_rows else ""
+    return render_template(
+        "coordinator/import.html",
+        area=area,
+        form=form,
+        columns=imports.COLUMNS,
+        result=result,
+        problems=imports.problem_lines(result),
+        token=token if result.ok else "",
+        summary=None if result.ok else imports.summary(result, None),
+    ), (200 if result.ok else 422)

@@ -133,6 +133,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.record_consent", "/coordinator/<slug>/diners/<int:diner_id>/consent"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.import_referrals", "/coordinator/<slug>/referrals/import"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
