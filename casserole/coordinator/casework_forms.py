@@ -122,3 +122,36 @@ class ImportForm(FlaskForm):
     file = FileField("CSV file of referrals")
     token = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message="Upload again.")])
     submit = SubmitField("Check the file")
+
+
+class HandOverForm(FlaskForm):
+    """Hand a diner to a carer who has an account."""
+
+    carer_email = StringField(
+        "The carer's e-mail address",
+        filters=[strip],
+        validators=[DataRequired("Enter the carer's e-mail address."), Length(max=254)],
+    )
+    relationship = StringField(
+        "How the carer knows them",
+        filters=[strip],
+        validators=[
+            DataRequired("Say how the carer knows them, for example son or neighbour."),
+            Length(max=80, message="Keep this to 80 characters or fewer."),
+        ],
+    )
+    submit = SubmitField("Hand them to this carer")
+
+
+class SuspensionForm(FlaskForm):
+    """Suspend a cook, or lift a suspension, with the reason for the case log."""
+
+    reason = TextAreaField(
+        "Reason (goes in the cook's case log)",
+        filters=[strip],
+        validators=[
+            DataRequired("Say why; it goes in the case log."),
+            Length(max=2000, message="Keep it under 2,000 characters."),
+        ],
+    )
+    submit = SubmitField("Save")

@@ -11,7 +11,7 @@ from jinja2 import pass_context
 
 from casserole import clock
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
-from casserole.coordinator.casework_forms import CaseLogForm, ConcernForm
+from casserole.coordinator.casework_forms import CaseLogForm, ConcernForm, SuspensionForm
 from casserole.models import Area, CaseLogKind, ConcernStatus, Feedback, Pairing
 from casserole.models.vocab import (
     CASE_LOG_LABELS,
@@ -20,7 +20,7 @@ from casserole.models.vocab import (
     CONTACT_WAY_LABELS,
     REFERRER_LABELS,
 )
-from casserole.services.casework import case_log, concerns, feedback
+from casserole.services.casework import care, case_log, concerns, feedback
 
 
 @dataclass
@@ -83,6 +83,8 @@ def casework_helpers() -> dict[str, Any]:
         "concern_is_stale": concerns.is_stale,
         "now_utc": clock.now,
         "urgent_concerns": concerns.urgent_open,
+        "diners_without_contact": care.without_contact,
+        "new_suspension_form": lambda: SuspensionForm(formdata=None),
         "concern_form": lambda c: ConcernForm(
             formdata=None, status=(c.concern_status or ConcernStatus.NEW).value, urgent=c.urgent
         ),

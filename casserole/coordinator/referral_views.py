@@ -8,7 +8,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
-from casserole.coordinator.casework_forms import ConsentForm, ImportForm, RegisterDinerForm
+from casserole.coordinator.casework_forms import (
+    ConsentForm,
+    HandOverForm,
+    ImportForm,
+    RegisterDinerForm,
+)
 from casserole.models import Area, ConsentMethod, ContactWay, DinerProfile, ReferrerKind
 from casserole.profiles.forms import diner_details
 from casserole.services.accounts import FieldError
@@ -33,9 +38,10 @@ def _referral(form: RegisterDinerForm) -> registration.Referral:
     )
 
 
-def _put_errors(form: Any, err: FieldError) -> None:
+def put_errors(form: Any, err: FieldError) -> None:
+    """Show each of a service's field problems next to its field (else by the first field)."""
     for name, message in err.errors.items():
-        target = form._fields.get(name, form.first_name)
+        target = form._fields.get(name) or next(iter(form._fields.values()))
         target.errors = [*target.errors, message]
 
 
@@ -52,27 +58,29 @@ def register_diner(slug: str) -> Any:
             try:
                 diner = registration.register_diner(area, _referral(form), current_user)
             except FieldError as err:
-                _put_errors(form, err)
+                put_errors(form, err)
             else:
                 flash(f"{diner.display_name} is registered.", "success")
                 return redirect(url_for("coordinator.diner_referral", slug=slug, diner_id=diner.id))
     return render_template("coordinator/register_diner.html", area=area, form=form), status
 
 
-def _diner_or_404(area: Area, diner_id: int) -> DinerProfile:
+def diner_or_404(area: Area, diner_id: int) -> DinerProfile:
+    """A diner of this area, or 404 (never one of another area)."""
     diner = registration.diner_in(area, diner_id)
     if diner is None:
         abort(404, description="We could not find that diner in this area.")
     return diner
 
 
-def _referral_page(area: Area, diner: DinerProfile, **forms: Any) -> str:
+def referral_page(area: Area, diner: DinerProfile, **forms: Any) -> str:
+    """The diner's referral page, with any form that failed in place of a blank one."""
     return render_template(
         "coordinator/diner_referral.html",
         area=area,
         diner=diner,
         consent_form=forms.get("consent_form") or ConsentForm(formdata=None),
-        **{k: v for k, v in forms.items() if k != "consent_form"},
+        hand_form=forms.get("hand_form") or HandOverForm(formdata=None),
     )
 
 
@@ -81,7 +89,7 @@ def _referral_page(area: Area, diner: DinerProfile, **forms: Any) -> str:
 def diner_referral(slug: str, diner_id: int) -> str:
     """A diner's referral, consent, contacts and case log."""
     area = area_or_404(slug)
-    return _referral_page(area, _diner_or_404(area, diner_id))
+    return referral_page(area, diner_or_404(area, diner_id))
 
 
 @bp.route("/<slug>/diners/<int:diner_id>/consent", methods=["POST"])
@@ -89,18 +97,18 @@ def diner_referral(slug: str, diner_id: int) -> str:
 def record_consent(slug: str, diner_id: int) -> Any:
     """Record how a diner agreed to join; from now on they can be matched."""
     area = area_or_404(slug)
-    diner = _diner_or_404(area, diner_id)
+    diner = diner_or_404(area, diner_id)
     form = ConsentForm()
     if form.validate_on_submit():
         try:
             method = ConsentMethod(form.consent_method.data)
             registration.record_consent(diner, method, current_user)
         except FieldError as err:
-            _put_errors(form, err)
+            put_errors(form, err)
         else:
             flash("Consent recorded: they can now be matched.", "success")
             return redirect(url_for("coordinator.diner_referral", slug=slug, diner_id=diner_id))
-    return _referral_page(area, diner, consent_form=form), 422
+    return referral_page(area, diner, consent_form=form), 422
 
 
 @bp.route("/<slug>/referrals/import", methods=["GET", "POST"])

@@ -125,6 +125,7 @@ def notify_expired_checks() -> None:
 
 # Registers the other views on bp (imported last: they import bp from blueprint).
 from casserole.coordinator import (  # noqa: E402, F401
+    care_views,
     casework_views,
     pairing_views,
     referral_views,

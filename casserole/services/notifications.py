@@ -180,6 +180,33 @@ def concern_resolved_to_author(concern: Feedback) -> int:
     )
 
 
+def paused_by_coordinator(pairing: Pairing) -> int:
+    """Both sides: the coordinator has paused the meals for now and will be in touch."""
+    count = 0
+    cook = pairing.cook.user
+    if cook.is_active_account:
+        count += _send(
+            [cook.email],
+            f"Meals for {pairing.diner.first_name} are paused for now",
+            "pairing_paused_by_coordinator",
+            "pairing_paused_by_coordinator",
+            pairing,
+            name=cook.first_name,
+            other=pairing.diner.first_name,
+        )
+    for person in diner_side(pairing):
+        count += _send(
+            [person.email],
+            f"{pairing.diner.first_name}'s meals are paused for now",
+            "pairing_paused_by_coordinator",
+            "pairing_paused_by_coordinator",
+            pairing,
+            name=person.first_name,
+            other=pairing.cook.user.first_name,
+        )
+    return count
+
+
 def declined_to_coordinators(pairing: Pairing, by: User) -> int:
     """The area's coordinators: a proposal was declined, so the diner needs another cook."""
     return _send(

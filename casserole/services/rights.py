@@ -29,7 +29,7 @@ from casserole.models import (
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES, mask_to_days, mask_to_tags
 from casserole.services import audit
 from casserole.services.accounts import hash_password
-from casserole.services.casework import case_log
+from casserole.services.casework import care, case_log
 
 ERASED_NAME = "Erased"
 
@@ -227,6 +227,8 @@ def erase_user(user: User) -> None:
     if own is not None:
         _end_live(Pairing.diner_id == own.id, EndReason.OTHER, "Personal data erased on request")
         _anonymise_diner(own)
+    if user.role == Role.CARER:
+        care.release_diners_of(user)
     case_log.erase_for_user(user)
     audit.record("account_erased", user, actor=user)
     _anonymise_account(user)

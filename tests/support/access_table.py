@@ -136,6 +136,15 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.import_referrals", "/coordinator/<slug>/referrals/import"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.hand_to_carer", "/coordinator/<slug>/diners/<int:diner_id>/carer"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.suspend_cook", "/coordinator/<slug>/cooks/<int:cook_id>/suspend"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.reinstate_cook", "/coordinator/<slug>/cooks/<int:cook_id>/reinstate"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
