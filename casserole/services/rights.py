@@ -189,6 +189,8 @@ def _anonymise_diner(diner: DinerProfile) -> None:
         diner.birth_date = date(diner.birth_date.year, 7, 1)
     diner.allergies = diner.likes = diner.dislikes = diner.access_notes = ""
     diner.contact_preference = diner.carer_relationship = ""
+    diner.emergency_contact_name = diner.emergency_contact_phone = ""
+    diner.referrer_name = diner.referrer_organisation = diner.referrer_contact = ""
     diner.needs_mask = 0
     diner.consent_at = None  # no consent, no matching
     diner.erased_at = utcnow()

@@ -166,3 +166,14 @@ def test_another_areas_coordinator_cannot_register_into_or_see_barnet(client, au
         )
         assert consent.status_code == 404
     assert diner.consent_at is None and diners() == 1
+
+
+def test_erasing_a_registered_diner_clears_referrer_and_emergency_contact(client, auth, world):
+    from casserole.services import rights
+
+    auth.as_user(world["coordinator"])
+    client.post("/coordinator/barnet/diners/new", data=form())
+    diner = db.session.scalar(select(DinerProfile))
+    rights.erase_diner(diner, world["coordinator"])
+    assert (diner.referrer_name, diner.referrer_organisation, diner.referrer_contact) == ("", "", "")
+    assert (diner.emergency_contact_name, diner.emergency_contact_phone) == ("", "")
