@@ -20,7 +20,7 @@ from casserole.models.vocab import (
     ContactWay,
     ReferrerKind,
 )
-from casserole.profiles.forms import DinerForm, phone
+from casserole.profiles.forms import DinerForm, name, phone, postcode
 from casserole.services.casework.registration import COORDINATOR_CONSENT
 
 
@@ -155,3 +155,23 @@ class SuspensionForm(FlaskForm):
         ],
     )
     submit = SubmitField("Save")
+
+
+class RegisterCookForm(FlaskForm):
+    """A cook met in person: they choose their own password from an e-mailed link."""
+
+    first_name = name("First name")
+    last_name = name("Last name", required=False)
+    email = StringField(
+        "E-mail address",
+        filters=[strip],
+        validators=[DataRequired("Enter their e-mail address."), Length(max=254)],
+    )
+    phone = phone()
+    postcode = postcode()
+    address_line = StringField(
+        "First line of the address",
+        filters=[strip],
+        validators=[DataRequired("Enter the first line of the address."), Length(max=200)],
+    )
+    submit = SubmitField("Register the cook")

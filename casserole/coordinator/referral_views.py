@@ -12,6 +12,7 @@ from casserole.coordinator.casework_forms import (
     ConsentForm,
     HandOverForm,
     ImportForm,
+    RegisterCookForm,
     RegisterDinerForm,
 )
 from casserole.models import Area, ConsentMethod, ContactWay, DinerProfile, ReferrerKind
@@ -63,6 +64,33 @@ def register_diner(slug: str) -> Any:
                 flash(f"{diner.display_name} is registered.", "success")
                 return redirect(url_for("coordinator.diner_referral", slug=slug, diner_id=diner.id))
     return render_template("coordinator/register_diner.html", area=area, form=form), status
+
+
+@bp.route("/<slug>/cooks/new", methods=["GET", "POST"])
+@coordinators_only
+def register_cook(slug: str) -> Any:
+    """Register a cook met in person; they choose a password from the link we e-mail them."""
+    area = area_or_404(slug)
+    form = RegisterCookForm()
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            met = registration.CookInPerson(
+                **{k: form[k].data or "" for k in registration.CookInPerson.__dataclass_fields__}
+            )
+            try:
+                cook = registration.register_cook(area, met, current_user)
+            except FieldError as err:
+                put_errors(form, err)
+            else:
+                flash(
+                    f"{cook.user.display_name} is registered; we have e-mailed them a link "
+                    "to choose a password. Record their checks below.",
+                    "success",
+                )
+                return redirect(url_for("coordinator.cook", slug=slug, cook_id=cook.id))
+    return render_template("coordinator/register_cook.html", area=area, form=form), status
 
 
 def diner_or_404(area: Area, diner_id: int) -> DinerProfile:

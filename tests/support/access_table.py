@@ -145,6 +145,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.reinstate_cook", "/coordinator/<slug>/cooks/<int:cook_id>/reinstate"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.register_cook", "/coordinator/<slug>/cooks/new"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN

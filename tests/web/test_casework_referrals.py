@@ -175,5 +175,47 @@ def test_erasing_a_registered_diner_clears_referrer_and_emergency_contact(client
     client.post("/coordinator/barnet/diners/new", data=form())
     diner = db.session.scalar(select(DinerProfile))
     rights.erase_diner(diner, world["coordinator"])
-    assert (diner.referrer_name, diner.referrer_organisation, diner.referrer_contact) == ("", "", "")
+    assert (diner.referrer_name, diner.referrer_organisation, diner.referrer_contact) == (
+        "",
+        "",
+        "",
+    )
     assert (diner.emergency_contact_name, diner.emergency_contact_phone) == ("", "")
+
+
+def cook_form(**over):
+    data = {
+        "first_name": "Mo",
+        "last_name": "Ali",
+        "email": "mo@example.org",
+        "phone": "020 8346 2222",
+        "postcode": "N12 0AA",
+        "address_line": "3 Woodside Lane",
+    }
+    data.update(over)
+    return data
+
+
+def test_a_cook_met_in_person_is_registered_without_a_password_and_gets_a_link(client, auth, world):
+    from casserole.models import CookProfile, OutboundEmail, User
+
+    auth.as_user(world["coordinator"])
+    response = client.post("/coordinator/barnet/cooks/new", data=cook_form())
+    assert response.status_code == 302
+    cook = db.session.scalar(select(CookProfile))
+    assert cook.area_id == world["barnet"].id and cook.user.role == Role.COOK
+    assert response.headers["Location"] == f"/coordinator/barnet/cooks/{cook.id}"
+    link = db.session.scalar(
+        select(OutboundEmail).where(OutboundEmail.to_address == "mo@example.org")
+    )
+    assert link.kind == "password_reset" and "/auth/reset/" in link.text_body
+    again = client.post("/coordinator/barnet/cooks/new", data=cook_form(first_name="Other"))
+    assert again.status_code == 422
+    assert "Another account already uses that e-mail address." in again.get_data(as_text=True)
+    elsewhere = client.post(
+        "/coordinator/barnet/cooks/new", data=cook_form(email="x@example.org", postcode="E1 6AN")
+    )
+    assert "E1 6AN is not in Barnet." in elsewhere.get_data(as_text=True)
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.COOK)) == 1
+    )

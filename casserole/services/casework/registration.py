@@ -1,7 +1,8 @@
-"""Registering diners directly: by phone, on paper, in person or through a referrer; no e-mail."""
+"""Registering people directly: diners (no e-mail needed) and cooks met in person (no password)."""
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,12 +17,24 @@ from casserole.models import (
     Area,
     ConsentMethod,
     ContactWay,
+    CookProfile,
     DinerProfile,
     ReferrerKind,
+    Role,
+    User,
     utcnow,
 )
 from casserole.services import audit
-from casserole.services.accounts import FieldError, name_problem, phone_problem, text_problem
+from casserole.services.accounts import (
+    FieldError,
+    email_taken,
+    hash_password,
+    name_problem,
+    normalise_email,
+    phone_problem,
+    request_password_reset,
+    text_problem,
+)
 from casserole.services.signup import DinerDetails, check_diner, diner_fields, locate, tidy_diner
 
 # The ways a coordinator may record consent (online sign-up is the diner's own).
@@ -206,3 +219,68 @@ def diner_in(area: Area, diner_id: int) -> DinerProfile | None:
     if diner is None or diner.area_id != area.id or diner.erased_at is not None:
         return None
     return diner
+
+
+@dataclass
+class CookInPerson:
+    """A cook met in person: the coordinator types their details; they choose a password later."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    postcode: str
+    address_line: str
+
+
+def register_cook(area: Area, met: CookInPerson, coordinator: Any) -> CookProfile:
+    """Create a cook's account without a password; a link to choose one goes to their e-mail."""
+    if not can_see_area(coordinator, area.id):
+        raise PermissionError("not this coordinator's area")
+    first, last = _tidy(met.first_name), _tidy(met.last_name)
+    email, phone, address = normalise_email(met.email), _tidy(met.phone), _tidy(met.address_line)
+    problems: dict[str, str] = {}
+    for name, value in (("first_name", first), ("last_name", last)):
+        if (value or name == "first_name") and (problem := name_problem(value)):
+            problems[name] = problem
+    if "@" not in email:
+        problems["email"] = "Enter an e-mail address like name@example.com."
+    elif email_taken(email):
+        problems["email"] = "Another account already uses that e-mail address."
+    if problem := phone_problem(phone):
+        problems["phone"] = problem
+    if not address:
+        problems["address_line"] = "Enter the first line of the address."
+    elif problem := text_problem(address):
+        problems["address_line"] = problem
+    placement = locate(met.postcode, problems)
+    if placement is not None and (placement.area is None or placement.area.id != area.id):
+        problems["postcode"] = f"{placement.location.postcode} is not in {area.name}."
+    if problems:
+        raise FieldError(errors=problems)
+    user = User(
+        role=Role.COOK,
+        email=email,
+        first_name=first,
+        last_name=last,
+        phone=phone or None,
+        password_hash=hash_password(secrets.token_urlsafe(32)),
+    )
+    location = placement.location
+    cook = CookProfile(
+        user=user,
+        postcode=location.postcode,
+        outcode=location.outcode,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        geo_precision=location.precision,
+        address_line=address[:200],
+        area=placement.area,
+    )
+    db.session.add(cook)
+    db.session.flush()
+    audit.record("cook_registered", cook, actor=coordinator)
+    db.session.commit()
+    # The same link as "forgot my password": the cook chooses their own password with it.
+    request_password_reset(email)
+    return cook
