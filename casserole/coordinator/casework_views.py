@@ -33,6 +33,11 @@ class CaseLogPanel:
     form: CaseLogForm
     action: str
 
+    @property
+    def intro_visit_due(self) -> bool:
+        """A pairing with no meal yet and no introduction visit logged: the visit comes first."""
+        return case_log.intro_visit_due(self.subject, self.entries)
+
 
 def _is_coordinator() -> bool:
     return current_user.is_authenticated and bool(current_user.role in ("coordinator", "admin"))

@@ -48,6 +48,14 @@ class CaseLogEntry(Base):
     author = relationship("User", foreign_keys=[author_id])
 
 
+# A diner speaks for themselves, has a carer, or is in the coordinators' care (registered by
+# them, or left without a contact when their carer erased their account).
+HAS_CONTACT = (
+    "user_id IS NOT NULL OR carer_id IS NOT NULL OR registered_by_id IS NOT NULL"
+    " OR contact_lost_at IS NOT NULL"
+)
+
+
 class ReferralMixin:
     """A diner's referral, consent details, preferred contact and emergency contact."""
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from casserole.models.area import Area, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
-from casserole.models.casework import ReferralMixin
+from casserole.models.casework import HAS_CONTACT, ReferralMixin
 from casserole.models.vocab import (
     ALL_DAYS_MASK,
     ALL_DIET_MASK,
@@ -217,14 +217,6 @@ class VettingCheck(Base):
     def _is_valid_on_expression(cls, day: date) -> Any:
         """The same as a SQL condition on VettingCheck."""
         return and_(cls.checked_on <= day, or_(cls.expires_on.is_(None), cls.expires_on > day))
-
-
-# A diner speaks for themselves, has a carer, or is in the coordinators' care (registered by
-# them, or left without a contact when their carer erased their account).
-HAS_CONTACT = (
-    "user_id IS NOT NULL OR carer_id IS NOT NULL OR registered_by_id IS NOT NULL"
-    " OR contact_lost_at IS NOT NULL"
-)
 
 
 class DinerProfile(LocatedMixin, ReferralMixin, Base):

@@ -125,3 +125,20 @@ def test_erasure_clears_the_words_of_a_diners_and_a_carers_logs(casework):
     rights.erase_user(casework["carer"])
     db.session.expire_all()
     assert set(db.session.scalars(select(CaseLogEntry.body))) == {""}
+
+
+def test_a_new_pairing_asks_for_the_introduction_visit_until_it_is_logged(client, auth, casework):
+    from casserole.models import PairingStatus as P
+
+    proposal = f.pairing(
+        f.cook(casework["diner"].area), f.diner(casework["diner"].area), P.APPROVED
+    )
+    auth.as_user(casework["coordinator"])
+    assert 'id="intro-visit-due"' in client.get(f"/pairings/{proposal.id}").get_data(as_text=True)
+    client.post(
+        f"/coordinator/barnet/case-log/pairing/{proposal.id}",
+        data={"kind": "intro_visit", "body": "Introduced them over tea"},
+    )
+    assert 'id="intro-visit-due"' not in client.get(f"/pairings/{proposal.id}").get_data(
+        as_text=True
+    )

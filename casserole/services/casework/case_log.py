@@ -165,6 +165,14 @@ def erase_for_user(user: User) -> None:
     db.session.execute(CaseLogEntry.__table__.update().where(condition).values(body=""))
 
 
+def intro_visit_due(subject: Subject, rows: list[CaseLogEntry]) -> bool:
+    """True for a pairing with no meal yet whose log holds no introduction visit."""
+    if subject.kind != "pairing" or any(e.kind == CaseLogKind.INTRO_VISIT for e in rows):
+        return False
+    pairing = db.session.get(Pairing, subject.id)
+    return pairing is not None and not pairing.meals and pairing.ended_at is None
+
+
 def can_see(subject: Subject, viewer: Any) -> bool:
     """True when `viewer` coordinates the area the log is kept in (or is an admin)."""
     return can_see_area(viewer, subject.area_id)
