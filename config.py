@@ -54,6 +54,8 @@ class Config:
     MEAL_COST_PENCE = int(os.environ.get("MEAL_COST_PENCE", "490"))
     # Ended pairings' notes and comments are cleared after this many days.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "730"))
+    # Delivered e-mail keeps its body this long (for "I never got it" questions), then none.
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "7"))
 
     # memory:// counts per process; give redis://127.0.0.1:6379 when running several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

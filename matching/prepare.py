@@ -15,7 +15,6 @@ from matching.model import Cook, Diner, Pairing
 class People:
     """Columns for cooks or diners, sorted by id so results never depend on input order."""
 
-    records: list[Any]
     ids: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
@@ -76,8 +75,14 @@ def _tag_masks(records: Sequence[Any], attr: str, vocab: dict[str, int]) -> np.n
     return out
 
 
-def _people(kind: str, records: Sequence[Any], attr: str, vocab: dict[str, int]) -> People:
-    n = len(records)
+def people(kind: str, records: Sequence[Any], vocab: dict[str, int]) -> People:
+    """Validate and encode cooks (``kind="cook"``) or diners against a needs vocabulary."""
+    return encode(kind, records, vocab)[0]
+
+
+def encode(kind: str, records: Sequence[Any], vocab: dict[str, int]) -> tuple[People, np.ndarray]:
+    """Return ``people(kind, records, vocab)`` and the input position of each of its rows."""
+    attr = "can_cook" if kind == "cook" else "needs"
     try:
         ids = _column(records, "id", np.int64)
         lat = _column(records, "lat", np.float64)
@@ -94,7 +99,6 @@ def _people(kind: str, records: Sequence[Any], attr: str, vocab: dict[str, int])
     if len(dup):
         raise _fail(kind, records[int(order[dup[0] + 1])], f"duplicate {kind} id {sids[dup[0]]}")
     p = People(
-        records=[records[i] for i in order] if n else [],
         ids=sids,
         lat=lat[order],
         lon=lon[order],
@@ -108,17 +112,23 @@ def _people(kind: str, records: Sequence[Any], attr: str, vocab: dict[str, int])
         _check(kind, records, bad, "capacity must be a non-negative integer")
         p.capacity = cap[order].astype(np.int64)
         p.vetted = _column(records, "vetted", bool)[order]
-    return p
+    return p, order
+
+
+def vocabulary(diners: Sequence[Diner], vocab: dict[str, int] | None = None) -> dict[str, int]:
+    """Return a bit number for every need of ``diners``, extending ``vocab`` if given."""
+    vocab = {} if vocab is None else dict(vocab)
+    for needs in {d.needs for d in diners}:
+        for t in sorted(needs):
+            vocab.setdefault(t, len(vocab))
+    return vocab
 
 
 def prepare(cooks: Iterable[Cook], diners: Iterable[Diner]) -> tuple[People, People]:
     """Validate and encode cooks and diners; raise ValueError naming the first bad record."""
     cooks, diners = list(cooks), list(diners)
-    vocab: dict[str, int] = {}
-    for needs in {d.needs for d in diners}:
-        for t in sorted(needs):
-            vocab.setdefault(t, len(vocab))
-    return _people("cook", cooks, "can_cook", vocab), _people("diner", diners, "needs", vocab)
+    vocab = vocabulary(diners)
+    return people("cook", cooks, vocab), people("diner", diners, vocab)
 
 
 def index_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -129,13 +139,25 @@ def index_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(found, pos, -1)
 
 
-def pairing_indices(
-    cooks: People, diners: People, existing: Iterable[Pairing]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return cook and diner positions of existing pairings; unknown ids raise ValueError."""
-    existing = list(existing)
+def pairing_ids(existing: Sequence[Pairing]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the cook ids and diner ids of pairings as two arrays."""
     cids = np.fromiter((p.cook_id for p in existing), np.int64, len(existing))
     dids = np.fromiter((p.diner_id for p in existing), np.int64, len(existing))
+    return cids, dids
+
+
+def pairing_indices(
+    cooks: People,
+    diners: People,
+    existing: Iterable[Pairing],
+    ids: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return cook and diner positions of existing pairings; unknown ids raise ValueError.
+
+    ``ids``, if given, is ``pairing_ids(existing)`` already computed.
+    """
+    existing = list(existing)
+    cids, dids = pairing_ids(existing) if ids is None else ids
     ci, di = index_of(cooks.ids, cids), index_of(diners.ids, dids)
     bad = (ci < 0) | (di < 0)
     if bad.any():

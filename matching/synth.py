@@ -34,12 +34,15 @@ class Scale:
     n_diners: int
     anchor: str | None  # centre district; None means the whole country
     n_districts: int | None  # nearest districts to the anchor; None means all
+    radius_scale: float = 1.0  # multiplies every travel radius: larger means a denser graph
 
 
 SCALES = {
     "town": Scale("town", 2_000, 10_000, "CB2", 25),
     "city": Scale("city", 10_000, 50_000, "M1", 250),
     "country": Scale("country", 200_000, 1_000_000, None, None),
+    # The country again with 1.4x the radii: about twice the feasible edges, for memory growth.
+    "dense": Scale("dense", 200_000, 1_000_000, None, None, 1.4),
 }
 
 
@@ -96,7 +99,7 @@ def generate(scale: Scale, seed: int = 0) -> tuple[list[Cook], list[Diner]]:
         1 << np.arange(len(names))
     )
     ccap = rng.integers(1, 4, size=nc)
-    ckm = rng.choice([1.0, 1.5, 2.0, 3.0], size=nc, p=[0.3, 0.3, 0.2, 0.2])
+    ckm = rng.choice([1.0, 1.5, 2.0, 3.0], size=nc, p=[0.3, 0.3, 0.2, 0.2]) * scale.radius_scale
     cvet = rng.random(nc) < 0.9
     cooks = [
         Cook(int(i), float(a), float(b), day_sets[d], need_set(int(m)), int(c), float(k), bool(v))
@@ -111,7 +114,7 @@ def generate(scale: Scale, seed: int = 0) -> tuple[list[Cook], list[Diner]]:
     first = rng.integers(len(names), size=nd)
     second = np.where(rng.random(nd) < 0.25, rng.integers(len(names), size=nd), first)
     dneeds = np.where(has, (1 << first) | (1 << second), 0)
-    dkm = rng.choice([1.5, 2.0, 3.0], size=nd)
+    dkm = rng.choice([1.5, 2.0, 3.0], size=nd) * scale.radius_scale
     diners = [
         Diner(int(i), float(a), float(b), day_sets[d], need_set(int(m)), float(k))
         for i, a, b, d, m, k in zip(range(1, nd + 1), dlat, dlon, ddays, dneeds, dkm, strict=True)

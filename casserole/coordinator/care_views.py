@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
@@ -26,7 +26,12 @@ def hand_to_carer(slug: str, diner_id: int) -> Any:
     if form.validate_on_submit():
         try:
             care.hand_to_carer(
-                area, diner, form.carer_email.data, form.relationship.data, current_user
+                area,
+                diner,
+                form.carer_email.data,
+                form.relationship.data,
+                current_user,
+                client_address=request.remote_addr,
             )
         except FieldError as err:
             put_errors(form, err)
@@ -52,7 +57,7 @@ def _suspension(slug: str, cook_id: int, run: Any, done: str) -> Any:
     form = SuspensionForm()
     if form.validate_on_submit():
         try:
-            run(area, cook, form.reason.data, current_user)
+            run(area, cook, form.reason.data, current_user, client_address=request.remote_addr)
         except care.CareConflict as err:
             abort(409, description=str(err))
         except FieldError as err:

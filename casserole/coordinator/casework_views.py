@@ -54,7 +54,7 @@ def case_log_panel(context: Any, log_subject: Any) -> CaseLogPanel | None:
         return None
     if not case_log.can_see(subject, current_user):
         return None
-    rows = case_log.entries(subject, current_user)
+    rows = case_log.entries(subject, current_user, client_address=request.remote_addr)
     slug = case_log.area_slug(subject)
     action = url_for(
         "coordinator.add_case_entry", slug=slug, kind=subject.kind, subject_id=subject.id
@@ -130,7 +130,13 @@ def add_case_entry(slug: str, kind: str, subject_id: int) -> Any:
     form = CaseLogForm()
     if form.validate_on_submit():
         try:
-            case_log.add_entry(subject, CaseLogKind(form.kind.data), form.body.data, current_user)
+            case_log.add_entry(
+                subject,
+                CaseLogKind(form.kind.data),
+                form.body.data,
+                current_user,
+                client_address=request.remote_addr,
+            )
         except case_log.CaseLogError as err:
             form.body.errors = [*form.body.errors, str(err)]
         else:
@@ -180,6 +186,7 @@ def update_concern(slug: str, concern_id: int) -> Any:
                 form.note.data or "",
                 bool(form.urgent.data),
                 current_user,
+                client_address=request.remote_addr,
             )
         except concerns.ConcernError as err:
             if err.status == 409:

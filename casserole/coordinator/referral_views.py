@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
@@ -57,7 +57,9 @@ def register_diner(slug: str) -> Any:
         status = 422
         if form.validate():
             try:
-                diner = registration.register_diner(area, _referral(form), current_user)
+                diner = registration.register_diner(
+                    area, _referral(form), current_user, client_address=request.remote_addr
+                )
             except FieldError as err:
                 put_errors(form, err)
             else:
@@ -80,7 +82,9 @@ def register_cook(slug: str) -> Any:
                 **{k: form[k].data or "" for k in registration.CookInPerson.__dataclass_fields__}
             )
             try:
-                cook = registration.register_cook(area, met, current_user)
+                cook = registration.register_cook(
+                    area, met, current_user, client_address=request.remote_addr
+                )
             except FieldError as err:
                 put_errors(form, err)
             else:
@@ -130,7 +134,9 @@ def record_consent(slug: str, diner_id: int) -> Any:
     if form.validate_on_submit():
         try:
             method = ConsentMethod(form.consent_method.data)
-            registration.record_consent(diner, method, current_user)
+            registration.record_consent(
+                diner, method, current_user, client_address=request.remote_addr
+            )
         except FieldError as err:
             put_errors(form, err)
         else:
@@ -157,7 +163,9 @@ def import_referrals(slug: str) -> Any:
         data = imports.unstash(form.token.data)
         if data is None:
             abort(404, description="That upload has expired; please upload the file again.")
-        result, done = imports.run_import(area, data, current_user)
+        result, done = imports.run_import(
+            area, data, current_user, client_address=request.remote_addr
+        )
         if done is not None:
             imports.forget(form.token.data)
             flash(imports.summary(result, done), "success")

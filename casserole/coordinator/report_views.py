@@ -56,7 +56,9 @@ def area_figures(slug: str) -> Any:
     cost_form = MealCostForm()
     if not cost_form.validate_on_submit():
         return _figures_page(area, PeriodForm(request.args), cost_form)
-    figures.set_meal_cost(area, int(cost_form.meal_cost.data * 100), current_user)
+    figures.set_meal_cost(
+        area, int(cost_form.meal_cost.data * 100), current_user, request.remote_addr
+    )
     flash(f"A council meal now counts as £{cost_form.meal_cost.data:.2f}.", "success")
     return redirect(url_for("coordinator.area_figures", slug=slug))
 
@@ -79,7 +81,7 @@ def area_map(slug: str) -> str:
 @coordinators_only
 def map_json(slug: str) -> Response:
     """The map's points (coordinators of the area only)."""
-    response = jsonify(map_service.map_data(area_or_404(slug)))
+    response = jsonify(map_service.map_data(area_or_404(slug), current_user, request.remote_addr))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -104,8 +106,18 @@ def export_anonymised(slug: str) -> Response:
     """Pairings without names, addresses or exact places: districts only."""
     area = area_or_404(slug)
     return _csv_response(
-        exports.anonymised_csv(area, current_user), f"{area.slug}-pairings-anonymised.csv"
+        exports.anonymised_csv(area, current_user, request.remote_addr),
+        f"{area.slug}-pairings-anonymised.csv",
     )
+
+
+@bp.route("/<slug>/exports/pairings-anonymised-readme.txt")
+@coordinators_only
+def export_anonymised_readme(slug: str) -> Response:
+    """The anonymised export's README: its disclosure rule and data dictionary."""
+    response = Response(exports.anonymised_readme(area_or_404(slug)), mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<slug>/exports/area-full.csv")
@@ -113,4 +125,6 @@ def export_anonymised(slug: str) -> Response:
 def export_full(slug: str) -> Response:
     """Every pairing of the area with names and contacts (personal data: keep it safe)."""
     area = area_or_404(slug)
-    return _csv_response(exports.full_csv(area, current_user), f"{area.slug}-full.csv")
+    return _csv_response(
+        exports.full_csv(area, current_user, request.remote_addr), f"{area.slug}-full.csv"
+    )

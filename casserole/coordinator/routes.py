@@ -106,6 +106,7 @@ def record_check(slug: str, cook_id: int) -> Any:
                 form.expires_on.data,
                 form.reference.data or "",
                 current_user,
+                client_address=request.remote_addr,
             )
         except vetting.VettingError as err:
             field = getattr(form, err.field_name)

@@ -66,6 +66,11 @@ class OutboundEmail(Base):
     pairing_id: Mapped[int | None] = mapped_column(
         ForeignKey("pairings.id", ondelete="SET NULL"), index=True
     )
+    # The account the message is to or about: erasure finds a person's mail by it, even
+    # mail sent to an address they no longer use.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

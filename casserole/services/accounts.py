@@ -8,13 +8,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from casserole.extensions import db
+from casserole.links import link_to
 from casserole.models import User, utcnow
 from casserole.services import mail
 
@@ -234,15 +235,6 @@ def _fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:24]
 
 
-def link_to(endpoint: str, **values: Any) -> str:
-    """An absolute link for e-mail: PUBLIC_BASE_URL when set, else this request's host."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return f"{base or 'http://127.0.0.1:5000'}{path}"
-
-
 def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:
     try:
         data = _serializer(salt).loads(token, max_age=max_age)
@@ -266,6 +258,7 @@ def request_password_reset(email: str) -> None:
         "Reset your Casserole password",
         "account_password_reset",
         kind="password_reset",
+        person_id=user.id,
         name=user.first_name,
         link=link_to("auth.reset_password", token=token),
         minutes=RESET_MAX_AGE_SECONDS // 60,
@@ -312,6 +305,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         "Confirm your new e-mail address for Casserole",
         "account_email_confirm",
         kind="email_change_confirm",
+        person_id=user.id,
         name=user.first_name,
         link=link_to("auth.confirm_email", token=token),
         new_email=new_email,
@@ -347,6 +341,7 @@ def confirm_email_change(token: str) -> User:
         "Your Casserole e-mail address was changed",
         "account_email_changed",
         kind="email_changed_notice",
+        person_id=user.id,
         name=user.first_name,
         new_email=new_email,
     )

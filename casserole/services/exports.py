@@ -19,26 +19,11 @@ from casserole.models import (
     DinerProfile,
     MealShare,
     Pairing,
-    PairingStatus,
     User,
-    utcnow,
 )
-from casserole.services import audit
+from casserole.services import anonymised, audit
 
-ANONYMISED_COLUMNS = [
-    "record",
-    "cook_district",
-    "diner_district",
-    "status",
-    "started_month",
-    "ended_month",
-    "duration_days",
-    "meals_shared",
-    "distance_miles",
-    "end_reason",
-    "diner_age_band",
-    "proposed_by",
-]
+ANONYMISED_COLUMNS = list(anonymised.DICTIONARY)
 FULL_COLUMNS = [
     "pairing_id",
     "status",
@@ -72,7 +57,6 @@ FULL_COLUMNS = [
     "referrer_organisation",
     "referrer_contact",
 ]
-_STARTED = (PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED)
 _BATCH = 2000
 
 
@@ -115,64 +99,28 @@ def _meal_counts(area: Area) -> dict[int, tuple[int, date | None]]:
     return {pid: (n, last) for pid, n, last in rows}
 
 
-def _age_band(birth: date | None, on: date) -> str:
-    if birth is None:
-        return "unknown"
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return "80 or over" if age >= 80 else "under 80"
+def anonymised_csv(area: Area, actor: User, client_address: str | None = None) -> Iterator[str]:
+    """The anonymised pairings of an area as CSV text chunks (the export is audited).
 
-
-def anonymised_rows(area: Area, now: datetime | None = None) -> list[list[Any]]:
-    """One row per started pairing: districts, months and counts; no names or exact places."""
-    now = now or utcnow()
-    meals = _meal_counts(area)
-    rows = db.session.execute(
-        select(
-            Pairing.id,
-            CookProfile.outcode,
-            DinerProfile.outcode,
-            Pairing.status,
-            Pairing.started_at,
-            Pairing.ended_at,
-            Pairing.distance_km,
-            Pairing.end_reason,
-            DinerProfile.birth_date,
-            Pairing.source,
-        )
-        .join(CookProfile, CookProfile.id == Pairing.cook_id)
-        .join(DinerProfile, DinerProfile.id == Pairing.diner_id)
-        .where(Pairing.area_id == area.id, Pairing.status.in_(_STARTED))
-        .order_by(Pairing.started_at, Pairing.id)
-    ).all()
-    out = []
-    for n, (pid, c_out, d_out, status, started, ended, km, reason, birth, source) in enumerate(
-        rows, 1
-    ):
-        out.append(
-            [
-                n,
-                c_out,
-                d_out,
-                status,
-                started.strftime("%Y-%m"),
-                ended.strftime("%Y-%m") if ended else "",
-                int(((ended or now) - started).total_seconds() // 86400),
-                meals.get(pid, (0, None))[0],
-                f"{km_to_miles(km):.1f}" if km is not None else "",
-                reason,
-                _age_band(birth, now.date()),
-                source,
-            ]
-        )
-    return out
-
-
-def anonymised_csv(area: Area, actor: User) -> Iterator[str]:
-    """The anonymised pairings of an area as CSV text chunks (the export is audited)."""
-    rows = anonymised_rows(area)
-    audit.record("export.anonymised", area, area_id=area.id, actor=actor, rows=len(rows))
+    Rows follow the disclosure rule (`casserole.services.disclosure`): see `anonymised_readme`.
+    """
+    result = anonymised.release(area)
+    audit.record(
+        "export.anonymised",
+        area,
+        area_id=area.id,
+        actor=actor,
+        client_address=client_address,
+        rows=len(result.rows),
+    )
     db.session.commit()
-    return _csv(ANONYMISED_COLUMNS, rows)
+    rows = ([n, *row] for n, row in enumerate(result.rows, 1))
+    return _csv(["record", *result.columns], rows)
+
+
+def anonymised_readme(area: Area) -> str:
+    """The README and data dictionary of the anonymised export, as plain text."""
+    return anonymised.readme(area, anonymised.release(area))
 
 
 def full_rows(area: Area) -> Iterator[list[Any]]:
@@ -240,12 +188,19 @@ def full_rows(area: Area) -> Iterator[list[Any]]:
         ]
 
 
-def full_csv(area: Area, actor: User) -> Iterator[str]:
+def full_csv(area: Area, actor: User, client_address: str | None = None) -> Iterator[str]:
     """The full export of an area as CSV text chunks (the export is audited first).
 
     Rows are read before streaming starts, so the response needs no database afterwards.
     """
     rows = list(full_rows(area))
-    audit.record("export.full", area, area_id=area.id, actor=actor, rows=len(rows))
+    audit.record(
+        "export.full",
+        area,
+        area_id=area.id,
+        actor=actor,
+        client_address=client_address,
+        rows=len(rows),
+    )
     db.session.commit()
     return _csv(FULL_COLUMNS, rows)

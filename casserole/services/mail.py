@@ -43,6 +43,7 @@ def queue_email(
     kind: str,
     area_id: int | None = None,
     pairing_id: int | None = None,
+    person_id: int | None = None,
     **context: Any,
 ) -> OutboundEmail:
     """Render `email/<template>.txt` and `.html` and add the message to the session.
@@ -64,6 +65,7 @@ def queue_email(
         html_body=html_body,
         area_id=area_id,
         pairing_id=pairing_id,
+        person_id=person_id,
         status=EmailStatus.PENDING,
         next_attempt_at=utcnow(),
     )

@@ -1,37 +1,19 @@
-"""Data rights: download everything held about a person, erase it, and apply retention.
-
-Erasure anonymises rather than deletes: the rows of pairings and meal shares stay (with no
-names, contact details, notes or exact places) so that area figures do not change.
-"""
+"""Data rights: download everything held about a person; erasure and retention live in
+`erasure` and `retention` and are re-exported here for the views and commands."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from casserole.extensions import db
-from casserole.geocoding import district_centroids
-from casserole.models import (
-    CookProfile,
-    DinerProfile,
-    EndReason,
-    Feedback,
-    MealShare,
-    Pairing,
-    PairingStatus,
-    Role,
-    User,
-    utcnow,
-)
-from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES, mask_to_days, mask_to_tags
+from casserole.models import DinerProfile, Feedback, Pairing, Role, User, utcnow
+from casserole.models.vocab import mask_to_days, mask_to_tags
 from casserole.services import audit
-from casserole.services.accounts import hash_password
-from casserole.services.casework import care, case_log
-
-ERASED_NAME = "Erased"
+from casserole.services.erasure import erase_diner, erase_user
+from casserole.services.retention import apply_retention
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -156,111 +138,50 @@ def export_user(user: User) -> dict[str, Any]:
     return data
 
 
-def _end_live(pairings_filter: Any, reason: EndReason, note: str) -> None:
-    now = utcnow()
-    db.session.execute(
-        update(Pairing)
-        .where(pairings_filter, Pairing.status.in_(LIVE_STATUSES))
-        .values(status=PairingStatus.ENDED, ended_at=now, end_reason=reason, end_note=note)
+def cared_for(person: User) -> list[DinerProfile]:
+    """The diners `person` looks after as a carer and whose details are not erased."""
+    if person.role != Role.CARER:
+        return []
+    return [d for d in person.managed_diners if d.erased_at is None]
+
+
+def managed_diner(person: User, diner_id: int) -> DinerProfile | None:
+    """A diner the carer `person` looks after (not erased); None for anyone else's."""
+    if person.role != Role.CARER:
+        return None
+    return db.session.scalar(
+        select(DinerProfile).where(
+            DinerProfile.id == diner_id,
+            DinerProfile.carer_id == person.id,
+            DinerProfile.erased_at.is_(None),
+        )
     )
-    db.session.execute(
-        update(Pairing)
-        .where(pairings_filter, Pairing.status.in_(OPEN_PROPOSAL_STATUSES))
-        .values(status=PairingStatus.DECLINED, declined_at=now, decline_reason=note)
-    )
 
 
-def _anonymise_account(user: User) -> None:
-    user.email = f"erased-{user.id}-{secrets.token_hex(4)}@erased.invalid"
-    user.first_name, user.last_name, user.phone = ERASED_NAME, "", None
-    user.password_hash = hash_password(secrets.token_urlsafe(32))
-    user.is_active_account = False
-    user.session_version += 1
-    user.erased_at = utcnow()
-
-
-def _anonymise_diner(diner: DinerProfile) -> None:
-    """Keep district, area and a birth year (for the over-80 share); drop the rest."""
-    lat, lon = district_centroids().get(diner.outcode, (diner.latitude, diner.longitude))
-    diner.first_name, diner.last_name, diner.phone = ERASED_NAME, "", None
-    diner.address_line, diner.postcode = "", diner.outcode
-    diner.latitude, diner.longitude = lat, lon
-    if diner.birth_date is not None:
-        diner.birth_date = date(diner.birth_date.year, 7, 1)
-    diner.allergies = diner.likes = diner.dislikes = diner.access_notes = ""
-    diner.contact_preference = diner.carer_relationship = ""
-    diner.emergency_contact_name = diner.emergency_contact_phone = ""
-    diner.referrer_name = diner.referrer_organisation = diner.referrer_contact = ""
-    diner.needs_mask = 0
-    diner.consent_at = None  # no consent, no matching
-    diner.erased_at = utcnow()
-    db.session.execute(
-        update(Feedback)
-        .where(Feedback.pairing_id.in_(select(Pairing.id).where(Pairing.diner_id == diner.id)))
-        .values(comment="", resolution_note="")
-    )
-    case_log.erase_for_diner(diner.id)
-
-
-def erase_diner(diner: DinerProfile, actor: User) -> None:
-    """Erase a diner's personal data (asked by them or their carer); figures stay the same."""
-    _end_live(Pairing.diner_id == diner.id, EndReason.OTHER, "Personal data erased on request")
-    _anonymise_diner(diner)
-    if diner.user is not None:
-        _anonymise_account(diner.user)
-    audit.record("diner_erased", diner, actor=actor)
+def download_user(user: User, client_address: str | None) -> dict[str, Any]:
+    """Everything about `user` for them to download; the download itself is audited."""
+    audit.record("data_downloaded", user, actor=user, client_address=client_address)
+    data = export_user(user)
     db.session.commit()
+    return data
 
 
-def erase_user(user: User) -> None:
-    """Erase an account holder's own data: their account, and their cook or diner profile."""
-    if user.cook_profile is not None:
-        cook: CookProfile = user.cook_profile
-        _end_live(
-            Pairing.cook_id == cook.id,
-            EndReason.COOK_UNAVAILABLE,
-            "Personal data erased on request",
-        )
-        lat, lon = district_centroids().get(cook.outcode, (cook.latitude, cook.longitude))
-        cook.address_line, cook.postcode = "", cook.outcode
-        cook.latitude, cook.longitude = lat, lon
-        cook.introduction, cook.availability_note, cook.paused = "", "", True
-    own = db.session.scalar(select(DinerProfile).where(DinerProfile.user_id == user.id))
-    if own is not None:
-        _end_live(Pairing.diner_id == own.id, EndReason.OTHER, "Personal data erased on request")
-        _anonymise_diner(own)
-    if user.role == Role.CARER:
-        care.release_diners_of(user)
-    case_log.erase_for_user(user)
-    audit.record("account_erased", user, actor=user)
-    _anonymise_account(user)
+def download_diner(diner: DinerProfile, actor: User, client_address: str | None) -> dict[str, Any]:
+    """Everything about a diner for their carer to download; the download is audited."""
+    audit.record("diner_data_downloaded", diner, actor=actor, client_address=client_address)
+    data = export_diner(diner)
     db.session.commit()
+    return data
 
 
-def apply_retention(days: int) -> int:
-    """Clear notes and comments of pairings that ended more than `days` ago; returns how many."""
-    cutoff = utcnow() - timedelta(days=days)
-    ids = list(
-        db.session.scalars(
-            select(Pairing.id).where(
-                Pairing.status == PairingStatus.ENDED, Pairing.ended_at < cutoff
-            )
-        )
-    )
-    if ids:
-        db.session.execute(
-            update(Pairing)
-            .where(Pairing.id.in_(ids))
-            .values(end_note="", override_reason="", decline_reason="")
-        )
-        db.session.execute(
-            update(Feedback)
-            .where(Feedback.pairing_id.in_(ids))
-            .values(comment="", resolution_note="")
-        )
-        case_log.erase_for_pairings(ids)
-        db.session.execute(
-            update(MealShare).where(MealShare.pairing_id.in_(ids)).values(allergen_note="")
-        )
-    db.session.commit()
-    return len(ids)
+__all__ = [
+    "apply_retention",
+    "cared_for",
+    "download_diner",
+    "download_user",
+    "erase_diner",
+    "erase_user",
+    "export_diner",
+    "export_user",
+    "managed_diner",
+]

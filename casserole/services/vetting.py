@@ -153,6 +153,7 @@ def record_check(
     reference: str,
     recorder: User,
     today: date | None = None,
+    client_address: str | None = None,
 ) -> VettingCheck:
     """Record a new check (history is kept: earlier checks are never edited); one commit."""
     today = today or clock.today()
@@ -179,6 +180,7 @@ def record_check(
         check,
         area_id=cook.area_id,
         actor=recorder,
+        client_address=client_address,
         cook_id=cook.id,
         kind=kind.value,
     )
@@ -240,12 +242,20 @@ def notify_expired(today: date | None = None) -> int:
             "vetting_expired",
             kind="vetting_expired",
             area_id=cook.area_id,
+            person_id=cook.user_id,
             name=cook.user.first_name,
             check_label=CHECK_LABELS[check.kind],
             expired_on=check.expires_on,
             area=area,
         )
-        audit.record(NOTICE_ACTION, check, area_id=cook.area_id, actor=None, cook_id=cook.id)
+        audit.record(
+            NOTICE_ACTION,
+            check,
+            area_id=cook.area_id,
+            actor=None,
+            client_address=None,
+            cook_id=cook.id,
+        )
     db.session.commit()
     if checks:
         mail.dispatch()

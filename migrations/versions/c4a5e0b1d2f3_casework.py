@@ -1,7 +1,7 @@
 """casework: case log, concern handling, referrals, direct registration, cook suspension
 
 Revision ID: c4a5e0b1d2f3
-Revises: 5c1e2b7d9a40
+Revises: 5e1d2c7a9b40
 Create Date: 2026-12-01 15:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a5e0b1d2f3'
-down_revision = '5c1e2b7d9a40'
+down_revision = '5e1d2c7a9b40'
 branch_labels = None
 depends_on = None
 
@@ -28,11 +28,19 @@ ONE_SUBJECT = ' + '.join(
 ) + ' = 1'
 
 
+def _sqlite_foreign_keys(on):
+    """SQLite: batch mode copies tables others point at; keys are checked again afterwards."""
+    if op.get_bind().dialect.name == 'sqlite':
+        with op.get_context().autocommit_block():
+            op.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def _enum(name, *values):
     return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=24)
 
 
 def upgrade():
+    _sqlite_foreign_keys(False)
     op.create_table(
         'case_log_entries',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -110,9 +118,11 @@ def upgrade():
             'consentmethod', 'consent_method IN (%s)' % ', '.join(f"'{v}'" for v in CONSENT_AFTER))
         batch_op.drop_constraint(op.f('ck_diner_profiles_has_contact'), type_='check')
         batch_op.create_check_constraint('has_contact', CONTACT_AFTER)
+    _sqlite_foreign_keys(True)
 
 
 def downgrade():
+    _sqlite_foreign_keys(False)
     with op.batch_alter_table('diner_profiles', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_diner_profiles_has_contact'), type_='check')
         batch_op.create_check_constraint('has_contact', CONTACT_BEFORE)
@@ -136,3 +146,4 @@ def downgrade():
         batch_op.drop_column('urgent')
         batch_op.drop_column('concern_status')
     op.drop_table('case_log_entries')
+    _sqlite_foreign_keys(True)

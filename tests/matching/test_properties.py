@@ -136,21 +136,3 @@ def test_result_does_not_depend_on_input_order(case, rnd: random.Random):
     second = match(cooks, diners, existing, excluded=excluded)
     assert sorted(first.pairs) == sorted(second.pairs)
     assert first.unmatched == second.unmatched
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_one_component_per_lapjvsp_call_gives_the_same_optimum(case):
-    # Packing many components into one block is an optimisation; without it the answer
-    # must be identical, and the per-block bookkeeping gets exercised on every component.
-    from matching import blocks
-
-    cooks, diners, existing, excluded = case
-    packed = match(cooks, diners, existing, excluded=excluded)
-    saved, blocks.PACK_BUDGET = blocks.PACK_BUDGET, 0
-    try:
-        single = match(cooks, diners, existing, excluded=excluded)
-    finally:
-        blocks.PACK_BUDGET = saved
-    assert sorted(packed.pairs) == sorted(single.pairs)
-    assert packed.unmatched == single.unmatched

@@ -150,6 +150,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
+    (
+        "coordinator.export_anonymised_readme",
+        "/coordinator/<slug>/exports/pairings-anonymised-readme.txt",
+    ): Entry(AREA, AREA_FOREIGN),
 }
 
 

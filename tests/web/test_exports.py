@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from casserole.models import AuditEvent, MealShare, PairingStatus, Role
+from casserole.clock import local_date
+from casserole.models import AuditEvent, EndReason, MealShare, PairingStatus, Role
 from tests.support import factories as f
 
 NOW = datetime.now(UTC)
@@ -56,7 +57,9 @@ def _area(database):
     return area, p, ended
 
 
-def test_the_anonymised_export_has_districts_and_counts_but_no_people(client, database):
+def test_the_anonymised_export_names_nobody_and_releases_nothing_about_two_pairings(
+    client, database
+):
     _area(database)
     client.post("/auth/login", data={"email": "co@example.org", "password": f.PASSWORD})
     response = client.get("/coordinator/barnet/exports/pairings-anonymised.csv")
@@ -79,17 +82,47 @@ def test_the_anonymised_export_has_districts_and_counts_but_no_people(client, da
         "Test Street",
     ):
         assert secret not in text, secret
-    rows = _rows(response)
-    assert len(rows) == 2  # started pairings only: the proposal is not a pairing yet
-    old, recent = rows
-    assert (old["record"], recent["record"]) == ("1", "2")
-    assert recent["cook_district"] == "N12" and recent["diner_district"] == "N3"
-    assert recent["status"] == "active" and recent["meals_shared"] == "4"
-    assert recent["distance_miles"] == "1.0" and recent["diner_age_band"] == "80 or over"
-    assert recent["duration_days"] == "100" and recent["ended_month"] == ""
-    assert old["status"] == "ended" and old["duration_days"] == "100"
-    assert old["diner_age_band"] == "under 80" and old["meals_shared"] == "0"
-    assert len(old["started_month"]) == 7  # YYYY-MM, never the day
+    # Two pairings are two cooks' and diners' stories: under ten people, so no rows at all.
+    assert _rows(response) == []
+    assert text.startswith("record,cook_district,diner_district,status,started,ended,")
+
+
+def test_a_crowd_keeps_its_districts_and_months_while_the_one_who_stands_out_is_left_out(
+    client, database
+):
+    area = f.area("Barnet", ("N3", "N12"))
+    coordinator = f.user(Role.COORDINATOR, email="co@example.org")
+    coordinator.areas = [area]
+    started = NOW - timedelta(days=100)
+    for _ in range(20):
+        f.pairing(
+            f.cook(area),
+            f.diner(area, birth_date=date(1935, 1, 1)),
+            started_at=started,
+            distance_km=1.2,
+        )
+    f.pairing(
+        f.cook(area, postcode="N12 0AA", outcode="N12"),
+        f.diner(area, postcode="N12 0AB", outcode="N12", birth_date=date(1930, 1, 1)),
+        PairingStatus.ENDED,
+        started_at=NOW - timedelta(days=400),
+        ended_at=NOW - timedelta(days=10),
+        end_reason=EndReason.DIED,
+        distance_km=0.2,
+    )
+    database.session.commit()
+    client.post("/auth/login", data={"email": "co@example.org", "password": f.PASSWORD})
+    rows = _rows(client.get("/coordinator/barnet/exports/pairings-anonymised.csv"))
+    assert len(rows) == 20
+    assert sorted(int(r["record"]) for r in rows) == list(range(1, 21))
+    assert {r["end_reason"] for r in rows} == {""} and "N12" not in {
+        r["cook_district"] for r in rows
+    }
+    row = rows[0]
+    assert row["cook_district"] == "N3" and row["diner_district"] == "N3"
+    assert row["started"] == local_date(started).strftime("%Y-%m") and row["ended"] == ""
+    assert row["duration"] == "3 to 6 months" and row["distance_miles"] == "0.5 to 1"
+    assert row["meals_shared"] == "none" and row["diner_age_band"] == "80 or over"
 
 
 def test_the_full_export_has_the_area_people_and_is_audited(client, database):
@@ -107,9 +140,12 @@ def test_the_full_export_has_the_area_people_and_is_audited(client, database):
     assert row["diner_name"] == "'=HYPERLINK(1) Dinerson"
     actions = database.session.scalars(select(AuditEvent.action)).all()
     assert "export.full" in actions
-    assert database.session.scalar(
-        select(AuditEvent.area_id).where(AuditEvent.action == "export.full")
-    ) == area.id
+    assert (
+        database.session.scalar(
+            select(AuditEvent.area_id).where(AuditEvent.action == "export.full")
+        )
+        == area.id
+    )
 
 
 def test_the_exports_page_explains_both(client, database):

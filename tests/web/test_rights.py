@@ -131,7 +131,7 @@ def test_retention_clears_notes_of_long_ended_pairings(database):
     )
     recent = f.pairing(cook, f.diner(area), PairingStatus.ENDED, end_note="Went into hospital")
     database.session.commit()
-    assert rights.apply_retention(730) == 1
+    assert rights.apply_retention(730).pairings == 1
     database.session.refresh(old)
     database.session.refresh(recent)
     assert old.end_note == "" and recent.end_note == "Went into hospital"
@@ -173,5 +173,7 @@ def test_a_cook_reading_the_neighbour_page_is_audited(client, database, auth):
     _, _, edna, cook, _ = _carer_world()
     auth.login(cook.user.email)
     assert client.get(f"/profile/neighbours/{edna.id}").status_code == 200
-    event = database.session.scalars(select(AuditEvent).where(AuditEvent.action == "diner_details_viewed")).one()
+    event = database.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "diner_details_viewed")
+    ).one()
     assert event.actor_id == cook.user_id and event.detail["address"] is True

@@ -44,7 +44,7 @@ def release_diners_of(carer: User) -> int:
         diner.carer_id = None
         diner.carer_relationship = ""
         diner.contact_lost_at = now
-        audit.record("diner_contact_lost", diner, actor=carer)
+        audit.record("diner_contact_lost", diner, actor=carer, client_address=None)
         count += 1
     return count
 
@@ -65,7 +65,12 @@ def without_contact(area: Area) -> list[DinerProfile]:
 
 
 def hand_to_carer(
-    area: Area, diner: DinerProfile, carer_email: str, relationship: str, coordinator: Any
+    area: Area,
+    diner: DinerProfile,
+    carer_email: str,
+    relationship: str,
+    coordinator: Any,
+    client_address: str | None = None,
 ) -> DinerProfile:
     """A coordinator hands a diner to a carer (an existing carer account); one commit."""
     relationship = tidy_text(relationship)
@@ -91,13 +96,26 @@ def hand_to_carer(
         f"Handed to carer {carer.display_name} ({relationship[:80]}).",
         coordinator,
         commit=False,
+        client_address=client_address,
     )
-    audit.record("diner_handed_to_carer", diner, actor=coordinator, carer_id=carer.id)
+    audit.record(
+        "diner_handed_to_carer",
+        diner,
+        actor=coordinator,
+        client_address=client_address,
+        carer_id=carer.id,
+    )
     db.session.commit()
     return diner
 
 
-def suspend_cook(area: Area, cook: CookProfile, reason: str, coordinator: Any) -> int:
+def suspend_cook(
+    area: Area,
+    cook: CookProfile,
+    reason: str,
+    coordinator: Any,
+    client_address: str | None = None,
+) -> int:
     """Suspend a cook on a safeguarding matter: no proposals, live pairings paused, both told.
 
     Returns how many pairings were paused. The reason goes in the cook's case log.
@@ -127,21 +145,36 @@ def suspend_cook(area: Area, cook: CookProfile, reason: str, coordinator: Any) -
             pairing.declined_at = now
             pairing.declined_by_id = coordinator.id
             pairing.decline_reason = "Withdrawn by the coordinator"
-        audit.record("pairing.suspension", pairing, actor=coordinator, after=pairing.status.value)
+        audit.record(
+            "pairing.suspension",
+            pairing,
+            actor=coordinator,
+            client_address=client_address,
+            after=pairing.status.value,
+        )
     case_log.add_entry(
         case_log.Subject("cook", cook.id, area.id),
         CaseLogKind.NOTE,
         f"Suspended: {reason}",
         coordinator,
         commit=False,
+        client_address=client_address,
     )
-    audit.record("cook_suspended", cook, actor=coordinator, paused=paused)
+    audit.record(
+        "cook_suspended", cook, actor=coordinator, client_address=client_address, paused=paused
+    )
     db.session.commit()
     mail.dispatch()
     return paused
 
 
-def reinstate_cook(area: Area, cook: CookProfile, note: str, coordinator: Any) -> None:
+def reinstate_cook(
+    area: Area,
+    cook: CookProfile,
+    note: str,
+    coordinator: Any,
+    client_address: str | None = None,
+) -> None:
     """Lift a suspension; paused pairings stay paused until the coordinator restarts each."""
     note = tidy_text(note)
     if cook.suspended_at is None:
@@ -155,6 +188,7 @@ def reinstate_cook(area: Area, cook: CookProfile, note: str, coordinator: Any) -
         f"Suspension lifted: {note}",
         coordinator,
         commit=False,
+        client_address=client_address,
     )
-    audit.record("cook_reinstated", cook, actor=coordinator)
+    audit.record("cook_reinstated", cook, actor=coordinator, client_address=client_address)
     db.session.commit()

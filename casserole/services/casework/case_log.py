@@ -93,7 +93,9 @@ def _column(kind: str) -> Any:
     return getattr(CaseLogEntry, f"{kind}_id")
 
 
-def entries(subject: Subject, viewer: Any) -> list[CaseLogEntry]:
+def entries(
+    subject: Subject, viewer: Any, client_address: str | None = None
+) -> list[CaseLogEntry]:
     """A subject's entries, newest first, for the area's coordinators; diners' views are audited."""
     if not can_see_area(viewer, subject.area_id):
         return []
@@ -111,6 +113,7 @@ def entries(subject: Subject, viewer: Any) -> list[CaseLogEntry]:
             db.session.get(DinerProfile, subject.id),
             area_id=subject.area_id,
             actor=viewer,
+            client_address=client_address,
             entries=len(rows),
         )
         db.session.commit()
@@ -118,7 +121,12 @@ def entries(subject: Subject, viewer: Any) -> list[CaseLogEntry]:
 
 
 def add_entry(
-    subject: Subject, kind: CaseLogKind, body: str, author: Any, commit: bool = True
+    subject: Subject,
+    kind: CaseLogKind,
+    body: str,
+    author: Any,
+    commit: bool = True,
+    client_address: str | None = None,
 ) -> CaseLogEntry:
     """Write one entry on a subject's log; the author must coordinate its area."""
     if not can_see_area(author, subject.area_id):
@@ -139,6 +147,7 @@ def add_entry(
         entry,
         area_id=subject.area_id,
         actor=author,
+        client_address=client_address,
         about=subject.kind,
         about_id=subject.id,
     )

@@ -102,6 +102,7 @@ def update(
     note: str,
     urgent: bool,
     actor: Any,
+    client_address: str | None = None,
 ) -> Feedback:
     """Move a concern on, mark it a safeguarding matter, or resolve it with a note; one commit."""
     note = (note or "").strip()
@@ -130,6 +131,7 @@ def update(
         concern.pairing,
         area_id=area.id,
         actor=actor,
+        client_address=client_address,
         feedback_id=concern.id,
         status=status.value,
         urgent=concern.urgent,

@@ -15,7 +15,7 @@ from casserole.services.casework.registration import (
     Referral,
     check_referral,
 )
-from casserole.services.signup import DinerDetails, check_diner, tidy_diner
+from casserole.services.diner_details import DinerDetails, check_diner, tidy_diner
 
 REQUIRED = ("first_name", "postcode", "address_line", "days")
 OPTIONAL = (

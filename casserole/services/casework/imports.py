@@ -165,7 +165,11 @@ def _place(area: Area, referral: Referral, result: RowResult, cache: dict[str, A
 
 
 def run_import(
-    area: Area, data: bytes, coordinator: Any, progress: Callable[[int], None] | None = None
+    area: Area,
+    data: bytes,
+    coordinator: Any,
+    progress: Callable[[int], None] | None = None,
+    client_address: str | None = None,
 ) -> tuple[Preview, ImportResult | None]:
     """Import every new row, or nothing when any row has a problem; one commit."""
     checked = preview(area, data, progress)
@@ -182,6 +186,7 @@ def run_import(
             area,
             area_id=area.id,
             actor=coordinator,
+            client_address=client_address,
             added=len(checked.new_rows),
             skipped=checked.duplicates,
         )

@@ -35,7 +35,8 @@ from casserole.services.accounts import (
     request_password_reset,
     text_problem,
 )
-from casserole.services.signup import DinerDetails, check_diner, diner_fields, locate, tidy_diner
+from casserole.services.diner_details import DinerDetails, check_diner, diner_fields, tidy_diner
+from casserole.services.places import locate, location_fields
 
 # The ways a coordinator may record consent (online sign-up is the diner's own).
 COORDINATOR_CONSENT = (
@@ -158,15 +159,9 @@ def build_diner(
 ) -> DinerProfile:
     """A new diner in the coordinators' care (not yet added to the session)."""
     now = utcnow()
-    location = placement.location
     return DinerProfile(
-        postcode=location.postcode,
-        outcode=location.outcode,
-        latitude=location.latitude,
-        longitude=location.longitude,
-        geo_precision=location.precision,
+        **location_fields(placement),
         address_line=details.address_line,
-        area=placement.area,
         registered_by_id=coordinator.id,
         consent_method=referral.consent_method,
         consent_at=now if referral.consent_method else None,
@@ -183,7 +178,9 @@ def build_diner(
     )
 
 
-def register_diner(area: Area, referral: Referral, coordinator: Any) -> DinerProfile:
+def register_diner(
+    area: Area, referral: Referral, coordinator: Any, client_address: str | None = None
+) -> DinerProfile:
     """Register a diner without an account; without consent they wait but are never matched."""
     if not can_see_area(coordinator, area.id):
         raise PermissionError("not this coordinator's area")
@@ -191,12 +188,23 @@ def register_diner(area: Area, referral: Referral, coordinator: Any) -> DinerPro
     diner = build_diner(referral, details, placement, coordinator)
     db.session.add(diner)
     db.session.flush()
-    audit.record("diner_registered", diner, actor=coordinator, consent=bool(diner.consent_at))
+    audit.record(
+        "diner_registered",
+        diner,
+        actor=coordinator,
+        client_address=client_address,
+        consent=bool(diner.consent_at),
+    )
     db.session.commit()
     return diner
 
 
-def record_consent(diner: DinerProfile, method: ConsentMethod, coordinator: Any) -> DinerProfile:
+def record_consent(
+    diner: DinerProfile,
+    method: ConsentMethod,
+    coordinator: Any,
+    client_address: str | None = None,
+) -> DinerProfile:
     """Record how a registered diner agreed; from now on the matcher may pair them."""
     if method not in COORDINATOR_CONSENT:
         raise FieldError("consent_method", "Choose how the diner told us they agree.")
@@ -208,7 +216,9 @@ def record_consent(diner: DinerProfile, method: ConsentMethod, coordinator: Any)
     diner.consent_at = clock.now()
     diner.consent_by_id = coordinator.id
     diner.waiting_since = diner.consent_at
-    audit.record("diner_consent_recorded", diner, actor=coordinator)
+    audit.record(
+        "diner_consent_recorded", diner, actor=coordinator, client_address=client_address
+    )
     db.session.commit()
     return diner
 
@@ -233,7 +243,9 @@ class CookInPerson:
     address_line: str
 
 
-def register_cook(area: Area, met: CookInPerson, coordinator: Any) -> CookProfile:
+def register_cook(
+    area: Area, met: CookInPerson, coordinator: Any, client_address: str | None = None
+) -> CookProfile:
     """Create a cook's account without a password; a link to choose one goes to their e-mail."""
     if not can_see_area(coordinator, area.id):
         raise PermissionError("not this coordinator's area")
@@ -266,20 +278,10 @@ def register_cook(area: Area, met: CookInPerson, coordinator: Any) -> CookProfil
         phone=phone or None,
         password_hash=hash_password(secrets.token_urlsafe(32)),
     )
-    location = placement.location
-    cook = CookProfile(
-        user=user,
-        postcode=location.postcode,
-        outcode=location.outcode,
-        latitude=location.latitude,
-        longitude=location.longitude,
-        geo_precision=location.precision,
-        address_line=address[:200],
-        area=placement.area,
-    )
+    cook = CookProfile(user=user, address_line=address[:200], **location_fields(placement))
     db.session.add(cook)
     db.session.flush()
-    audit.record("cook_registered", cook, actor=coordinator)
+    audit.record("cook_registered", cook, actor=coordinator, client_address=client_address)
     db.session.commit()
     # The same link as "forgot my password": the cook chooses their own password with it.
     request_password_reset(email)

@@ -15,13 +15,19 @@ from casserole.services import audit
 from casserole.services.coordinator.waiting import waiting_filter
 
 
-def map_data(area: Area) -> dict[str, Any]:
+def map_data(area: Area, actor: Any, client_address: str | None = None) -> dict[str, Any]:
     """Points for the coordinator's map: cooks, diners (waiting or paired) and live pairings.
 
     Only for coordinators of the area: diners' points are never sent to anyone else. Each
     time they are sent is recorded in the audit trail (points are close to addresses).
     """
-    audit.record("diner_locations_viewed", area, area_id=area.id)
+    audit.record(
+        "diner_locations_viewed",
+        area,
+        area_id=area.id,
+        actor=actor,
+        client_address=client_address,
+    )
     db.session.commit()
     cooks = [
         [round(lat, 5), round(lon, 5)]

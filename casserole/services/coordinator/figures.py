@@ -92,13 +92,21 @@ class Figures:
         return None if days is None else days / DAYS_PER_MONTH
 
 
-def set_meal_cost(area: Area, pence: int, actor: Any) -> None:
+def set_meal_cost(area: Area, pence: int, actor: Any, client_address: str | None = None) -> None:
     """Change the area's cost of one council meal (used for "cost avoided"); one commit."""
     if not 0 <= pence <= 5000:
         raise ValueError("a meal costs between £0 and £50")
     before = area.meal_cost_pence
     area.meal_cost_pence = pence
-    audit.record("area.meal_cost", area, area_id=area.id, actor=actor, before=before, after=pence)
+    audit.record(
+        "area.meal_cost",
+        area,
+        area_id=area.id,
+        actor=actor,
+        client_address=client_address,
+        before=before,
+        after=pence,
+    )
     db.session.commit()
 
 

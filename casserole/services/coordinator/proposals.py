@@ -79,7 +79,9 @@ class ApproveResult:
     problems: list[str] = field(default_factory=list)
 
 
-def approve_proposals(area: Area, ids: list[int], actor: Any) -> ApproveResult:
+def approve_proposals(
+    area: Area, ids: list[int], actor: Any, client_address: str | None = None
+) -> ApproveResult:
     """Approve proposals of this area one by one (each asks its cook); others are refused.
 
     Each approval is its own transaction in the pairings service, so one that cannot go
@@ -103,7 +105,7 @@ def approve_proposals(area: Area, ids: list[int], actor: Any) -> ApproveResult:
         )
     for pairing_id in sorted(mine):
         try:
-            pairings.approve(pairing_id, actor)
+            pairings.approve(pairing_id, actor, client_address=client_address)
         except pairings.PairingError as err:
             db.session.rollback()
             result.problems.append(f"Proposal {pairing_id}: {err}")

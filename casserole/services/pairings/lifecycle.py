@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from casserole.extensions import db
+from casserole.formatting import plural
 from casserole.models import (
     DinerProfile,
     EndReason,
@@ -36,8 +37,19 @@ ALREADY_PAIRED = (
 )
 
 
-def _move(pairing: Pairing, action: Action, side: Any, actor: Any, **detail: Any) -> None:
-    """Apply the table's target state and record who did it and when in the audit trail."""
+def _move(
+    pairing: Pairing,
+    action: Action,
+    side: Any,
+    actor: Any,
+    client_address: str | None,
+    **detail: Any,
+) -> None:
+    """Apply the table's target state and record who did it and when in the audit trail.
+
+    Reasons and notes people write stay on the pairing (where erasure and retention reach
+    them); the audit event holds only code words and record numbers.
+    """
     before = pairing.status
     target = TRANSITIONS[action].target
     if target is not None:
@@ -46,6 +58,7 @@ def _move(pairing: Pairing, action: Action, side: Any, actor: Any, **detail: Any
         f"pairing.{action.value}",
         pairing,
         actor=actor,
+        client_address=client_address,
         side=side.value,
         before=before.value,
         after=pairing.status.value,
@@ -85,20 +98,24 @@ def _refuse_if_diner_has_a_cook(pairing: Pairing, *, lock: bool = False) -> None
         raise PairingError(ALREADY_PAIRED.format(name=pairing.diner.first_name))
 
 
-def approve(pairing_id: int, actor: Any, now: datetime | None = None) -> Pairing:
+def approve(
+    pairing_id: int, actor: Any, now: datetime | None = None, client_address: str | None = None
+) -> Pairing:
     """A coordinator approves a proposal; the cook is asked."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.APPROVE, pairing.status, sides)
     _refuse_if_diner_has_a_cook(pairing)
     pairing.approved_at, pairing.approved_by_id = now, actor.id
-    _move(pairing, Action.APPROVE, side, actor)
+    _move(pairing, Action.APPROVE, side, actor, client_address)
     notifications.proposal_to_cook(pairing)
     commit(pairing.diner.first_name)
     return pairing
 
 
-def accept(pairing_id: int, actor: Any, now: datetime | None = None) -> Pairing:
+def accept(
+    pairing_id: int, actor: Any, now: datetime | None = None, client_address: str | None = None
+) -> Pairing:
     """The cook, then the diner or carer, say yes; the second yes starts the pairing."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
@@ -121,24 +138,29 @@ def accept(pairing_id: int, actor: Any, now: datetime | None = None) -> Pairing:
         )
         if live >= pairing.cook.capacity:
             raise PairingError(
-                f"You already cook for {live} "
-                f"{'neighbour' if live == 1 else 'neighbours'}, the most you offered. "
+                f"You already cook for {plural(live, 'neighbour')}, the most you offered. "
                 "Change how many people you can cook for on your profile first."
             )
         pairing.cook_accepted_at = now
-        _move(pairing, action, side, actor)
+        _move(pairing, action, side, actor, client_address)
         notifications.acceptance_to_diner_side(pairing)
     else:
         _refuse_if_diner_has_a_cook(pairing, lock=True)
         pairing.diner_accepted_at, pairing.diner_accepted_by_id = now, actor.id
         pairing.started_at = now
-        _move(pairing, action, side, actor)
+        _move(pairing, action, side, actor, client_address)
         notifications.active_to_both(pairing)
     commit(name)
     return pairing
 
 
-def decline(pairing_id: int, actor: Any, reason: str, now: datetime | None = None) -> Pairing:
+def decline(
+    pairing_id: int,
+    actor: Any,
+    reason: str,
+    now: datetime | None = None,
+    client_address: str | None = None,
+) -> Pairing:
     """Either side (or a coordinator) says no, with a reason; the pair is never proposed again."""
     now = now or utcnow()
     reason = (reason or "").strip()
@@ -147,19 +169,27 @@ def decline(pairing_id: int, actor: Any, reason: str, now: datetime | None = Non
     if not reason:
         raise PairingError("Tell us why, so we can find a better match.", field="reason")
     pairing.declined_at, pairing.declined_by_id, pairing.decline_reason = now, actor.id, reason
-    _move(pairing, Action.DECLINE, side, actor, reason=reason)
+    _move(pairing, Action.DECLINE, side, actor, client_address)
     notifications.declined_to_coordinators(pairing, actor)
     commit()
     return pairing
 
 
-def pause(pairing_id: int, actor: Any, reason: str = "", now: datetime | None = None) -> Pairing:
+def pause(
+    pairing_id: int,
+    actor: Any,
+    reason: str = "",
+    now: datetime | None = None,
+    client_address: str | None = None,
+) -> Pairing:
     """Pause a live pairing (holiday, hospital); no meals are expected until it restarts."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.PAUSE, pairing.status, sides)
-    pairing.pauses.append(PairingPause(started_at=now, reason=(reason or "").strip()[:200]))
-    _move(pairing, Action.PAUSE, side, actor, reason=reason or None)
+    new_pause = PairingPause(started_at=now, reason=(reason or "").strip()[:200])
+    pairing.pauses.append(new_pause)
+    db.session.flush()
+    _move(pairing, Action.PAUSE, side, actor, client_address, pause_id=new_pause.id)
     commit()
     return pairing
 
@@ -169,13 +199,15 @@ def _close_pause(pairing: Pairing, now: datetime) -> None:
         open_pause.ended_at = max(now, open_pause.started_at)
 
 
-def resume(pairing_id: int, actor: Any, now: datetime | None = None) -> Pairing:
+def resume(
+    pairing_id: int, actor: Any, now: datetime | None = None, client_address: str | None = None
+) -> Pairing:
     """Restart a paused pairing."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.RESUME, pairing.status, sides)
     _close_pause(pairing, now)
-    _move(pairing, Action.RESUME, side, actor)
+    _move(pairing, Action.RESUME, side, actor, client_address)
     commit()
     return pairing
 
@@ -186,6 +218,7 @@ def end(
     reason: EndReason,
     note: str = "",
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> Pairing:
     """End a live pairing with a reason.
 
@@ -209,7 +242,7 @@ def end(
             )
         )
         diner.waiting_since = min(earliest or now, diner.waiting_since) - timedelta(seconds=1)
-    _move(pairing, Action.END, side, actor, reason=reason.value, note=note or None)
+    _move(pairing, Action.END, side, actor, client_address, reason=reason)
     notifications.ended_to_coordinators(pairing, actor)
     commit()
     return pairing

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import ConcernStatus, Feedback, MealShare, utcnow
 from casserole.services import audit, notifications
@@ -22,6 +23,7 @@ def log_meal(
     dish: str,
     allergen_note: str = "",
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> MealShare:
     """The cook records a meal they took round."""
     now = now or utcnow()
@@ -32,10 +34,10 @@ def log_meal(
         raise PairingError("Say what you cooked.", field="dish")
     if len(dish) > 200 or len(allergen_note) > 300:
         raise PairingError("That is too long to keep; please shorten it.", field="dish")
-    if shared_on > now.date():
+    if shared_on > clock.local_date(now):
         raise PairingError("The date cannot be in the future.", field="shared_on")
     assert pairing.started_at is not None  # live pairings always have one
-    if shared_on < pairing.started_at.date():
+    if shared_on < clock.local_date(pairing.started_at):
         raise PairingError("The date is before you started cooking together.", field="shared_on")
     if any(m.shared_on == shared_on for m in pairing.meals):
         raise PairingError("You have already logged a meal on that day.", field="shared_on")
@@ -48,13 +50,19 @@ def log_meal(
     )
     pairing.meals.append(meal)
     db.session.flush()
-    audit.record("pairing.log_meal", pairing, actor=actor, meal_id=meal.id)
+    audit.record(
+        "pairing.log_meal", pairing, actor=actor, client_address=client_address, meal_id=meal.id
+    )
     commit()
     return meal
 
 
 def confirm_meal(
-    pairing_id: int, meal_id: int, actor: Any, now: datetime | None = None
+    pairing_id: int,
+    meal_id: int,
+    actor: Any,
+    now: datetime | None = None,
+    client_address: str | None = None,
 ) -> MealShare:
     """The diner or their carer confirms a meal arrived (confirming twice changes nothing)."""
     now = now or utcnow()
@@ -67,7 +75,13 @@ def confirm_meal(
         raise NotFound("We could not find that meal.")
     if meal.confirmed_at is None:
         meal.confirmed_at, meal.confirmed_by_id = now, actor.id
-        audit.record("pairing.confirm_meal", pairing, actor=actor, meal_id=meal.id)
+        audit.record(
+            "pairing.confirm_meal",
+            pairing,
+            actor=actor,
+            client_address=client_address,
+            meal_id=meal.id,
+        )
         commit()
     return meal
 
@@ -79,6 +93,7 @@ def leave_feedback(
     comment: str = "",
     meal_id: int | None = None,
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> Feedback:
     """A rating from 1 to 5 and a comment, from either side."""
     now = now or utcnow()
@@ -98,13 +113,24 @@ def leave_feedback(
     )
     db.session.add(feedback)
     db.session.flush()
-    audit.record("pairing.feedback", pairing, actor=actor, feedback_id=feedback.id)
+    audit.record(
+        "pairing.feedback",
+        pairing,
+        actor=actor,
+        client_address=client_address,
+        feedback_id=feedback.id,
+    )
     commit()
     return feedback
 
 
 def raise_concern(
-    pairing_id: int, actor: Any, comment: str, now: datetime | None = None, urgent: bool = False
+    pairing_id: int,
+    actor: Any,
+    comment: str,
+    now: datetime | None = None,
+    client_address: str | None = None,
+    urgent: bool = False,
 ) -> Feedback:
     """Either side tells the area's coordinators something is wrong; they hear at once."""
     now = now or utcnow()
@@ -124,7 +150,13 @@ def raise_concern(
     )
     db.session.add(concern)
     db.session.flush()
-    audit.record("pairing.concern", pairing, actor=actor, feedback_id=concern.id)
+    audit.record(
+        "pairing.concern",
+        pairing,
+        actor=actor,
+        client_address=client_address,
+        feedback_id=concern.id,
+    )
     notifications.concern_to_coordinators(pairing, concern, actor)
     commit()
     return concern

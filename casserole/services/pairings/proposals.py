@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from casserole import clock
 from casserole.access import can_see_area
 from casserole.extensions import db
+from casserole.formatting import miles, plural
 from casserole.geocoding import great_circle_km
 from casserole.models import (
     Area,
@@ -90,8 +92,7 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     checks.distance_km = km
     if km > min(cook.max_km, diner.max_km):
         checks.broken.append(
-            f"They live {km / 1.609344:.1f} miles apart, further than "
-            f"{min(cook.max_km, diner.max_km) / 1.609344:.1f} miles."
+            f"They live {miles(km)} apart, further than {miles(min(cook.max_km, diner.max_km))}."
         )
     taken = db.session.scalar(
         select(func.count(Pairing.id)).where(
@@ -101,7 +102,8 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     )
     if taken >= cook.capacity:
         checks.broken.append(
-            f"The cook already has {taken} pairings or proposals, their limit of {cook.capacity}."
+            f"The cook already has {plural(taken, 'pairing or proposal', 'pairings or proposals')}"
+            f", their limit of {cook.capacity}."
         )
     return checks
 
@@ -122,11 +124,12 @@ def propose_by_hand(
     diner_id: int,
     override_reason: str = "",
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> Pairing:
     """A coordinator pairs a cook and a diner of their area; the cook is asked at once.
 
     Hard constraints are checked; a coordinator may override the ones that allow it with a
-    written reason, kept on the pairing and in the audit trail.
+    written reason, kept on the pairing (the audit trail records that it was overridden).
     """
     now = now or utcnow()
     override_reason = (override_reason or "").strip()
@@ -136,7 +139,7 @@ def propose_by_hand(
         raise NotFound("There is no cook with that number in your areas.", field="cook_id")
     if diner is None or not can_see_area(actor, diner.area_id):
         raise NotFound("There is no diner with that number in your areas.", field="diner_id")
-    checks = check_pair(cook, diner, now.date())
+    checks = check_pair(cook, diner, clock.local_date(now))
     if checks.blocking or (checks.broken and not override_reason):
         raise ConstraintsBroken(checks)
     pairing = Pairing(
@@ -158,15 +161,15 @@ def propose_by_hand(
         "pairing.propose_by_hand",
         pairing,
         actor=actor,
-        overridden=checks.broken or None,
-        override_reason=pairing.override_reason or None,
+        client_address=client_address,
+        overridden=len(checks.broken) or None,
     )
     notifications.proposal_to_cook(pairing)
     commit(diner.first_name)
     return pairing
 
 
-def propose_for_area(area_id: int, actor: Any) -> list[Pairing]:
+def propose_for_area(area_id: int, actor: Any, client_address: str | None = None) -> list[Pairing]:
     """Run the matcher for an area; auto-approved proposals go straight to their cooks."""
     area = db.session.get(Area, area_id)
     if area is None or not can_see_area(actor, area.id):
@@ -178,6 +181,7 @@ def propose_for_area(area_id: int, actor: Any) -> list[Pairing]:
         area,
         area_id=area.id,
         actor=actor,
+        client_address=client_address,
         proposals=len(run.proposals),
         unmatched=len(run.unmatched),
     )

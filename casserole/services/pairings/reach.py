@@ -88,7 +88,9 @@ class PairingPage:
     unconfirmed_meal_ids: set[int] = field(default_factory=set)
 
 
-def page_for(pairing_id: int, user: Any, now: datetime | None = None) -> PairingPage:
+def page_for(
+    pairing_id: int, user: Any, now: datetime | None = None, client_address: str | None = None
+) -> PairingPage:
     """The pairing page as `user` may see it; NotFound outside their reach."""
     pairing, sides = load(pairing_id, user)
     live = pairing.status in LIVE_STATUSES
@@ -100,6 +102,7 @@ def page_for(pairing_id: int, user: Any, now: datetime | None = None) -> Pairing
             pairing.diner,
             area_id=pairing.area_id,
             actor=user,
+            client_address=client_address,
             pairing_id=pairing.id,
             address=live,
         )
