@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(open_district)
     app.cli.add_command(restore_command)
     app.cli.add_command(create_admin)
+    app.cli.add_command(import_referrals)
 
 
 @click.command("seed-demo")
@@ -202,3 +203,35 @@ def create_admin(email: str) -> None:
         raise click.ClickException("; ".join(err.errors.values())) from None
     click.echo(f"Admin {invited.user.email} created. To choose a password (once, within 7 days):")
     click.echo(invited.link)
+@click.command("import-referrals")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--area", "slug", required=True, help="The area's slug, e.g. barnet.")
+@click.option("--by", "email", required=True, help="E-mail of the coordinator importing them.")
+@click.option("--dry-run", is_flag=True, help="Check every row and list problems; change nothing.")
+def import_referrals(file: Path, slug: str, email: str, dry_run: bool) -> None:
+    """Import referrals from a CSV file: every row checked first, then all of them or none."""
+    from casserole.services.casework import imports
+
+    try:
+        area, coordinator = imports.area_and_coordinator(slug, email)
+    except LookupError as err:
+        raise click.ClickException(str(err)) from None
+    data = file.read_bytes()
+    rows = max(data.count(b"\n") - 1, 1)
+    label = "Checking" if dry_run else "Importing"
+    with click.progressbar(length=rows, label=f"{label} {file.name}", file=sys.stderr) as bar:
+        if dry_run:
+            result, done = imports.preview(area, data, bar.update), None
+        else:
+            result, done = imports.run_import(area, data, coordinator, bar.update)
+    for line in imports.problem_lines(result):
+        click.echo(line)
+    if dry_run and result.ok:
+        click.echo(
+            f"Dry run: {len(result.new_rows)} new, {result.duplicates} already registered; "
+            "nothing changed."
+        )
+    else:
+        click.echo(imports.summary(result, done))
+    if not result.ok:
+        sys.exit(1)

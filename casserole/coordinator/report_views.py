@@ -13,6 +13,7 @@ from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import MealCostForm, PeriodForm
 from casserole.models import Area
 from casserole.services import exports
+from casserole.services.casework import feedback as casework_feedback
 from casserole.services.coordinator import area_map as map_service
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import PERIODS, Period, last_months
@@ -38,6 +39,7 @@ def _figures_page(area: Area, form: PeriodForm, cost_form: MealCostForm) -> tupl
             fig=fig,
             km_chart=charts.survival_chart(fig.curve),
             meals_chart=charts.meals_chart(fig.months),
+            feedback=casework_feedback.area_summary(area, period),
         ),
         422 if cost_form.errors else 200,
     )

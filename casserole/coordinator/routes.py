@@ -130,4 +130,11 @@ def notify_expired_checks() -> None:
 
 
 # Registers the other views on bp (imported last: they import bp from blueprint).
-from casserole.coordinator import pairing_views, record_views, report_views  # noqa: E402, F401
+from casserole.coordinator import (  # noqa: E402, F401
+    care_views,
+    casework_views,
+    pairing_views,
+    record_views,
+    referral_views,
+    report_views,
+)

@@ -2,6 +2,7 @@
 
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
+from casserole.models.casework import CaseLogEntry
 from casserole.models.pairing import Feedback, MealShare, Pairing, PairingPause
 from casserole.models.people import (
     CookProfile,
@@ -12,13 +13,17 @@ from casserole.models.people import (
 )
 from casserole.models.records import AuditEvent, OutboundEmail, PostcodeLocation
 from casserole.models.vocab import (
+    CaseLogKind,
     CheckKind,
+    ConcernStatus,
     ConsentMethod,
+    ContactWay,
     EmailStatus,
     EndReason,
     PairingStatus,
     Precision,
     ProposalSource,
+    ReferrerKind,
     Role,
 )
 
@@ -27,6 +32,10 @@ __all__ = [
     "AreaDistrict",
     "AuditEvent",
     "Base",
+    "CaseLogEntry",
+    "CaseLogKind",
+    "ConcernStatus",
+    "ContactWay",
     "CheckKind",
     "ConsentMethod",
     "CookProfile",
@@ -42,6 +51,7 @@ __all__ = [
     "PostcodeLocation",
     "Precision",
     "ProposalSource",
+    "ReferrerKind",
     "Role",
     "UTCDateTime",
     "User",

@@ -24,6 +24,7 @@ from casserole.models.people import CookProfile, DinerProfile, User
 from casserole.models.vocab import (
     LIVE_STATUSES,
     STARTED_STATUSES,
+    ConcernStatus,
     EndReason,
     PairingStatus,
     ProposalSource,
@@ -164,6 +165,10 @@ class Feedback(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Concerns only: where it is, whether it is a safeguarding matter, and how it was resolved.
+    concern_status: Mapped[ConcernStatus | None] = mapped_column(str_enum(ConcernStatus))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     pairing: Mapped[Pairing] = relationship()

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from casserole.models.area import Area, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
+from casserole.models.casework import HAS_CONTACT, ReferralMixin
 from casserole.models.search_keys import SearchKeysMixin
 from casserole.models.vocab import (
     ALL_DAYS_MASK,
@@ -138,6 +139,8 @@ class CookProfile(LocatedMixin, Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Suspended on a safeguarding matter: no proposals, live pairings paused (reason in the log).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="cook_profile")
@@ -218,7 +221,7 @@ class VettingCheck(Base):
         return and_(cls.checked_on <= day, or_(cls.expires_on.is_(None), cls.expires_on > day))
 
 
-class DinerProfile(SearchKeysMixin, LocatedMixin, Base):
+class DinerProfile(SearchKeysMixin, LocatedMixin, ReferralMixin, Base):
     """A diner: may have no login at all when a carer manages them (many are offline)."""
 
     __tablename__ = "diner_profiles"
@@ -227,7 +230,7 @@ class DinerProfile(SearchKeysMixin, LocatedMixin, Base):
         CheckConstraint("max_km > 0 AND max_km <= 50", name="max_km_range"),
         CheckConstraint(f"days_mask BETWEEN 0 AND {ALL_DAYS_MASK}", name="days_mask_range"),
         CheckConstraint(f"needs_mask BETWEEN 0 AND {ALL_DIET_MASK}", name="needs_range"),
-        CheckConstraint("user_id IS NOT NULL OR carer_id IS NOT NULL", name="has_contact"),
+        CheckConstraint(HAS_CONTACT, name="has_contact"),
         # "Is this carer's diner in the area?" in one probe (console search, carer records).
         Index("ix_diner_profiles_carer_area", "carer_id", "area_id"),
     )

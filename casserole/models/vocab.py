@@ -98,6 +98,88 @@ class ConsentMethod(enum.StrEnum):
     CARER_CONFIRMED = "carer_confirmed"
     PAPER = "paper"
     PHONE = "phone"
+    IN_PERSON = "in_person"
+    REFERRER = "referrer"
+
+
+CONSENT_LABELS = {
+    ConsentMethod.SELF_ONLINE: "online, by the diner",
+    ConsentMethod.CARER_CONFIRMED: "confirmed by their carer",
+    ConsentMethod.PAPER: "on a paper form",
+    ConsentMethod.PHONE: "by phone",
+    ConsentMethod.IN_PERSON: "in person",
+    ConsentMethod.REFERRER: "through the referrer",
+}
+
+
+class ContactWay(enum.StrEnum):
+    """How a person prefers to be contacted."""
+
+    PHONE = "phone"
+    LETTER = "letter"
+    EMAIL = "email"
+    SMS = "sms"
+
+
+CONTACT_WAY_LABELS = {
+    ContactWay.PHONE: "Phone call",
+    ContactWay.LETTER: "Letter",
+    ContactWay.EMAIL: "E-mail",
+    ContactWay.SMS: "Text message (SMS)",
+}
+
+
+class ReferrerKind(enum.StrEnum):
+    """Who referred a diner to the service."""
+
+    GP = "gp"
+    SOCIAL_WORKER = "social_worker"
+    HOUSING = "housing"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+REFERRER_LABELS = {
+    ReferrerKind.GP: "GP practice",
+    ReferrerKind.SOCIAL_WORKER: "Social worker",
+    ReferrerKind.HOUSING: "Housing officer",
+    ReferrerKind.FAMILY: "Family",
+    ReferrerKind.OTHER: "Other organisation",
+}
+
+
+class CaseLogKind(enum.StrEnum):
+    """What a case log entry records."""
+
+    NOTE = "note"
+    CALL = "call"
+    INTRO_VISIT = "intro_visit"
+    CHECK_IN = "check_in"
+    VISIT = "visit"
+
+
+CASE_LOG_LABELS = {
+    CaseLogKind.NOTE: "Note",
+    CaseLogKind.CALL: "Phone call",
+    CaseLogKind.INTRO_VISIT: "Introduction visit",
+    CaseLogKind.CHECK_IN: "Check-in call",
+    CaseLogKind.VISIT: "Visit",
+}
+
+
+class ConcernStatus(enum.StrEnum):
+    """Where a concern is: new, being handled, or resolved with a note."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+
+
+CONCERN_STATUS_LABELS = {
+    ConcernStatus.NEW: "New",
+    ConcernStatus.IN_PROGRESS: "In progress",
+    ConcernStatus.RESOLVED: "Resolved",
+}
 
 
 class PairingStatus(enum.StrEnum):

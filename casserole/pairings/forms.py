@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -132,6 +133,7 @@ class ConcernForm(FlaskForm):
             at_most(4000),
         ],
     )
+    safeguarding = BooleanField("Someone may be at risk of harm (a safeguarding matter)")
     submit = SubmitField("Tell the coordinator")
 
 

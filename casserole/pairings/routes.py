@@ -232,7 +232,11 @@ def concern(pairing_id: int) -> Any:
         form,
         "pairings/concern.html",
         lambda: pairings.raise_concern(
-            pairing_id, current_user, form.comment.data or "", client_address=request.remote_addr
+            pairing_id,
+            current_user,
+            form.comment.data or "",
+            client_address=request.remote_addr,
+            urgent=bool(form.safeguarding.data),
         ),
         "Thank you. The coordinator has been told and will be in touch.",
     )

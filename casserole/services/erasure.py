@@ -30,6 +30,7 @@ from casserole.models import (
     Pairing,
     PairingPause,
     PairingStatus,
+    Role,
     User,
     VettingCheck,
     WaitingListEntry,
@@ -38,6 +39,7 @@ from casserole.models import (
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
 from casserole.services import audit
 from casserole.services.accounts import hash_password
+from casserole.services.casework import care, case_log
 
 ERASED_NAME = "Erased"
 
@@ -58,7 +60,10 @@ def clear_pairing_texts(pairing_ids: Collection[int]) -> None:
     db.session.execute(
         update(MealShare).where(MealShare.pairing_id.in_(ids)).values(dish="", allergen_note="")
     )
-    db.session.execute(update(Feedback).where(Feedback.pairing_id.in_(ids)).values(comment=""))
+    db.session.execute(
+        update(Feedback).where(Feedback.pairing_id.in_(ids)).values(comment="", resolution_note="")
+    )
+    case_log.erase_for_pairings(ids)
 
 
 def clear_messages(
@@ -159,6 +164,9 @@ def _anonymise_diner(diner: DinerProfile) -> None:
         diner.birth_date = date(diner.birth_date.year, 7, 1)
     diner.allergies = diner.likes = diner.dislikes = diner.access_notes = ""
     diner.contact_preference = diner.carer_relationship = ""
+    diner.emergency_contact_name = diner.emergency_contact_phone = ""
+    diner.referrer_name = diner.referrer_organisation = diner.referrer_contact = ""
+    case_log.erase_for_diner(diner.id)
     diner.needs_mask = 0
     diner.consent_at = None  # no consent, no matching
     diner.erased_at = utcnow()
@@ -197,6 +205,9 @@ def erase_user(user: User, client_address: str | None = None) -> None:
     own = db.session.scalar(select(DinerProfile).where(DinerProfile.user_id == user.id))
     if own is not None:
         _anonymise_diner(own)
+    if user.role == Role.CARER:
+        care.release_diners_of(user)
+    case_log.erase_for_user(user)
     _anonymise_account(user)
     # Recorded after the account is anonymised, so this event keeps no client address either.
     audit.record("account_erased", user, actor=user, client_address=None)

@@ -48,6 +48,14 @@ FULL_COLUMNS = [
     "meals_shared",
     "last_meal",
     "override_reason",
+    "diner_consent_method",
+    "diner_preferred_contact",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "referrer_kind",
+    "referrer_name",
+    "referrer_organisation",
+    "referrer_contact",
 ]
 _BATCH = 2000
 
@@ -169,6 +177,14 @@ def full_rows(area: Area) -> Iterator[list[Any]]:
             n,
             last,
             p.override_reason,
+            d.consent_method,
+            d.preferred_contact,
+            d.emergency_contact_name,
+            d.emergency_contact_phone,
+            d.referrer_kind,
+            d.referrer_name,
+            d.referrer_organisation,
+            d.referrer_contact,
         ]
 
 

@@ -69,12 +69,13 @@ def cook_columns(today: date) -> Any:
         CookProfile.paused_until,
         User.is_active_account,
         CookProfile.is_vetted(today),
+        CookProfile.suspended_at,
     ).join(User, User.id == CookProfile.user_id)
 
 
 def as_matcher_cook(row: Any, today: date) -> matching.Cook:
     """One row of `cook_columns` as the matcher's Cook."""
-    cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted = row
+    cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted, held = row
     # A break with a return date ends by itself on that date.
     on_break = paused and (until is None or until > today)
     return matching.Cook(
@@ -85,8 +86,9 @@ def as_matcher_cook(row: Any, today: date) -> matching.Cook:
         can_cook=mask_to_tags(skills),
         capacity=capacity,
         max_km=max_km,
-        # Paused or deactivated cooks keep their pairings but get no new proposals.
-        vetted=bool(vetted) and not on_break and active,
+        # Paused, suspended or deactivated cooks keep their pairings but get no new
+        # proposals.
+        vetted=bool(vetted) and not on_break and active and held is None,
     )
 
 
@@ -151,7 +153,12 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             DinerProfile.needs_mask,
             DinerProfile.max_km,
         )
-        .where(DinerProfile.area_id == area.id, DinerProfile.consent_at.is_not(None))
+        .where(
+            DinerProfile.area_id == area.id,
+            DinerProfile.consent_at.is_not(None),
+            # Left without a contact person (their carer erased their account): never matched.
+            DinerProfile.contact_lost_at.is_(None),
+        )
         .order_by(DinerProfile.id)
     )
     for did, lat, lon, days, needs, max_km in diner_rows:

@@ -144,15 +144,59 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
 
 def concern_to_coordinators(pairing: Pairing, concern: Feedback, author: User) -> int:
     """The area's coordinators, at once: someone in a pairing has raised a concern."""
+    urgent = "URGENT safeguarding concern" if concern.urgent else "Concern"
     return _send(
         coordinators_of(pairing.area),
-        f"Concern raised about pairing {pairing.id} ({pairing.area.name})",
+        f"{urgent} raised about pairing {pairing.id} ({pairing.area.name})",
         "concern_to_coordinator",
         "concern_to_coordinator",
         pairing,
         concern=concern,
         author=author,
     )
+
+
+def concern_resolved_to_author(concern: Feedback) -> int:
+    """Whoever raised a concern hears that it has been resolved, and how."""
+    author = concern.author
+    if author is None or not author.is_active_account:
+        return 0
+    return _send(
+        [author.email],
+        f"Your concern about {concern.pairing.diner.first_name}'s meals has been resolved",
+        "concern_resolved_to_author",
+        "concern_resolved_to_author",
+        concern.pairing,
+        concern=concern,
+        name=author.first_name,
+    )
+
+
+def paused_by_coordinator(pairing: Pairing) -> int:
+    """Both sides: the coordinator has paused the meals for now and will be in touch."""
+    count = 0
+    cook = pairing.cook.user
+    if cook.is_active_account:
+        count += _send(
+            [cook.email],
+            f"Meals for {pairing.diner.first_name} are paused for now",
+            "pairing_paused_by_coordinator",
+            "pairing_paused_by_coordinator",
+            pairing,
+            name=cook.first_name,
+            other=pairing.diner.first_name,
+        )
+    for person in diner_side(pairing):
+        count += _send(
+            [person.email],
+            f"{pairing.diner.first_name}'s meals are paused for now",
+            "pairing_paused_by_coordinator",
+            "pairing_paused_by_coordinator",
+            pairing,
+            name=person.first_name,
+            other=pairing.cook.user.first_name,
+        )
+    return count
 
 
 def declined_to_coordinators(pairing: Pairing, by: User) -> int:

@@ -37,6 +37,9 @@ MAIN_PAGES = [
     ("coordinator.barnet", "/coordinator/barnet/pairings", ("link", None)),
     ("coordinator.barnet", "/coordinator/barnet/figures", ("button", None)),
     ("coordinator.barnet", "/coordinator/barnet/map", ("heading", None)),
+    ("coordinator.barnet", "/coordinator/barnet/concerns", ("heading", None)),
+    ("coordinator.barnet", "/coordinator/barnet/diners/new", ("button", "Register")),
+    ("coordinator.barnet", "/coordinator/barnet/referrals/import", ("button", "Check the file")),
 ]
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from casserole import clock
-from casserole.models import MealShare, PairingStatus, Role
+from casserole.models import ConcernStatus, Feedback, MealShare, PairingStatus, Role
 from tests.support import factories as f
 
 ROLES = ("anon", "cook", "paired_cook", "diner", "carer", "coord_same", "coord_other", "admin")
@@ -137,6 +137,36 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.export_full", "/coordinator/<slug>/exports/area-full.csv"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.case_log_page", "/coordinator/<slug>/case-log/<kind>/<int:subject_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.add_case_entry", "/coordinator/<slug>/case-log/<kind>/<int:subject_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.register_diner", "/coordinator/<slug>/diners/new"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.diner_referral", "/coordinator/<slug>/diners/<int:diner_id>/referral"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.record_consent", "/coordinator/<slug>/diners/<int:diner_id>/consent"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.import_referrals", "/coordinator/<slug>/referrals/import"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.hand_to_carer", "/coordinator/<slug>/diners/<int:diner_id>/carer"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.suspend_cook", "/coordinator/<slug>/cooks/<int:cook_id>/suspend"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.reinstate_cook", "/coordinator/<slug>/cooks/<int:cook_id>/reinstate"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.register_cook", "/coordinator/<slug>/cooks/new"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     (
         "coordinator.export_anonymised_readme",
         "/coordinator/<slug>/exports/pairings-anonymised-readme.txt",
@@ -181,11 +211,20 @@ def build_world() -> World:
     far_diner = f.diner(hamlets, first_name="Far", **e14)
     far_pairing = f.pairing(far_cook, far_diner, PairingStatus.ACTIVE)
     far_meal = f.database_add(MealShare(pairing=far_pairing, shared_on=clock.today(), dish="Soup"))
+    concern, far_concern = (
+        f.database_add(
+            Feedback(pairing=p, comment="Worried", is_concern=True, concern_status=ConcernStatus.NEW)
+        )
+        for p in (pairing, far_pairing)
+    )
     params = {
         "own": {
             "pairing_id": pairing.id,
             "meal_id": meal.id,
             "diner_id": diner.id,
+            "kind": "diner",
+            "subject_id": diner.id,
+            "concern_id": concern.id,
             "cook_id": paired_cook.id,
             "carer_id": carer.id,
             "user_id": coord_same.id,
@@ -196,6 +235,9 @@ def build_world() -> World:
             "pairing_id": far_pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
+            "kind": "diner",
+            "subject_id": far_diner.id,
+            "concern_id": far_concern.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,
@@ -207,6 +249,9 @@ def build_world() -> World:
             "pairing_id": pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
+            "kind": "diner",
+            "subject_id": far_diner.id,
+            "concern_id": far_concern.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,

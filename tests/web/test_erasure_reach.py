@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from casserole.extensions import db
 from casserole.models import (
+    CaseLogKind,
     CheckKind,
+    ConcernStatus,
     EmailStatus,
     EndReason,
     OutboundEmail,
@@ -15,6 +17,8 @@ from casserole.models import (
     WaitingListEntry,
 )
 from casserole.services import accounts, notifications, pairings
+from casserole.services.casework import case_log
+from casserole.services.casework import concerns as casework_concerns
 from tests.support import factories as f
 from tests.support.markers import (
     digit_marker,
@@ -113,7 +117,22 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
     pairings.accept(p1.id, carer)
     pairings.log_meal(p1.id, cook_user, p1.started_at.date(), f"Stew for {dm}", f"no nuts, {dm}")
     pairings.leave_feedback(p1.id, carer, 5, f"{dm} loved {cm}'s stew")
-    pairings.raise_concern(p1.id, cook_user, f"{dm} seemed confused today")
+    concern = pairings.raise_concern(p1.id, cook_user, f"{dm} seemed confused today")
+    casework_concerns.update(
+        area, concern, ConcernStatus.RESOLVED, f"Called {dm}: all well", False, coordinator
+    )
+    # Casework: what the coordinators wrote down about each of them and their pairing.
+    diner.emergency_contact_name, diner.emergency_contact_phone = f"Rose {dm}", f"0208 {dm}"
+    diner.referrer_name, diner.referrer_organisation = f"Dr {dm}", f"{dm} Surgery"
+    diner.referrer_contact = f"gp-{dm}@example.org"
+    for kind, subject_id, words in (
+        ("diner", diner.id, f"Visited {dm} at home"),
+        ("pairing", p1.id, f"{dm} and {cm} met for tea"),
+        ("cook", cook.id, f"{cm} asked about DBS"),
+    ):
+        case_log.add_entry(
+            case_log.Subject(kind, subject_id, area.id), CaseLogKind.NOTE, words, coordinator
+        )
     pairings.pause(p1.id, carer, f"{dm} is in hospital with a broken hip")
     pairings.resume(p1.id, carer)
     pairings.end(p1.id, carer, EndReason.HEALTH, f"{dm} has gone into a care home")
@@ -128,6 +147,9 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
     pairings.accept(p3.id, other_diner.carer)
     pairings.log_meal(p3.id, cook_user, p3.started_at.date(), f"{cm}'s pie", f"{cm} used eggs")
     pairings.pause(p3.id, cook_user, f"{cm} is on holiday")
+    case_log.add_entry(
+        case_log.Subject("pairing", p3.id, area.id), CaseLogKind.CALL, f"{cm} rang", coordinator
+    )
     accounts.request_password_reset(cook_user.email)
     # Sent to an address the cook does not (yet) use: found by the account it is about.
     accounts.request_email_change(cook_user, f"{cm}.new@example.org", f.PASSWORD)

@@ -114,12 +114,12 @@ def explain(
 
 
 def waiting_conditions() -> list[Any]:
-    """A diner who agreed to join and has no cook, live or proposed."""
+    """A diner who agreed to join, has a contact person and no cook, live or proposed."""
     taken = exists().where(
         Pairing.diner_id == DinerProfile.id,
         Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
     )
-    return [DinerProfile.consent_at.is_not(None), ~taken]
+    return [DinerProfile.consent_at.is_not(None), DinerProfile.contact_lost_at.is_(None), ~taken]
 
 
 def waiting_filter(area: Area) -> list[Any]:

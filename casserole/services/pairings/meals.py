@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casserole import clock
 from casserole.extensions import db
-from casserole.models import Feedback, MealShare, utcnow
+from casserole.models import ConcernStatus, Feedback, MealShare, utcnow
 from casserole.services import audit, notifications
 from casserole.services.pairings.lifecycle import commit
 from casserole.services.pairings.reach import load
@@ -130,6 +130,7 @@ def raise_concern(
     comment: str,
     now: datetime | None = None,
     client_address: str | None = None,
+    urgent: bool = False,
 ) -> Feedback:
     """Either side tells the area's coordinators something is wrong; they hear at once."""
     now = now or utcnow()
@@ -143,6 +144,8 @@ def raise_concern(
         author_id=actor.id,
         comment=comment[:4000],
         is_concern=True,
+        concern_status=ConcernStatus.NEW,
+        urgent=urgent,
         created_at=now,
     )
     db.session.add(concern)

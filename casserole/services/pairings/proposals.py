@@ -49,6 +49,10 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     checks = Checks()
     if diner.consent_at is None:
         checks.blocking.append(f"{diner.first_name} has not agreed to join yet.")
+    if cook.suspended_at is not None:
+        checks.blocking.append("The cook is suspended while a safeguarding matter is looked into.")
+    if diner.contact_lost_at is not None and diner.user_id is None and diner.carer_id is None:
+        checks.blocking.append(f"{diner.first_name} has no contact person: hand them to a carer.")
     busy = db.session.scalar(
         select(Pairing.status).where(
             Pairing.diner_id == diner.id,

@@ -1,0 +1,1 @@
+"""Casework services: the case log, concerns, feedback, direct registration and imports."""
