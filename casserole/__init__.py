@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from casserole.main.routes import bp as main_bp
     from casserole.pairings.routes import bp as pairings_bp
     from casserole.profiles.routes import bp as profiles_bp
+    from casserole.public.routes import bp as public_bp
     from casserole.rights.routes import bp as rights_bp
     from casserole.signup.routes import bp as signup_bp
 
@@ -160,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
         coordinator_bp,
         rights_bp,
         admin_bp,
+        public_bp,
     ):
         app.register_blueprint(blueprint)
 
