@@ -142,6 +142,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints (imported here so models load after extensions)."""
+    from casserole.admin import tokens as _admin_tokens  # noqa: F401  (its routes join admin_bp)
     from casserole.admin.routes import bp as admin_bp
     from casserole.auth.routes import bp as auth_bp
     from casserole.coordinator.routes import bp as coordinator_bp
@@ -164,6 +165,9 @@ def register_blueprints(app: Flask) -> None:
         public_bp,
     ):
         app.register_blueprint(blueprint)
+    from casserole.api import register_api
+
+    register_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -58,9 +58,7 @@ def pairings_csv(slug: str) -> Response:
     found = _area(slug)
     text, _ = opendata.pairings_csv(found)
     response = Response(text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{opendata.csv_name(found)}"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{opendata.csv_name(found)}"'
     response.headers["Link"] = (
         f'<{url_for("public.csv_metadata", slug=slug)}>; rel="describedby"; '
         'type="application/csvm+json"'
@@ -73,9 +71,7 @@ def csv_metadata(slug: str) -> Response:
     """The CSV's data dictionary as CSV on the Web metadata."""
     found = _area(slug)
     body = opendata.metadata(found, opendata.csv_name(found))
-    response = Response(
-        json.dumps(body, indent=2), mimetype="application/csvm+json"
-    )
+    response = Response(json.dumps(body, indent=2), mimetype="application/csvm+json")
     return _public(response)
 
 

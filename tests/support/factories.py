@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from datetime import timedelta
 from typing import Any
 
 from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
+    ApiToken,
     Area,
     AreaDistrict,
     CheckKind,
@@ -24,6 +26,7 @@ from casserole.models import (
     utcnow,
 )
 from casserole.services.accounts import hash_password
+from casserole.services.outcomes import tokens
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -135,6 +138,20 @@ def pairing(
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def api_token(area_obj: Area, raw: str | None = None, days: float = 30, **kw: Any) -> ApiToken:
+    """An API token for `area_obj` (raw value `raw`, stored hashed as the service does)."""
+    raw = raw or f"cas_test_{area_obj.slug}_{secrets.token_hex(4)}"
+    kw.setdefault("expires_at", utcnow() + timedelta(days=days))
+    token = ApiToken(
+        area=area_obj,
+        label=kw.pop("label", "Council system"),
+        token_hash=tokens.hash_token(raw),
+        prefix=raw[:12],
+        **kw,
+    )
+    return database_add(token)
 
 
 def database_add(obj: Any) -> Any:

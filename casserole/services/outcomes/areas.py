@@ -44,3 +44,8 @@ def waiting_counts(area: Area) -> dict[str, str]:
     for reason in waiting.REASON_LABELS:
         out[reason] = disclosure.figure(tally.get(reason, 0))
     return out
+
+
+def area_by_id(area_id: int | None) -> Area | None:
+    """The area with this id, or None."""
+    return db.session.get(Area, area_id) if area_id is not None else None

@@ -32,10 +32,9 @@ def pairings_csv(area: Area) -> tuple[str, disclosure.Release]:
     return out.getvalue(), result
 
 
-def rows(area: Area) -> list[dict[str, str]]:
-    """The same released rows as dictionaries (for the API)."""
-    result = anonymised.release(area)
-    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+def release(area: Area) -> disclosure.Release:
+    """The released rows (for the API): the same rule and rows as the CSV."""
+    return anonymised.release(area)
 
 
 def metadata(area: Area, csv_url: str) -> dict[str, Any]:

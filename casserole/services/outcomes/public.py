@@ -1,4 +1,4 @@
-"""An area's figures as the public may see them: the coordinator's figures under the disclosure rule.
+"""An area's figures as the public may see them: the coordinator's, under the disclosure rule.
 
 The figures are `coordinator.figures.compute` for the same period; a figure is published only
 when the pairings it rests on involve at least MIN_PEOPLE diners and MIN_PEOPLE cooks, and a
@@ -109,7 +109,10 @@ def _count(key: str, label: str, n: int, people: int, sentence: str) -> Shown:
     return Shown(key, label, f"{n:,}", sentence, n)
 
 
-def _measure(key: str, label: str, value: float | None, text: str, sentence: str, ok: bool) -> Shown:
+def _measure(
+    key: str, label: str, value: float | None, text: str, sentence: str, ok: bool
+) -> Shown:
+    """A measure built on many pairings: published only when `ok` (enough people)."""
     if not ok:
         return Shown(key, label, NOT_PUBLISHED, sentence, None)
     if value is None:

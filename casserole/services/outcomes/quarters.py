@@ -1,4 +1,4 @@
-"""Quarters for the trend and the committee's report: figures per quarter under the disclosure rule."""
+"""Quarters for the trend and the committee's report: figures per quarter, under the rule."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from casserole.models import Area
 from casserole.services import disclosure
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import Period
-from casserole.services.outcomes.public import NOT_PUBLISHED
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
@@ -50,8 +49,8 @@ class Quarter:
     def period(self) -> Period:
         """Its first and last day."""
         start = date(self.year, 3 * self.number - 2, 1)
-        following = date(self.year + (self.number == 4), 1 if self.number == 4 else start.month + 3, 1)
-        return Period(start, following - timedelta(days=1))
+        following = self.shift(1)
+        return Period(start, date(following.year, 3 * following.number - 2, 1) - timedelta(days=1))
 
     def shift(self, quarters: int) -> Quarter:
         """The quarter `quarters` later (negative: earlier)."""
@@ -120,6 +119,3 @@ def report(area: Area, quarter: Quarter) -> Report:
 def latest_complete(today: date | None = None) -> Quarter:
     """The last quarter that has ended."""
     return Quarter.of(today or clock.today()).shift(-1)
-
-
-__all__ = ["NOT_PUBLISHED", "Quarter", "QuarterFigures", "Report", "latest_complete", "report", "trend"]

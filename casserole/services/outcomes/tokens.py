@@ -18,9 +18,15 @@ from casserole.services import audit
 MAX_DAYS = 366
 
 
-def _digest(raw: str) -> str:
+def hash_token(raw: str) -> str:
+    """The stored form of a token."""
     # A token is 32 random bytes: a plain SHA-256 is enough (nothing to guess or stretch).
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def fingerprint(raw: str) -> str:
+    """A short stand-in for a presented token (rate-limit keys never hold the token itself)."""
+    return hash_token(raw)[:16]
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ def issue(area: Area, label: str, days: int, actor: Any) -> Issued:
     token = ApiToken(
         area_id=area.id,
         label=label,
-        token_hash=_digest(raw),
+        token_hash=hash_token(raw),
         prefix=raw[:12],
         expires_at=clock.now() + timedelta(days=days),
         created_by_id=getattr(actor, "id", None),
@@ -70,7 +76,7 @@ def find(raw: str, now: datetime | None = None) -> ApiToken | None:
     """The usable token with this value, or None (unknown, expired or revoked)."""
     if not raw:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
     if token is None or not token.is_usable(now or clock.now()):
         return None
     return token
