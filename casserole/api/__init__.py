@@ -13,7 +13,11 @@ class Api(_SmorestApi):
 
     The rest of the app answers errors with HTML pages; the API's blueprint answers its own
     in JSON (see routes.py), so registering this handler app-wide would change other pages.
+    No catch-all "default" error response either: each route lists the codes it can answer,
+    so a response with any other code fails the schema tests.
     """
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
         return None
