@@ -53,9 +53,8 @@ class ClientAuth:
         # A success redirects away from the form; a refusal renders it again.
         redirected = response.history if follow else [response]
         ok = bool(redirected) and redirected[0].status_code == 302
-        assert ok, (
-            f"login as {email_of(who)} refused ({response.status_code}): "
-            + (response.get_data(as_text=True)[:500])
+        assert ok, f"login as {email_of(who)} refused ({response.status_code}): " + (
+            response.get_data(as_text=True)[:500]
         )
         return response
 

@@ -110,9 +110,7 @@ def problems_in(source: str, path: str) -> list[str]:
             elif isinstance(test, ast.Attribute) and test.attr == "id":
                 report(node, "asserts an id (a line that only silences lint?)")
             elif isinstance(test, ast.Name) and node in silencers:
-                report(
-                    node, f"asserts {test.id}, used nowhere else (a line that only silences lint?)"
-                )
+                report(node, f"asserts {test.id}, used nowhere else (a line that only silences lint?)")
             elif isinstance(test, ast.BoolOp) and any(
                 isinstance(v, ast.Constant) and v.value for v in test.values
             ):
@@ -144,9 +142,7 @@ def problems_in(source: str, path: str) -> list[str]:
             report(node, f"pytest.mark.{node.attr}: use tests.support.requirements")
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module.startswith("tests") and _is_test_module(node.module):
-                report(
-                    node, f"imports test module {node.module}: move shared code to tests/support"
-                )
+                report(node, f"imports test module {node.module}: move shared code to tests/support")
             elif node.module.startswith("tests") and any(
                 _is_test_module(f"{node.module}.{a.name}") for a in node.names
             ):
