@@ -232,5 +232,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = formatting.long_date
     app.jinja_env.filters["miles"] = formatting.miles
     app.jinja_env.filters["day_list"] = formatting.day_list
+    # {{ count|plural("cook") }}: templates agree nouns with the same helper as the services.
     app.jinja_env.filters["plural"] = formatting.plural
     app.jinja_env.globals["day_names"] = formatting.DAY_NAMES

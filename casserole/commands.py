@@ -10,6 +10,7 @@ import click
 from flask import Flask
 
 from casserole.errors import PostcodeError
+from casserole.formatting import plural
 
 
 def register(app: Flask) -> None:
@@ -66,8 +67,7 @@ def seed_demo(scale: str, seed: int | None) -> None:
         click.echo(f"Demo data ({scale}) already present: nothing changed ({elapsed:.1f} s).")
     else:
         made = ", ".join(
-            f"{n:,} {what if n != 1 else what.removesuffix('s')}"
-            for what, n in report.created.items()
+            plural(n, what.removesuffix("s"), what) for what, n in report.created.items()
         )
         label = "city-scale demo" if scale == "city" else "three-borough demo"
         click.echo(f"Seeded the {label}: {made} in {elapsed:.1f} s.")
@@ -115,7 +115,7 @@ def deliver_mail() -> None:
     """Send queued e-mail that is due (run from cron to retry failed sends)."""
     from casserole.services.mail import deliver_pending
 
-    click.echo(f"Sent {deliver_pending(limit=10_000):,} messages.")
+    click.echo(f"Sent {plural(deliver_pending(limit=10_000), 'message')}.")
 
 
 @click.command("apply-retention")
@@ -127,7 +127,8 @@ def apply_retention(days: int | None) -> None:
     from casserole.services.rights import apply_retention as run
 
     keep = days if days is not None else current_app.config["RETENTION_DAYS"]
-    click.echo(f"Anonymised {run(keep):,} pairings that ended over {keep} days ago.")
+    cleared = plural(run(keep), "pairing")
+    click.echo(f"Anonymised {cleared} that ended over {plural(keep, 'day')} ago.")
 
 
 @click.command("backup")
@@ -178,5 +179,5 @@ def open_district(area_slug: str, outcode: str) -> None:
         raise click.ClickException(str(err)) from None
     click.echo(
         f"{opened.outcode} is now part of {opened.area.name}; "
-        f"told {opened.notified} waiting {'person' if opened.notified == 1 else 'people'}."
+        f"told {plural(opened.notified, 'waiting person', 'waiting people')}."
     )

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from casserole.auth.validators import NewPassword, strip
+from casserole.auth.validators import NewPassword
+from casserole.forms_common import ConfirmForm, email_field
 
 
 class LoginForm(FlaskForm):
     """E-mail and password, with an optional remember-me."""
 
-    email = EmailField(
-        "E-mail address",
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[
-            DataRequired("Enter the e-mail address you signed up with."),
-            Email("Enter an e-mail address like name@example.com."),
-            Length(max=254),
-        ],
-    )
+    email = email_field("E-mail address", "Enter the e-mail address you signed up with.")
     password = PasswordField(
         "Password", validators=[DataRequired("Enter your password."), Length(max=200)]
     )
@@ -31,15 +24,7 @@ class LoginForm(FlaskForm):
 class ResetRequestForm(FlaskForm):
     """Ask for a password reset link by e-mail."""
 
-    email = EmailField(
-        "E-mail address",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter the e-mail address you signed up with."),
-            Email("Enter an e-mail address like name@example.com."),
-            Length(max=254),
-        ],
-    )
+    email = email_field("E-mail address", "Enter the e-mail address you signed up with.")
     submit = SubmitField("Send me a link")
 
 
@@ -63,15 +48,7 @@ class ResetPasswordForm(FlaskForm):
 class EmailChangeForm(FlaskForm):
     """Move the account to a new e-mail address (confirmed from that address)."""
 
-    email = EmailField(
-        "New e-mail address",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter your new e-mail address."),
-            Email("Enter an e-mail address like name@example.com."),
-            Length(max=254, message="E-mail addresses can be at most 254 characters."),
-        ],
-    )
+    email = email_field("New e-mail address", "Enter your new e-mail address.")
     password = PasswordField(
         "Your current password",
         validators=[DataRequired("Enter your current password."), Length(max=200)],
@@ -79,7 +56,10 @@ class EmailChangeForm(FlaskForm):
     submit = SubmitField("Send a confirmation link")
 
 
-class ConfirmForm(FlaskForm):
-    """One button, so following a link in an e-mail never changes anything by itself."""
-
-    submit = SubmitField("Confirm")
+__all__ = [
+    "ConfirmForm",
+    "EmailChangeForm",
+    "LoginForm",
+    "ResetPasswordForm",
+    "ResetRequestForm",
+]

@@ -15,7 +15,7 @@ from casserole.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from casserole.auth.validators import show_errors
+from casserole.forms_common import show_errors
 from casserole.ratelimits import login_limits, reset_limits, signup_limits
 from casserole.services import accounts
 from casserole.services.accounts import FieldError, TokenError, authenticate

@@ -17,11 +17,6 @@ from casserole.services.accounts import (
 )
 
 
-def strip(value: Any) -> Any:
-    """Filter: trim surrounding whitespace of text input."""
-    return value.strip() if isinstance(value, str) else value
-
-
 class PersonName:
     """A name in any script: letters, spaces, hyphens, apostrophes; no control characters."""
 
@@ -113,13 +108,3 @@ class CheckboxesField(SelectMultipleField):
         kwargs.setdefault("invalid_choice_message", "Choose from the options shown.")
         kwargs.setdefault("invalid_value_message", "Choose from the options shown.")
         super().__init__(*args, **kwargs)
-
-
-def show_errors(form: Any, err: Any) -> None:
-    """Put a service's field problems next to their fields (and so into the error summary)."""
-    for name, message in err.errors.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)

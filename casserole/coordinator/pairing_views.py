@@ -10,7 +10,7 @@ from flask_login import current_user
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import ApproveForm
 from casserole.formatting import plural
-from casserole.forms_common import ConfirmForm
+from casserole.forms_common import ConfirmForm, confirmed_post
 from casserole.pagination import page_number
 from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
@@ -31,11 +31,10 @@ def waiting(slug: str) -> str:
 
 @bp.route("/<slug>/waiting/reasons", methods=["POST"])
 @coordinators_only
+@confirmed_post
 def refresh_reasons(slug: str) -> Response:
     """Work out every waiting diner's reason again (a matcher dry run)."""
     area = area_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     waiting_service.refresh_reasons(area)
     flash("The reasons are up to date.", "success")
     return redirect(url_for("coordinator.waiting", slug=slug))
@@ -58,11 +57,10 @@ def proposals(slug: str) -> str:
 
 @bp.route("/<slug>/matching", methods=["POST"])
 @coordinators_only
+@confirmed_post
 def run_matching(slug: str) -> Response:
     """Run the matcher for the area; its proposals wait here for approval."""
     area = area_or_404(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     made = pairing_service.propose_for_area(area.id, current_user)
     flash(
         f"The matcher proposed {plural(len(made), 'new pair')}."

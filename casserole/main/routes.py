@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
-from casserole.extensions import db
-from casserole.models import DinerProfile
+from casserole import clock
 from casserole.services import dashboard
-from casserole.services.meal_plan import meal_plan
+from casserole.services.meal_plan import meal_plan, printable_diner
 
 bp = Blueprint("main", __name__)
 
@@ -35,15 +31,7 @@ def data_sources() -> str:
 @login_required
 def my_meals(diner_id: int | None = None) -> str:
     """A printable page for a diner and their carer: the cook, the days, what to do."""
-    condition = (
-        or_(DinerProfile.user_id == current_user.id, DinerProfile.carer_id == current_user.id)
-        if diner_id is not None
-        else DinerProfile.user_id == current_user.id
-    )
-    query = select(DinerProfile).where(condition, DinerProfile.erased_at.is_(None))
-    if diner_id is not None:
-        query = query.where(DinerProfile.id == diner_id)
-    diner = db.session.scalar(query.order_by(DinerProfile.id).limit(1))
+    diner = printable_diner(current_user, diner_id)
     if diner is None:
         abort(404)
-    return render_template("main/my_meals.html", plan=meal_plan(diner, date.today()))
+    return render_template("main/my_meals.html", plan=meal_plan(diner, clock.today()))

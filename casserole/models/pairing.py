@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -103,19 +103,6 @@ class Pairing(Base):
         back_populates="pairing", cascade="all, delete-orphan", order_by="MealShare.shared_on"
     )
 
-    def paused_time(self, now: datetime) -> timedelta:
-        """Total time spent paused, counting an open pause up to `now`."""
-        total = timedelta()
-        for pause in self.pauses:
-            total += (pause.ended_at or now) - pause.started_at
-        return total
-
-    def duration(self, now: datetime) -> timedelta | None:
-        """From start to end, or to `now` while still running; None before it starts."""
-        if self.started_at is None:
-            return None
-        return (self.ended_at or now) - self.started_at
-
 
 class PairingPause(Base):
     """A holiday or hospital stay during which no meals are expected."""
@@ -180,8 +167,3 @@ class Feedback(Base):
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     pairing: Mapped[Pairing] = relationship()
-
-
-def meal_dates(pairing: Pairing) -> list[date]:
-    """Dates of a pairing's meal shares, oldest first."""
-    return [m.shared_on for m in pairing.meals]

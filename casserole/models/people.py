@@ -279,10 +279,7 @@ class DinerProfile(LocatedMixin, Base):
 
     def age_on(self, today: date) -> int | None:
         """Age in whole years on `today`, if the birth date is known."""
-        if self.birth_date is None:
-            return None
-        born = self.birth_date
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age_on(self.birth_date, today)
 
 
 class WaitingListEntry(Base):
@@ -298,3 +295,10 @@ class WaitingListEntry(Base):
     outcode: Mapped[str] = mapped_column(String(4), index=True)
     nearest_area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def age_on(born: date | None, today: date) -> int | None:
+    """Age in whole years on `today` of someone born on `born` (None when not known)."""
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -14,9 +12,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from casserole.forms_common import ConfirmForm, strip
+from casserole import clock
+from casserole.forms_common import ConfirmForm, at_most, strip
 from casserole.models import EndReason
 
 
@@ -28,7 +27,7 @@ class DeclineForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired("Tell us why, so we can find a better match."),
-            Length(max=1000, message="Please keep it under 1,000 characters."),
+            at_most(1000),
         ],
     )
     submit = SubmitField("Say no")
@@ -40,7 +39,7 @@ class PauseForm(FlaskForm):
     reason = StringField(
         "What is happening? (optional)",
         filters=[strip],
-        validators=[Length(max=200, message="Please keep it under 200 characters.")],
+        validators=[at_most(200)],
     )
     submit = SubmitField("Pause meals")
 
@@ -66,7 +65,7 @@ class EndForm(FlaskForm):
     note = TextAreaField(
         "Anything else we should know?",
         filters=[strip],
-        validators=[Length(max=2000, message="Please keep it under 2,000 characters.")],
+        validators=[at_most(2000)],
     )
     submit = SubmitField("End the pairing")
 
@@ -76,7 +75,7 @@ class MealForm(FlaskForm):
 
     shared_on = DateField(
         "Date of the meal",
-        default=date.today,
+        default=clock.today,
         validators=[InputRequired("Enter the date of the meal, like 2025-03-14.")],
     )
     dish = StringField(
@@ -84,13 +83,13 @@ class MealForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired("Say what you cooked."),
-            Length(max=200, message="Please keep it under 200 characters."),
+            at_most(200),
         ],
     )
     allergen_note = StringField(
         "Allergens in it (optional)",
         filters=[strip],
-        validators=[Length(max=300, message="Please keep it under 300 characters.")],
+        validators=[at_most(300)],
     )
     submit = SubmitField("Log the meal")
 
@@ -112,7 +111,7 @@ class FeedbackForm(FlaskForm):
     comment = TextAreaField(
         "Anything you would like to tell us? (optional)",
         filters=[strip],
-        validators=[Length(max=2000, message="Please keep it under 2,000 characters.")],
+        validators=[at_most(2000)],
     )
     submit = SubmitField("Send")
 
@@ -125,7 +124,7 @@ class ConcernForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired("Tell us what is wrong."),
-            Length(max=4000, message="Please keep it under 4,000 characters."),
+            at_most(4000),
         ],
     )
     submit = SubmitField("Tell the coordinator")
@@ -151,7 +150,7 @@ class HandPairForm(FlaskForm):
     override_reason = TextAreaField(
         "Reason for pairing them despite the rules (only if needed)",
         filters=[strip],
-        validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
+        validators=[Optional(), at_most(2000)],
     )
     submit = SubmitField("Propose this pair")
 

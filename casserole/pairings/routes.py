@@ -1,54 +1,34 @@
-"""Pairing views: one page per pairing, one small form per step, coordinators' hand pairing."""
+"""Pairing views for the people in a pairing: one page per pairing, one small form per step."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from casserole.access import roles_required
-from casserole.models import EndReason, Role
+from casserole.forms_common import confirmed_post
+from casserole.models import EndReason
+
+# The coordinators' views register on the same blueprint when their module is imported.
+from casserole.pairings import coordination  # noqa: F401
+from casserole.pairings.blueprint import bp, refusals
 from casserole.pairings.forms import (
     ConcernForm,
     ConfirmForm,
     DeclineForm,
     EndForm,
     FeedbackForm,
-    HandPairForm,
     MealForm,
     PauseForm,
 )
-from casserole.services import pairings, stats
+from casserole.services import pairings
 from casserole.services.pairings.states import Action, authorise
 
-bp = Blueprint("pairings", __name__, url_prefix="/pairings")
-
-View = Callable[..., Any]
-
-
-@bp.app_template_filter("days")
-def days_filter(value: float | None) -> str:
-    """Whole days in words: "1 day", "40 days"."""
-    return stats.describe_days(value)
-
-
-def refusals(view: View) -> View:
-    """Turn a refused step into a 4xx page that says why (never a 500)."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except pairings.PairingError as err:
-            abort(err.status, description=err.message)
-
-    return wrapped
+__all__ = ["bp"]
 
 
 def _page_allowing(pairing_id: int, action: Action) -> pairings.PairingPage:
@@ -97,25 +77,12 @@ def show(pairing_id: int) -> str:
     return render_template("pairings/show.html", page=page, form=ConfirmForm())
 
 
-@bp.route("/<int:pairing_id>/approve", methods=["POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
-@refusals
-def approve(pairing_id: int) -> Response:
-    """A coordinator approves a proposal."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
-    pairings.approve(pairing_id, current_user)
-    flash("Approved. We have asked the cook.", "success")
-    return redirect(url_for("pairings.show", pairing_id=pairing_id))
-
-
 @bp.route("/<int:pairing_id>/accept", methods=["POST"])
 @login_required
 @refusals
+@confirmed_post
 def accept(pairing_id: int) -> Response:
     """The cook, then the diner or their carer, say yes."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     pairing = pairings.accept(pairing_id, current_user)
     flash(
         "Thank you. Meals can start: you will find the contact details below."
@@ -161,10 +128,9 @@ def pause(pairing_id: int) -> Any:
 @bp.route("/<int:pairing_id>/resume", methods=["POST"])
 @login_required
 @refusals
+@confirmed_post
 def resume(pairing_id: int) -> Response:
     """Restart meals after a pause."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     pairings.resume(pairing_id, current_user)
     flash("Meals have restarted.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
@@ -213,10 +179,9 @@ def log_meal(pairing_id: int) -> Any:
 @bp.route("/<int:pairing_id>/meals/<int:meal_id>/confirm", methods=["POST"])
 @login_required
 @refusals
+@confirmed_post
 def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     """The diner or carer confirms a meal arrived."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     pairings.confirm_meal(pairing_id, meal_id, current_user)
     flash("Thank you for confirming the meal.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
@@ -256,62 +221,3 @@ def concern(pairing_id: int) -> Any:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
-def propose_by_hand() -> Any:
-    """A coordinator pairs a cook and a diner by hand (rules checked; override with a reason)."""
-    form = HandPairForm()
-    if not form.is_submitted():
-        form.process(data=_prefill())
-    checks = None
-    if form.validate_on_submit():
-        try:
-            pairing = pairings.propose_by_hand(
-                current_user, form.cook_id.data, form.diner_id.data, form.override_reason.data
-            )
-        except pairings.ConstraintsBroken as err:
-            checks = err.checks
-            form.override_reason.errors = [
-                *form.override_reason.errors,
-                "This pair cannot be proposed."
-                if checks.blocking
-                else "This pair breaks the rules above; give a reason to pair them anyway.",
-            ]
-        except pairings.PairingError as err:
-            target = getattr(form, err.field or "", None) or form.cook_id
-            target.errors = [*target.errors, err.message]
-        else:
-            flash("Pairing proposed. We have asked the cook.", "success")
-            return redirect(url_for("pairings.show", pairing_id=pairing.id))
-    return render_template("pairings/new.html", form=form, checks=checks), (
-        422 if form.errors else 200
-    )
-
-
-def _prefill() -> dict[str, Any]:
-    """Cook and diner numbers passed in the link from the coordinator console."""
-    return {
-        key: request.args.get(key, type=int)
-        for key in ("cook_id", "diner_id")
-        if request.args.get(key)
-    }
-
-
-@bp.route("/areas/<int:area_id>/match", methods=["POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
-@refusals
-def match_area(area_id: int) -> Response:
-    """Run the matcher for an area and store its proposals."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
-    proposals = pairings.propose_for_area(area_id, current_user)
-    count = len(proposals)
-    flash(f"The matcher proposed {count} new {'pair' if count == 1 else 'pairs'}.", "success")
-    return redirect(url_for("pairings.index"))
-
-
-@bp.cli.command("remind-at-risk")
-def remind_at_risk_command() -> None:
-    """E-mail both sides of pairings whose meals have stopped (once per quiet spell)."""
-    count = pairings.remind_at_risk()
-    click.echo(f"Reminded {count} {'pairing' if count == 1 else 'pairings'}.")

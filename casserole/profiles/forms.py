@@ -25,11 +25,11 @@ from casserole.auth.validators import (
     PersonName,
     Phone,
     WholeNumberField,
-    strip,
 )
+from casserole.forms_common import at_most, strip
 from casserole.models import ConsentMethod
 from casserole.models.vocab import DAY_NAMES, DIET_LABELS, DIET_TAGS
-from casserole.services.signup import DinerDetails
+from casserole.services.diner_details import DinerDetails
 
 DAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(DAY_NAMES)]
 DIET_CHOICES = [SelectChoice(tag, DIET_LABELS[tag]) for tag in DIET_TAGS]
@@ -44,7 +44,7 @@ def text(label: str, limit: int, required: str | None = None, **kw: Any) -> Stri
     """A trimmed free-text field with a length limit, stated in the message."""
     validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     validators += [
-        Length(max=limit, message=f"Keep this to {limit} characters or fewer."),
+        at_most(limit),
         FreeText(),
     ]
     return StringField(label, filters=[strip], validators=validators, **kw)
@@ -93,7 +93,7 @@ class DinerHomeFields:
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=2000, message="Keep this to 2000 characters or fewer."),
+            at_most(2000),
             FreeText(),
         ],
     )

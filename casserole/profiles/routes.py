@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from casserole.access import roles_required
-from casserole.auth.validators import show_errors
 from casserole.formatting import km_to_miles
+from casserole.forms_common import show_errors
 from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
 from casserole.profiles.forms import (
     AddDinerForm,
@@ -23,6 +23,7 @@ from casserole.profiles.forms import (
 from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
 from casserole.services.profiles import NotFound
+from casserole.services.waiting_list import Waitlisted
 from casserole.signup.routes import show_waiting
 
 bp = Blueprint("profiles", __name__, url_prefix="/profile")
@@ -160,7 +161,7 @@ def add_diner() -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            if isinstance(result, signup.Waitlisted):
+            if isinstance(result, Waitlisted):
                 return show_waiting(result)
             session[SELECTED_KEY] = result.id
             flash(f"{result.first_name} is signed up. We will look for a cook nearby.", "success")

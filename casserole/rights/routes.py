@@ -6,26 +6,18 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 
-from casserole.extensions import db
-from casserole.models import DinerProfile, Role
+from casserole.models import DinerProfile
 from casserole.rights.forms import EraseForm
-from casserole.services import audit, rights
+from casserole.services import rights
 
 bp = Blueprint("rights", __name__, url_prefix="/my-data")
 
 
 def _managed_diner(diner_id: int) -> DinerProfile:
     """A diner the current carer looks after; anyone else's gives 404."""
-    diner = db.session.scalar(
-        select(DinerProfile).where(
-            DinerProfile.id == diner_id,
-            DinerProfile.carer_id == current_user.id,
-            DinerProfile.erased_at.is_(None),
-        )
-    )
-    if diner is None or current_user.role != Role.CARER:
+    diner = rights.managed_diner(current_user, diner_id)
+    if diner is None:
         abort(404)
     return diner
 
@@ -43,19 +35,15 @@ def _json_download(data: dict[str, object], filename: str) -> Response:
 @login_required
 def overview() -> str:
     """What we hold, and the two things a person can do about it."""
-    diners = current_user.managed_diners if current_user.role == Role.CARER else []
-    live = [d for d in diners if d.erased_at is None]
-    return render_template("rights/overview.html", diners=live, form=EraseForm())
+    diners = rights.cared_for(current_user)
+    return render_template("rights/overview.html", diners=diners, form=EraseForm())
 
 
 @bp.route("/download")
 @login_required
 def download_mine() -> Response:
     """All data about the logged-in person, as a JSON file."""
-    audit.record("data_downloaded", current_user)
-    data = rights.export_user(current_user)
-    db.session.commit()
-    return _json_download(data, "casserole-my-data.json")
+    return _json_download(rights.download_user(current_user), "casserole-my-data.json")
 
 
 @bp.route("/diners/<int:diner_id>/download")
@@ -63,10 +51,7 @@ def download_mine() -> Response:
 def download_diner(diner_id: int) -> Response:
     """All data about a diner the carer looks after, as a JSON file."""
     diner = _managed_diner(diner_id)
-    audit.record("diner_data_downloaded", diner)
-    data = rights.export_diner(diner)
-    db.session.commit()
-    return _json_download(data, f"casserole-diner-{diner.id}.json")
+    return _json_download(rights.download_diner(diner), f"casserole-diner-{diner.id}.json")
 
 
 @bp.route("/erase", methods=["POST"])
@@ -75,7 +60,9 @@ def erase_mine() -> Response | tuple[str, int]:
     """Erase the logged-in person's data and log them out."""
     form = EraseForm()
     if not form.validate_on_submit():
-        return render_template("rights/overview.html", diners=[], form=form), 422
+        return render_template(
+            "rights/overview.html", diners=rights.cared_for(current_user), form=form
+        ), 422
     rights.erase_user(current_user)
     logout_user()
     flash("Your personal details have been erased and your account closed.", "success")
@@ -89,7 +76,7 @@ def erase_diner(diner_id: int) -> Response | tuple[str, int]:
     diner = _managed_diner(diner_id)
     form = EraseForm()
     if not form.validate_on_submit():
-        diners = [d for d in current_user.managed_diners if d.erased_at is None]
+        diners = rights.cared_for(current_user)
         return render_template(
             "rights/overview.html", diners=diners, form=form, error_for=diner.id
         ), 422

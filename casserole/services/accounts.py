@@ -8,13 +8,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from casserole.extensions import db
+from casserole.links import link_to
 from casserole.models import User, utcnow
 from casserole.services import mail
 
@@ -232,15 +233,6 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 def _fingerprint(value: str) -> str:
     """A short digest that changes when `value` does: it makes a link single-use."""
     return hashlib.sha256(value.encode()).hexdigest()[:24]
-
-
-def link_to(endpoint: str, **values: Any) -> str:
-    """An absolute link for e-mail: PUBLIC_BASE_URL when set, else this request's host."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return f"{base or 'http://127.0.0.1:5000'}{path}"
 
 
 def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from casserole.extensions import db
 from casserole.geocoding import district_centroids, is_outcode
+from casserole.links import link_to
 from casserole.models import Area, AreaDistrict, WaitingListEntry
 from casserole.services import audit, mail
 
@@ -41,7 +41,6 @@ def open_district(slug: str, outcode: str) -> Opened:
     waiting = list(
         db.session.scalars(select(WaitingListEntry).where(WaitingListEntry.outcode == outcode))
     )
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     for entry in waiting:
         mail.queue_email(
             entry.email,
@@ -52,7 +51,7 @@ def open_district(slug: str, outcode: str) -> Opened:
             name=entry.name,
             outcode=outcode,
             area=area,
-            join_url=f"{base}/join/",
+            join_url=link_to("signup.start"),
         )
     # The list existed only to send this message: keep no more than we need.
     db.session.execute(delete(WaitingListEntry).where(WaitingListEntry.outcode == outcode))

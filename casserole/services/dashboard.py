@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
@@ -56,7 +56,7 @@ def for_user(user: Any) -> Board:
     board = Board(role=user.role, user=user)
     if user.role == Role.COOK and user.cook_profile is not None:
         board.cook = user.cook_profile
-        board.vetted = board.cook.is_vetted(date.today())
+        board.vetted = board.cook.is_vetted(clock.today())
         board.pairings = list(
             db.session.scalars(
                 select(Pairing)

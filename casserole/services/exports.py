@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import km_to_miles
 from casserole.models import (
@@ -23,6 +24,7 @@ from casserole.models import (
     User,
     utcnow,
 )
+from casserole.models.people import age_on
 from casserole.services import audit
 
 ANONYMISED_COLUMNS = [
@@ -108,9 +110,9 @@ def _meal_counts(area: Area) -> dict[int, tuple[int, date | None]]:
 
 
 def _age_band(birth: date | None, on: date) -> str:
-    if birth is None:
+    age = age_on(birth, on)
+    if age is None:
         return "unknown"
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
     return "80 or over" if age >= 80 else "under 80"
 
 
@@ -152,7 +154,7 @@ def anonymised_rows(area: Area, now: datetime | None = None) -> list[list[Any]]:
                 meals.get(pid, (0, None))[0],
                 f"{km_to_miles(km):.1f}" if km is not None else "",
                 reason,
-                _age_band(birth, now.date()),
+                _age_band(birth, clock.local_date(now)),
                 source,
             ]
         )

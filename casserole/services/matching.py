@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 
 import matching
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
@@ -52,7 +53,7 @@ class MatchRun:
 
 def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     """Read an area's cooks, waiting diners, commitments and exclusions as matcher records."""
-    today = today or date.today()
+    today = today or clock.today()
     data = MatcherInput()
     cook_rows = db.session.execute(
         select(
@@ -148,17 +149,6 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     return data
 
 
-def waiting_reasons(area: Area) -> dict[int, str]:
-    """Dry run: why each waiting diner of the area has no cook yet (nothing is written)."""
-    data = load_inputs(area)
-    result = matching.match(data.cooks, data.diners, data.existing, excluded=data.excluded)
-    proposed = {diner_id for _, diner_id, _ in result.pairs}
-    return {
-        **result.unmatched,
-        **{d: "match_available" for d in proposed},
-    }
-
-
 @dataclass(frozen=True)
 class ReasonSnapshot:
     """The matcher's last word on an area's waiting diners, and when it was said."""
@@ -239,7 +229,11 @@ def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> M
             pairing.approved_at = now
         proposals.append(pairing)
     db.session.add_all(proposals)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        # Ids for the caller's audit records and e-mails; the caller's commit decides.
+        db.session.flush()
     _remember(area, dict(result.unmatched), _unmatched_counts(result))
     return MatchRun(
         area=area,

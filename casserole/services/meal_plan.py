@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from casserole.extensions import db
 from casserole.models import DinerProfile, Pairing, PairingStatus
@@ -37,6 +38,22 @@ def _next_weekday(after: date, days: frozenset[int]) -> date | None:
         if candidate.weekday() in days:
             return candidate
     return None
+
+
+def printable_diner(person: Any, diner_id: int | None = None) -> DinerProfile | None:
+    """The diner whose plan `person` may print: themselves, or a diner they care for by id."""
+    if diner_id is None:
+        condition = DinerProfile.user_id == person.id
+    else:
+        condition = (DinerProfile.id == diner_id) & or_(
+            DinerProfile.user_id == person.id, DinerProfile.carer_id == person.id
+        )
+    return db.session.scalar(
+        select(DinerProfile)
+        .where(condition, DinerProfile.erased_at.is_(None))
+        .order_by(DinerProfile.id)
+        .limit(1)
+    )
 
 
 def meal_plan(diner: DinerProfile, today: date) -> MealPlan:

@@ -10,21 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from casserole.extensions import db
+from casserole.formatting import plural
+from casserole.links import link_to
 from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
 from casserole.services.mail import queue_email
-
-
-def link_to(pairing_id: int, endpoint: str = "pairings.show") -> str:
-    """An absolute link to a pairing page, usable from a request or from the command line."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        return url_for(endpoint, pairing_id=pairing_id, _external=True)
-    path = current_app.url_map.bind("localhost").build(endpoint, {"pairing_id": pairing_id})
-    return f"{base or 'http://127.0.0.1:5000'}{path}"
 
 
 def diner_side(pairing: Pairing) -> list[User]:
@@ -65,7 +57,7 @@ def _send(
             area_id=pairing.area_id,
             pairing_id=pairing.id,
             pairing=pairing,
-            link=link_to(pairing.id),
+            link=link_to("pairings.show", pairing_id=pairing.id),
             **context,
         )
         count += 1
@@ -130,7 +122,7 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
     """Both sides: no meal has been logged for a while; is everything all right?"""
     count = _send(
         [pairing.cook.user.email],
-        f"No meals logged with {pairing.diner.first_name} for {quiet_days} days",
+        f"No meals logged with {pairing.diner.first_name} for {plural(quiet_days, 'day')}",
         "pairing_at_risk_to_cook",
         "pairing_at_risk_to_cook",
         pairing,

@@ -1,12 +1,14 @@
-"""Places: the configured geocoder, which live area a district belongs to, the nearest one."""
+"""Places: the configured geocoder, which live area a postcode falls in, the nearest one, moves."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
+from casserole.errors import PostcodeError
 from casserole.extensions import db
 from casserole.geocoding import (
     Geocoder,
@@ -15,6 +17,7 @@ from casserole.geocoding import (
     OfflineGeocoder,
     district_centroids,
     great_circle_km,
+    normalise_postcode,
 )
 from casserole.models import Area, AreaDistrict
 
@@ -70,3 +73,56 @@ def nearest_area(latitude: float, longitude: float) -> tuple[Area, float] | None
         return None
     area = db.session.get(Area, best[0])
     return (area, best[1]) if area else None
+
+
+def locate(postcode: str, problems: dict[str, str]) -> Placement | None:
+    """Geocode a postcode, adding a plain message to `problems` when it is malformed or unknown."""
+    try:
+        canonical = normalise_postcode(postcode)
+    except PostcodeError:
+        problems["postcode"] = (
+            "Enter a full UK postcode, like N3 1AB." if postcode.strip() else "Enter a postcode."
+        )
+        return None
+    try:
+        return place(canonical)
+    except PostcodeError:
+        problems["postcode"] = (
+            f"We could not find the postcode {canonical}. Check it and try again."
+        )
+        return None
+
+
+def location_fields(placement: Placement) -> dict[str, Any]:
+    """The columns a placement sets on a cook or a diner (where they are, and their area)."""
+    location = placement.location
+    return {
+        "postcode": location.postcode,
+        "outcode": location.outcode,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "geo_precision": location.precision,
+        "area": placement.area,
+    }
+
+
+def moved_to(person: Any, postcode: str, problems: dict[str, str]) -> Placement | None:
+    """The new placement when the postcode changed; a move outside every area is refused."""
+    if postcode.replace(" ", "").upper() == person.postcode.replace(" ", ""):
+        return None
+    placement = locate(postcode, problems)
+    if placement is not None and placement.area is None:
+        problems["postcode"] = (
+            f"We do not run in {placement.location.outcode} yet, so we cannot move you there. "
+            "Please contact your coordinator."
+        )
+        return None
+    return placement
+
+
+def apply_placement(person: Any, placement: Placement | None) -> None:
+    """Move a cook or a diner to a new placement (nothing when there is none)."""
+    if placement is None:
+        return
+    for name, value in location_fields(placement).items():
+        setattr(person, name, value)

@@ -155,6 +155,42 @@ def export_user(user: User) -> dict[str, Any]:
     return data
 
 
+def cared_for(person: User) -> list[DinerProfile]:
+    """The diners `person` looks after as a carer and whose details are not erased."""
+    if person.role != Role.CARER:
+        return []
+    return [d for d in person.managed_diners if d.erased_at is None]
+
+
+def managed_diner(person: User, diner_id: int) -> DinerProfile | None:
+    """A diner the carer `person` looks after (not erased); None for anyone else's."""
+    if person.role != Role.CARER:
+        return None
+    return db.session.scalar(
+        select(DinerProfile).where(
+            DinerProfile.id == diner_id,
+            DinerProfile.carer_id == person.id,
+            DinerProfile.erased_at.is_(None),
+        )
+    )
+
+
+def download_user(user: User) -> dict[str, Any]:
+    """Everything about `user` for them to download; the download itself is audited."""
+    audit.record("data_downloaded", user)
+    data = export_user(user)
+    db.session.commit()
+    return data
+
+
+def download_diner(diner: DinerProfile) -> dict[str, Any]:
+    """Everything about a diner for their carer to download; the download is audited."""
+    audit.record("diner_data_downloaded", diner)
+    data = export_diner(diner)
+    db.session.commit()
+    return data
+
+
 def _end_live(pairings_filter: Any, reason: EndReason, note: str) -> None:
     now = utcnow()
     db.session.execute(

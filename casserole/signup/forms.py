@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import BooleanField, PasswordField, SubmitField
+from wtforms.validators import DataRequired
 
-from casserole.auth.validators import NewPassword, strip
+from casserole.auth.validators import NewPassword
+from casserole.forms_common import email_field
 from casserole.profiles.forms import DinerHomeFields, name, phone, postcode, text
 
 
@@ -15,15 +16,7 @@ class AccountForm(FlaskForm):
 
     first_name = name("First name")
     last_name = name("Last name", required=False)
-    email = EmailField(
-        "E-mail address",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter your e-mail address."),
-            Email("Enter an e-mail address like name@example.com."),
-            Length(max=254, message="E-mail addresses can be at most 254 characters."),
-        ],
-    )
+    email = email_field("E-mail address", "Enter your e-mail address.")
     password = PasswordField(
         "Choose a password", validators=[DataRequired("Choose a password."), NewPassword()]
     )

@@ -29,7 +29,9 @@ def test_opening_a_district_mails_the_waiting_list(app, database, smtp_server):
     assert result.exit_code == 0, result.output
     assert "N1 is now part of Barnet; told 2 waiting people." in result.output
     assert sorted(m["To"] for m in smtp_server.messages) == ["ann@example.org", "bob@example.org"]
-    assert "/join/" in smtp_server.messages[0].get_body(("plain",)).get_content()
+    # An absolute link (the same helper as every other e-mail), not a bare "/join/".
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    assert f"{base}/join/" in smtp_server.messages[0].get_body(("plain",)).get_content()
     assert database.session.scalar(select(func.count()).select_from(WaitingListEntry)) == 1
     assert database.session.scalar(select(AuditEvent.action)) == "district_opened"
 

@@ -76,5 +76,5 @@ def test_development_outbox_writes_readable_files(app, database, tmp_path, monke
 def test_deliver_mail_command(app, database, smtp_server):
     _queue(database)
     result = app.test_cli_runner().invoke(args=["deliver-mail"])
-    assert result.exit_code == 0 and "Sent 1 messages." in result.output
+    assert result.exit_code == 0 and "Sent 1 message." in result.output
     assert database.session.scalar(select(OutboundEmail.status)) == EmailStatus.SENT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from casserole import clock
@@ -17,7 +18,7 @@ from casserole.models import (
     VettingCheck,
 )
 from casserole.models.vocab import tags_to_mask
-from casserole.services.matching import load_inputs, run_matching, waiting_reasons
+from casserole.services.matching import load_inputs, run_matching, waiting_details
 from tests.support import factories as f
 
 
@@ -79,7 +80,7 @@ def test_needs_days_and_capacity_are_respected(database):
     needs_kosher = f.diner(area, needs_mask=tags_to_mask(["kosher"]))
     live_diner = f.diner(area)
     f.pairing(halal_cook, live_diner, PairingStatus.ACTIVE)
-    reasons = waiting_reasons(area)
+    reasons = waiting_details(area).reasons
     assert reasons[needs_halal_tuesday.id] == "no_shared_day"
     assert reasons[needs_kosher.id] == "no_cook_for_needs"
     assert live_diner.id not in reasons
@@ -128,3 +129,37 @@ def test_a_break_ends_by_itself_on_its_return_date(database):
     data = load_inputs(area)
     assert sorted(c.vetted for c in data.cooks) == [False, True]
     assert next(c for c in data.cooks if c.id == still_away.id).vetted is False
+
+
+def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(
+    database, monkeypatch
+):
+    """Proposals, their audit record and the cooks' e-mails land together or not at all."""
+    from casserole.models import AuditEvent, OutboundEmail
+    from casserole.services import notifications
+    from casserole.services.pairings import propose_for_area
+
+    area = f.area(auto_approve=True)
+    admin = f.user(Role.ADMIN)
+    for offset in (0.0, 3.0):
+        f.cook(area, **_near(offset))
+        f.diner(area, **_near(offset))
+    database.session.commit()
+    queued = []
+    real_queue = notifications.queue_email
+
+    def queue_then_fail(*args, **kwargs):
+        # The first cook's e-mail is queued; the mail queue breaks on the second.
+        if queued:
+            raise RuntimeError("mail queue unavailable")
+        queued.append(real_queue(*args, **kwargs))
+        return queued[-1]
+
+    monkeypatch.setattr(notifications, "queue_email", queue_then_fail)
+    with pytest.raises(RuntimeError, match="mail queue unavailable"):
+        propose_for_area(area.id, admin)
+    assert len(queued) == 1, "the failure should come after proposals and one e-mail"
+    database.session.rollback()  # what the request's teardown does with an exception
+    assert database.session.scalars(select(Pairing)).all() == []
+    assert database.session.scalars(select(AuditEvent)).all() == []
+    assert database.session.scalars(select(OutboundEmail)).all() == []

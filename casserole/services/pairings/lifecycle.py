@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from casserole.extensions import db
+from casserole.formatting import plural
 from casserole.models import (
     DinerProfile,
     EndReason,
@@ -121,8 +122,7 @@ def accept(pairing_id: int, actor: Any, now: datetime | None = None) -> Pairing:
         )
         if live >= pairing.cook.capacity:
             raise PairingError(
-                f"You already cook for {live} "
-                f"{'neighbour' if live == 1 else 'neighbours'}, the most you offered. "
+                f"You already cook for {plural(live, 'neighbour')}, the most you offered. "
                 "Change how many people you can cook for on your profile first."
             )
         pairing.cook_accepted_at = now

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import Feedback, MealShare, utcnow
 from casserole.services import audit, notifications
@@ -32,10 +33,10 @@ def log_meal(
         raise PairingError("Say what you cooked.", field="dish")
     if len(dish) > 200 or len(allergen_note) > 300:
         raise PairingError("That is too long to keep; please shorten it.", field="dish")
-    if shared_on > now.date():
+    if shared_on > clock.local_date(now):
         raise PairingError("The date cannot be in the future.", field="shared_on")
     assert pairing.started_at is not None  # live pairings always have one
-    if shared_on < pairing.started_at.date():
+    if shared_on < clock.local_date(pairing.started_at):
         raise PairingError("The date is before you started cooking together.", field="shared_on")
     if any(m.shared_on == shared_on for m in pairing.meals):
         raise PairingError("You have already logged a meal on that day.", field="shared_on")

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from casserole import clock
 from casserole.access import can_see_area
 from casserole.extensions import db
+from casserole.formatting import miles, plural
 from casserole.geocoding import great_circle_km
 from casserole.models import (
     Area,
@@ -86,8 +88,7 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     checks.distance_km = km
     if km > min(cook.max_km, diner.max_km):
         checks.broken.append(
-            f"They live {km / 1.609344:.1f} miles apart, further than "
-            f"{min(cook.max_km, diner.max_km) / 1.609344:.1f} miles."
+            f"They live {miles(km)} apart, further than {miles(min(cook.max_km, diner.max_km))}."
         )
     taken = db.session.scalar(
         select(func.count(Pairing.id)).where(
@@ -97,7 +98,8 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     )
     if taken >= cook.capacity:
         checks.broken.append(
-            f"The cook already has {taken} pairings or proposals, their limit of {cook.capacity}."
+            f"The cook already has {plural(taken, 'pairing or proposal', 'pairings or proposals')}"
+            f", their limit of {cook.capacity}."
         )
     return checks
 
@@ -132,7 +134,7 @@ def propose_by_hand(
         raise NotFound("There is no cook with that number in your areas.", field="cook_id")
     if diner is None or not can_see_area(actor, diner.area_id):
         raise NotFound("There is no diner with that number in your areas.", field="diner_id")
-    checks = check_pair(cook, diner, now.date())
+    checks = check_pair(cook, diner, clock.local_date(now))
     if checks.blocking or (checks.broken and not override_reason):
         raise ConstraintsBroken(checks)
     pairing = Pairing(

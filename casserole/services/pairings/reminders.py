@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import Pairing, utcnow
 from casserole.services import audit, notifications, stats
@@ -25,10 +26,10 @@ def remind_at_risk(area_ids: set[int] | None = None, now: datetime | None = None
         ids = sorted(risky)[start : start + 500]
         for pairing in db.session.scalars(select(Pairing).where(Pairing.id.in_(ids))):
             rhythm = risky[pairing.id]
-            quiet_since = now.date().toordinal() - (rhythm.quiet_days or 0)
+            quiet_since = clock.local_date(now).toordinal() - (rhythm.quiet_days or 0)
             last = pairing.at_risk_notified_at
             # One reminder per quiet spell: a meal (or a restart) after it opens a new spell.
-            if last is not None and last.date().toordinal() >= quiet_since:
+            if last is not None and clock.local_date(last).toordinal() >= quiet_since:
                 continue
             notifications.at_risk_reminder(pairing, rhythm.quiet_days or 0)
             pairing.at_risk_notified_at = now
