@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from casserole import clock
 from casserole.access import roles_required
 from casserole.admin.routes import bp
-from casserole.forms_common import ConfirmForm, strip
+from casserole.forms_common import ConfirmForm, confirmed_post, strip
 from casserole.models import Role
 from casserole.services.outcomes import areas, tokens
 
@@ -75,10 +75,9 @@ def api_tokens() -> Any:
 
 @bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
 @roles_required(Role.ADMIN)
+@confirmed_post
 def revoke_api_token(token_id: int) -> Any:
     """Revoke a token: the API refuses it from now on."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form was incomplete; please try again.")
     token = tokens.revoke(token_id, current_user)
     if token is None:
         abort(404)
