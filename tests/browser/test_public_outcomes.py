@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from casserole import demo
 from casserole.models import Area
@@ -64,7 +65,9 @@ def test_public_figures_match_the_coordinators_and_the_report_prints_a_page_per_
         theirs = coordinator.locator(
             "dl.figures > div", has=coordinator.locator("dt", has_text=label)
         )
-        assert _number(theirs.locator("dd").first.inner_text()) == _number(shown), label
+        expect(theirs.locator("dd").first).not_to_be_empty()
+        their_value = theirs.locator("dd").first.inner_text()
+        assert _number(their_value) == _number(shown), label
     assert sum(not v.startswith("not published") for v in public.values()) >= 3
     context.close()
 

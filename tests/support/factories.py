@@ -17,6 +17,7 @@ from casserole.models import (
     ConsentMethod,
     CookProfile,
     DinerProfile,
+    MealShare,
     Pairing,
     PairingStatus,
     Precision,
@@ -152,6 +153,35 @@ def api_token(area_obj: Area, raw: str | None = None, days: float = 30, **kw: An
         **kw,
     )
     return database_add(token)
+
+
+def started_pairing(
+    area_obj: Area,
+    *,
+    outcode: str = "N3",
+    days: int = 200,
+    ended: int | None = None,
+    reason: Any = None,
+    meals: int = 0,
+    km: float = 1.2,
+) -> Pairing:
+    """A pairing between a new cook and a new diner in `outcode`, started `days` ago, ended
+    `ended` days ago (None: still active), with `meals` weekly meals up to yesterday."""
+    where = {"postcode": f"{outcode} 1AB"}
+    now = clock.now()
+    obj = pairing(
+        cook(area_obj, **where),
+        diner(area_obj, **where),
+        PairingStatus.ENDED if ended is not None else PairingStatus.ACTIVE,
+        started_at=now - timedelta(days=days),
+        ended_at=now - timedelta(days=ended) if ended is not None else None,
+        end_reason=reason,
+        distance_km=km,
+    )
+    for k in range(meals):
+        obj.meals.append(MealShare(shared_on=clock.today() - timedelta(days=7 * k + 1), dish="Pie"))
+    db.session.flush()
+    return obj
 
 
 def database_add(obj: Any) -> Any:

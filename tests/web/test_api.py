@@ -11,7 +11,6 @@ from casserole.extensions import db
 from casserole.models import ApiToken, Role, User
 from casserole.services.outcomes import tokens
 from tests.support import factories as f
-from tests.web.test_outcomes import _pair
 
 
 def _get(client, url, raw):
@@ -59,7 +58,7 @@ def test_issued_tokens_are_stored_hashed_and_revocable(client, database):
 def test_answers_hold_no_personal_data(client, database):
     barnet, _ = _areas()
     for k in range(12):
-        _pair(barnet, days=120 + k, meals=3)
+        f.started_pairing(barnet, days=120 + k, meals=3)
     f.api_token(barnet, raw="cas_barnet")
     body = "".join(
         _get(client, f"/api/v1/areas/barnet/{p}", "cas_barnet").get_data(as_text=True)

@@ -20,7 +20,6 @@ from casserole.extensions import db
 from casserole.services.matching import forget_reasons
 from tests.support import factories as f
 from tests.support.app import empty_tables
-from tests.web.test_outcomes import _pair
 
 CHECKS = [
     not_a_server_error,
@@ -40,7 +39,7 @@ def api_schema(app):
         barnet = f.area("Barnet", ("N3",), slug="barnet")
         f.area("Tower Hamlets", ("E14",), slug="tower-hamlets")
         for k in range(12):
-            _pair(barnet, days=100 + 20 * k, ended=10 + k if k < 3 else None, meals=4)
+            f.started_pairing(barnet, days=100 + 20 * k, ended=10 + k if k < 3 else None, meals=4)
         f.api_token(barnet, raw=OWN)
         f.api_token(barnet, raw=EXPIRED, expires_at=clock.now() - timedelta(days=1))
         db.session.commit()

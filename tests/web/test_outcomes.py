@@ -8,13 +8,12 @@ import io
 import json
 import re
 from collections import Counter
-from datetime import timedelta
 from itertools import combinations
 
 import pytest
 
 from casserole import clock
-from casserole.models import EndReason, MealShare, PairingStatus
+from casserole.models import EndReason
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import last_months
 from casserole.services.outcomes import public
@@ -22,27 +21,6 @@ from casserole.services.outcomes.quarters import Quarter
 from tests.support import factories as f
 
 NOW = clock.now()
-
-
-def _pair(area, *, outcode="N3", days=200, ended=None, reason=None, meals=0, km=1.2):
-    """One started pairing between a new cook and a new diner (both in `outcode`)."""
-    where = {"postcode": f"{outcode} 1AB"}
-    pairing = f.pairing(
-        f.cook(area, **where),
-        f.diner(area, **where),
-        PairingStatus.ENDED if ended is not None else PairingStatus.ACTIVE,
-        started_at=NOW - timedelta(days=days),
-        ended_at=NOW - timedelta(days=ended) if ended is not None else None,
-        end_reason=reason,
-        distance_km=km,
-    )
-    for k in range(meals):
-        f.database_add(
-            MealShare(
-                pairing=pairing, shared_on=clock.today() - timedelta(days=7 * k + 1), dish="Pie"
-            )
-        )
-    return pairing
 
 
 def _text(html: str) -> str:
@@ -61,10 +39,12 @@ def rare_area(database):
     after four days because the diner died, and three others that ended."""
     area = f.area("Rareton", ("N3", "N12"), slug="rareton")
     for k in range(12):
-        _pair(area, days=150 + 10 * k, meals=6)
-    _pair(area, outcode="N12", days=40, ended=36, reason=EndReason.DIED, meals=1, km=0.3)
+        f.started_pairing(area, days=150 + 10 * k, meals=6)
+    f.started_pairing(
+        area, outcode="N12", days=40, ended=36, reason=EndReason.DIED, meals=1, km=0.3
+    )
     for k in range(3):
-        _pair(area, days=300, ended=100 + k, reason=EndReason.MOVED_AWAY, meals=4)
+        f.started_pairing(area, days=300, ended=100 + k, reason=EndReason.MOVED_AWAY, meals=4)
     return area
 
 
@@ -97,9 +77,9 @@ def test_no_public_figure_or_row_reveals_a_rare_pairing(client, rare_area):
 def test_a_figure_on_enough_people_is_published(client, database):
     area = f.area("Plenty", ("N3",), slug="plenty")
     for k in range(11):
-        _pair(area, days=100 + k, ended=5 + k, reason=EndReason.MOVED_AWAY, meals=3)
+        f.started_pairing(area, days=100 + k, ended=5 + k, reason=EndReason.MOVED_AWAY, meals=3)
     for k in range(10):
-        _pair(area, days=90 + k, meals=3)
+        f.started_pairing(area, days=90 + k, meals=3)
     html = client.get("/outcomes/plenty").get_data(as_text=True)
     assert _figure(html, "pairings_ended") == "11"
     assert _figure(html, "pairings_running") == "10"
@@ -119,7 +99,7 @@ def test_public_figures_are_the_coordinators_figures(database, rare_area):
 def test_too_few_pairings_hide_the_measures(client, database):
     area = f.area("Tiny", ("N3",), slug="tiny")
     for k in range(4):
-        _pair(area, days=60 + k, meals=5)
+        f.started_pairing(area, days=60 + k, meals=5)
     html = client.get("/outcomes/tiny").get_data(as_text=True)
     for key in (
         "meals_shared",
