@@ -76,3 +76,23 @@ def test_public_figures_match_the_coordinators_and_the_report_prints_a_page_per_
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == len(boroughs) == 3
+
+
+def test_an_admin_issues_a_token_that_the_api_accepts(page, auth, database):
+    """The admin's token page, scanned with axe-core like every visited page."""
+    from casserole.models import Role
+    from tests.support import factories as f
+
+    f.area("Barnet", ("N3",), slug="barnet")
+    admin = f.user(Role.ADMIN, email="admin@example.org")
+    database.session.commit()
+    auth.login(admin)
+    page.goto("/admin/api-tokens")
+    page.get_by_label("Area").select_option(label="Barnet")
+    page.get_by_label("Name (who uses it)").fill("Council dashboard")
+    page.get_by_label("Days until it expires").fill("30")
+    page.get_by_role("button", name="Issue the token").click()
+    token = page.locator("#new-token").inner_text()
+    answer = page.request.get("/api/v1/areas", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status == 200 and answer.json() == [{"slug": "barnet", "name": "Barnet"}]
+    expect(page.get_by_role("cell", name="Council dashboard", exact=True)).to_be_visible()
