@@ -75,12 +75,16 @@ class _Cohort:
 
     def last_safe_day(self) -> float:
         """The longest follow-up at which MIN people of each role were still being followed."""
-        safe = 0.0
-        for days in sorted({days for _, _, days, _ in self.rows}):
-            if not self.enough(days):
-                break
-            safe = days
-        return safe
+        # Longest first: the first day by which MIN diners and MIN cooks have been seen is
+        # the last day on which at least that many were still followed (one pass, sorted).
+        diners: set[int] = set()
+        cooks: set[int] = set()
+        for diner, cook, days, _ in sorted(self.rows, key=lambda r: -r[2]):
+            diners.add(diner)
+            cooks.add(cook)
+            if len(diners) >= MIN and len(cooks) >= MIN:
+                return days
+        return 0.0
 
 
 def _cohort(area: Area, period: Period, now: datetime) -> _Cohort:
