@@ -202,12 +202,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints (imported here so models load after extensions)."""
+    from casserole.admin import tokens as _admin_tokens  # noqa: F401  (its routes join admin_bp)
     from casserole.admin.routes import bp as admin_bp
     from casserole.auth.routes import bp as auth_bp
     from casserole.coordinator.routes import bp as coordinator_bp
     from casserole.main.routes import bp as main_bp
     from casserole.pairings.routes import bp as pairings_bp
     from casserole.profiles.routes import bp as profiles_bp
+    from casserole.public.routes import bp as public_bp
     from casserole.rights.routes import bp as rights_bp
     from casserole.signup.routes import bp as signup_bp
 
@@ -220,8 +222,12 @@ def register_blueprints(app: Flask) -> None:
         coordinator_bp,
         rights_bp,
         admin_bp,
+        public_bp,
     ):
         app.register_blueprint(blueprint)
+    from casserole.api import register_api
+
+    register_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

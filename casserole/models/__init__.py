@@ -1,5 +1,6 @@
 """The Casserole data model: one module per aggregate, re-exported here."""
 
+from casserole.models.api_token import ApiToken
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
 from casserole.models.casework import CaseLogEntry
@@ -28,6 +29,7 @@ from casserole.models.vocab import (
 )
 
 __all__ = [
+    "ApiToken",
     "Area",
     "AreaDistrict",
     "AuditEvent",

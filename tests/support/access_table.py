@@ -171,6 +171,23 @@ TABLE: dict[tuple[str, str], Entry] = {
         "coordinator.export_anonymised_readme",
         "/coordinator/<slug>/exports/pairings-anonymised-readme.txt",
     ): Entry(AREA, AREA_FOREIGN),
+    # Published outcomes: aggregates and anonymised rows only, open to everyone.
+    ("public.index", "/outcomes/"): Entry(PUBLIC),
+    ("public.area", "/outcomes/<slug>"): Entry(PUBLIC, PUBLIC),
+    ("public.pairings_csv", "/outcomes/<slug>/pairings.csv"): Entry(PUBLIC, PUBLIC),
+    ("public.csv_metadata", "/outcomes/<slug>/pairings.csv-metadata.json"): Entry(PUBLIC, PUBLIC),
+    ("public.report_all", "/outcomes/report"): Entry(PUBLIC),
+    ("public.report", "/outcomes/<slug>/report"): Entry(PUBLIC, PUBLIC),
+    ("api-docs.openapi_json", "/api/openapi.json"): Entry(PUBLIC),
+    # The API takes API tokens only: a logged-in session, even an admin's, gets a 401.
+    ("api.list_areas", "/api/v1/areas"): Entry(NOBODY),
+    ("api.figures", "/api/v1/areas/<slug>/figures"): Entry(NOBODY, NOBODY),
+    ("api.pairings", "/api/v1/areas/<slug>/pairings"): Entry(NOBODY, NOBODY),
+    ("api.waiting", "/api/v1/areas/<slug>/waiting"): Entry(NOBODY, NOBODY),
+    ("admin.api_tokens", "/admin/api-tokens"): Entry(frozenset({"admin"})),
+    ("admin.revoke_api_token", "/admin/api-tokens/<int:token_id>/revoke"): Entry(
+        frozenset({"admin"}), frozenset({"admin"})
+    ),
 }
 
 
@@ -217,8 +234,12 @@ def build_world() -> World:
         )
         for p in (pairing, far_pairing)
     )
+    # API tokens are records too (revoking one is the admin's alone).
+    own_token = f.api_token(barnet)
+    far_token = f.api_token(hamlets)
     params = {
         "own": {
+            "token_id": own_token.id,
             "pairing_id": pairing.id,
             "meal_id": meal.id,
             "diner_id": diner.id,
@@ -232,6 +253,7 @@ def build_world() -> World:
             "slug": "barnet",
         },
         "foreign": {
+            "token_id": far_token.id,
             "pairing_id": far_pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
@@ -246,6 +268,7 @@ def build_world() -> World:
         },
         # Own area in one part of the URL, another area's record in the other.
         "mixed": {
+            "token_id": far_token.id,
             "pairing_id": pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from datetime import timedelta
 from typing import Any
 
 from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
+    ApiToken,
     Area,
     AreaDistrict,
     CheckKind,
     ConsentMethod,
     CookProfile,
     DinerProfile,
+    MealShare,
     Pairing,
     PairingStatus,
     Precision,
@@ -24,6 +27,7 @@ from casserole.models import (
     utcnow,
 )
 from casserole.services.accounts import hash_password
+from casserole.services.outcomes import tokens
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -133,6 +137,49 @@ def pairing(
     area_obj = kw.pop("area", None) or cook_obj.area or diner_obj.area
     obj = Pairing(cook=cook_obj, diner=diner_obj, area=area_obj, status=status, **kw)
     db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def api_token(area_obj: Area, raw: str | None = None, days: float = 30, **kw: Any) -> ApiToken:
+    """An API token for `area_obj` (raw value `raw`, stored hashed as the service does)."""
+    raw = raw or f"cas_test_{area_obj.slug}_{secrets.token_hex(4)}"
+    kw.setdefault("expires_at", utcnow() + timedelta(days=days))
+    token = ApiToken(
+        area=area_obj,
+        label=kw.pop("label", "Council system"),
+        token_hash=tokens.hash_token(raw),
+        prefix=raw[:12],
+        **kw,
+    )
+    return database_add(token)
+
+
+def started_pairing(
+    area_obj: Area,
+    *,
+    outcode: str = "N3",
+    days: int = 200,
+    ended: int | None = None,
+    reason: Any = None,
+    meals: int = 0,
+    km: float = 1.2,
+) -> Pairing:
+    """A pairing between a new cook and a new diner in `outcode`, started `days` ago, ended
+    `ended` days ago (None: still active), with `meals` weekly meals up to yesterday."""
+    where = {"postcode": f"{outcode} 1AB"}
+    now = clock.now()
+    obj = pairing(
+        cook(area_obj, **where),
+        diner(area_obj, **where),
+        PairingStatus.ENDED if ended is not None else PairingStatus.ACTIVE,
+        started_at=now - timedelta(days=days),
+        ended_at=now - timedelta(days=ended) if ended is not None else None,
+        end_reason=reason,
+        distance_km=km,
+    )
+    for k in range(meals):
+        obj.meals.append(MealShare(shared_on=clock.today() - timedelta(days=7 * k + 1), dish="Pie"))
     db.session.flush()
     return obj
 

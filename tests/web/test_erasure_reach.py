@@ -53,6 +53,9 @@ NOT_PERSONAL = {
     "audit_events.subject_type": "a model's class name",
     "audit_events.detail": "record numbers and code words only: audit.record refuses text",
     "outbound_emails.kind": "a code word set by the app",
+    "api_tokens.label": "an admin's name for a council system's API token, about no diner or cook",
+    "api_tokens.prefix": "the first characters of a random token, to tell tokens apart",
+    "api_tokens.token_hash": "a SHA-256 digest of a random token",
 }
 
 

@@ -1,0 +1,1 @@
+"""Public outcome pages: no login; every figure follows the disclosure rule."""
