@@ -14,6 +14,7 @@ from casserole.coordinator.forms import MealCostForm, PeriodForm
 from casserole.models import Area
 from casserole.services import exports
 from casserole.services.casework import feedback as casework_feedback
+from casserole.services.cook_ages import cook_age_bands
 from casserole.services.coordinator import area_map as map_service
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import PERIODS, Period, last_months
@@ -40,6 +41,7 @@ def _figures_page(area: Area, form: PeriodForm, cost_form: MealCostForm) -> tupl
             km_chart=charts.survival_chart(fig.curve),
             meals_chart=charts.meals_chart(fig.months),
             feedback=casework_feedback.area_summary(area, period),
+            cook_ages=cook_age_bands(area),
         ),
         422 if cost_form.errors else 200,
     )

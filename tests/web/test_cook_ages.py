@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from casserole import clock
+from casserole.models import Role
 from casserole.services.cook_ages import cook_age_bands
 from tests.support import factories as f
 from tests.support.form_data import cook_data
@@ -78,3 +80,19 @@ def test_age_bands_count_the_areas_cooks_only(database):
         "Not given": 1,
     }
     assert list(bands)[-1] == "Not given"
+
+
+def test_the_figures_page_shows_cooks_by_age(client, database, auth):
+    area = f.area("Barnet", outcodes=("N3", "N12"))
+    year = clock.today().year
+    for born in (year - 25, year - 50, year - 51, None):
+        f.cook(area, birth_year=born)
+    coordinator = f.user(Role.COORDINATOR, email="co@example.org")
+    coordinator.areas = [area]
+    database.session.commit()
+    auth.login("co@example.org")
+    html = client.get(f"/coordinator/{area.slug}/figures").get_data(as_text=True)
+    assert "Cooks by age" in html
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([\d,]+)</td>', html))
+    assert rows["18 to 29"] == "1" and rows["45 to 59"] == "2" and rows["Not given"] == "1"
+    assert rows["75 and over"] == "0"
