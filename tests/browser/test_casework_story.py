@@ -113,3 +113,81 @@ def test_an_admin_sets_up_an_area_and_invites_a_coordinator(story, database):
     expect(page.get_by_role("heading", level=1)).to_have_text("Enfield")
     story.accessible()
     story.scan()
+
+
+def test_a_coordinator_finds_logs_registers_and_imports(story, database, tmp_path):
+    from casserole.models import Area, DinerProfile
+
+    page = story.page
+    auth = PageAuth(page)
+    barnet = database.session.scalars(select(Area).where(Area.slug == "barnet")).one()
+    diner = database.session.scalars(
+        select(DinerProfile)
+        .where(DinerProfile.area_id == barnet.id, DinerProfile.last_name != "")
+        .order_by(DinerProfile.id)
+    ).first()
+    name = diner.display_name
+    part = diner.last_name[1:5]
+
+    auth.login(BARNET, demo.DEMO_PASSWORD)
+    page.wait_for_url("**/coordinator/barnet/")
+    page.get_by_label("Find a person").fill(part)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Diners \(\d+\)"))).to_be_visible()
+    story.accessible()
+    page.get_by_role("link", name=name, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    story.accessible()
+    page.get_by_label("What happened").select_option(label="Phone call")
+    page.get_by_label("Notes").fill("Rang about her Tuesday meal; all well.")
+    page.get_by_role("button", name="Add to the case log").click()
+    expect(page.get_by_text("Phone call added to the case log.")).to_be_visible()
+    expect(page.get_by_text("Rang about her Tuesday meal; all well.")).to_be_visible()
+
+    # A social worker refers someone by phone: no e-mail address.
+    page.goto("/coordinator/barnet/diners/new")
+    page.get_by_label("First name").fill("Phyllis")
+    page.get_by_label("Last name").fill("Phoneonly")
+    page.get_by_label("Phone number (optional)").fill("020 8123 4567")
+    page.get_by_label("Postcode").fill("N3 1AB")
+    page.get_by_label("First line of the address").fill("12 Oak Lane")
+    page.get_by_label("Wednesday").check()
+    page.get_by_label("Referred by").select_option(label="Social worker")
+    page.get_by_label("Referrer's name").fill("Sue Worker")
+    page.get_by_label("Referrer's organisation").fill("Barnet Adult Social Care")
+    page.get_by_label("Referrer's phone or e-mail").fill("020 8359 0000")
+    story.accessible()
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("Phyllis Phoneonly is registered.")).to_be_visible()
+    story.accessible()
+    database.session.expire_all()
+    phyllis = database.session.scalars(
+        select(DinerProfile).where(DinerProfile.last_name == "Phoneonly")
+    ).one()
+    assert phyllis.area_id == barnet.id
+
+    # A referrals file with one bad row: nothing is imported until it is fixed.
+    header = "first_name,last_name,postcode,address_line,days\n"
+    good = "Ada,Importa,N3 1AB,1 Elm Road,Mon;Wed\n"
+    csv_file = tmp_path / "referrals.csv"
+    csv_file.write_text(header + good + "Bea,Importa,N3 1AB,2 Elm Road,Funday\n", "utf-8")
+    page.goto("/coordinator/barnet/referrals/import")
+    page.get_by_label("CSV file of referrals").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("Nothing imported: 1 of 2 rows have problems.")).to_be_visible()
+    expect(page.locator("#import-problems")).to_contain_text("Line 3 (Bea Importa): days: “funday” is not a day")
+    story.accessible()
+    imported = select(DinerProfile).where(DinerProfile.last_name == "Importa")
+    database.session.expire_all()
+    assert database.session.scalars(imported).all() == []
+
+    csv_file.write_text(header + good + "Bea,Importa,N3 1AB,2 Elm Road,Fri\n", "utf-8")
+    page.get_by_label("CSV file of referrals").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Ready to import")).to_be_visible()
+    page.get_by_role("button", name="Import 2 referrals").click()
+    expect(page.get_by_text("Imported 2 new referrals")).to_be_visible()
+    database.session.expire_all()
+    assert len(database.session.scalars(imported).all()) == 2
+    story.scan()
+    auth.logout()
