@@ -191,3 +191,83 @@ def test_a_coordinator_finds_logs_registers_and_imports(story, database, tmp_pat
     assert len(database.session.scalars(imported).all()) == 2
     story.scan()
     auth.logout()
+
+
+def test_a_coordinator_pairs_by_hand_and_follows_up_a_concern_and_feedback(story, database):
+    from casserole.models import Area, DinerProfile, Pairing, PairingStatus, User
+
+    page = story.page
+    auth = PageAuth(page)
+    barnet = database.session.scalars(select(Area).where(Area.slug == "barnet")).one()
+    waiting = database.session.scalars(
+        select(DinerProfile)
+        .where(
+            DinerProfile.area_id == barnet.id,
+            DinerProfile.consent_method.is_not(None),
+            DinerProfile.erased_at.is_(None),
+            DinerProfile.id.not_in(select(Pairing.diner_id)),
+        )
+        .order_by(DinerProfile.id)
+    ).first()
+    carer = database.session.scalars(select(User).where(User.email == CARER)).one()
+    pairing = database.session.scalars(
+        select(Pairing)
+        .join(DinerProfile, Pairing.diner_id == DinerProfile.id)
+        .where(DinerProfile.carer_id == carer.id, Pairing.status == PairingStatus.ACTIVE)
+        .order_by(Pairing.id)
+    ).first()
+    pairing_id = pairing.id
+
+    # The carer raises a concern and says how it is going, from the pairing page.
+    auth.login(CARER, demo.DEMO_PASSWORD)
+    page.goto(f"/pairings/{pairing_id}")
+    page.get_by_role("link", name="Tell the coordinator something is wrong").click()
+    page.get_by_label("What is wrong?").fill("The lid of the dish came back cracked.")
+    story.accessible()
+    page.get_by_role("button", name="Tell the coordinator").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto(f"/pairings/{pairing_id}")
+    page.get_by_role("link", name="Tell us how it is going").click()
+    page.get_by_label("4: Well").check()
+    page.get_by_label("Anything you would like to tell us? (optional)").fill("Lovely stews.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Thank you for telling us how it is going.")).to_be_visible()
+    story.scan()
+    auth.logout()
+
+    auth.login(BARNET, demo.DEMO_PASSWORD)
+    page.wait_for_url("**/coordinator/barnet/")
+
+    # Pair a waiting diner by hand from the candidate list on her record.
+    page.goto(f"/coordinator/barnet/diners/{waiting.id}")
+    page.get_by_role("link", name=f"Pair {waiting.display_name} by hand").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Pair {waiting.display_name} by hand"
+    )
+    story.accessible()
+    propose = page.get_by_role("button", name=re.compile(r"^Propose (?!outside the rules$)"))
+    if propose.count():
+        propose.first.click()
+    else:
+        page.get_by_role("radio").first.check()
+        page.get_by_label("Why pair them outside the rules").fill("Known to each other")
+        page.get_by_role("button", name="Propose outside the rules").click()
+    expect(page.get_by_text("Pairing proposed. We have asked the cook.")).to_be_visible()
+
+    # The concern in the queue: read it, resolve it with a note.
+    page.goto("/coordinator/barnet/concerns")
+    concern = page.locator("article.concern", has_text="The lid of the dish came back cracked.")
+    expect(concern).to_have_count(1)
+    story.accessible()
+    concern.locator("select[name=status]").select_option(label="Resolved")
+    concern.locator("textarea[name=note]").fill("Replaced the dish; the cook apologised.")
+    concern.get_by_role("button", name=re.compile(r"^Save")).click()
+    expect(page.get_by_text(re.compile(r"Concern \d+ saved\."))).to_be_visible()
+
+    # The pairing page: the resolved concern and the carer's feedback.
+    page.goto(f"/pairings/{pairing_id}")
+    expect(page.get_by_text("Replaced the dish; the cook apologised.")).to_be_visible()
+    feedback = page.get_by_role("row", name=re.compile("Lovely stews."))
+    expect(feedback).to_contain_text("4 out of 5")
+    story.accessible()
+    story.scan()
