@@ -244,14 +244,14 @@ def test_a_coordinator_pairs_by_hand_and_follows_up_a_concern_and_feedback(story
     auth.login(BARNET, demo.DEMO_PASSWORD)
     page.wait_for_url("**/coordinator/barnet/")
 
-    # Pair a waiting diner by hand from the candidate list on her record.
+    # Pair a waiting diner by hand from the candidate list on their record.
     page.goto(f"/coordinator/barnet/diners/{waiting.id}")
     page.get_by_role("link", name=f"Pair {waiting.display_name} by hand").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Pair {waiting.display_name} by hand"
     )
     story.accessible()
-    # In the demo no cook within the rules has room for her: the coordinator picks a near
+    # In the demo no cook within the rules has room for them: the coordinator picks a near
     # cook from the list of those who cannot, and says why.
     expect(
         page.get_by_text(f"No cook within the rules has room for {waiting.first_name} now.")
@@ -262,6 +262,10 @@ def test_a_coordinator_pairs_by_hand_and_follows_up_a_concern_and_feedback(story
     page.get_by_label("Why pair them outside the rules").fill("Known to each other")
     page.get_by_role("button", name="Propose outside the rules").click()
     expect(page.get_by_text("Pairing proposed. We have asked the cook.")).to_be_visible()
+
+    database.session.expire_all()
+    proposed = database.session.scalars(select(Pairing).where(Pairing.diner_id == waiting.id))
+    assert [p.status for p in proposed] == [PairingStatus.APPROVED]  # the cook is asked at once
 
     # The concern in the queue: read it, resolve it with a note.
     page.goto("/coordinator/barnet/concerns")
