@@ -5,14 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from casserole.coordinator import charts
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import MealCostForm, PeriodForm
 from casserole.models import Area
-from casserole.services import exports
+from casserole.services import exports, people_exports
 from casserole.services.casework import feedback as casework_feedback
 from casserole.services.cook_ages import cook_age_bands
 from casserole.services.coordinator import area_map as map_service
@@ -92,7 +102,11 @@ def map_json(slug: str) -> Response:
 @coordinators_only
 def exports_page(slug: str) -> str:
     """The CSV exports on offer."""
-    return render_template("coordinator/exports.html", area=area_or_404(slug))
+    return render_template(
+        "coordinator/exports.html",
+        area=area_or_404(slug),
+        people_files=people_exports.PEOPLE_FILES,
+    )
 
 
 def _csv_response(chunks: Any, name: str) -> Response:
@@ -130,3 +144,14 @@ def export_full(slug: str) -> Response:
     return _csv_response(
         exports.full_csv(area, current_user, request.remote_addr), f"{area.slug}-full.csv"
     )
+
+
+@bp.route("/<slug>/exports/people/<people>.csv")
+@coordinators_only
+def export_people(slug: str, people: str) -> Response:
+    """One list of the area's people (waiting diners, cooks not paired, carers, vetting)."""
+    area = area_or_404(slug)
+    chunks = people_exports.people_csv(area, people, current_user, request.remote_addr)
+    if chunks is None:
+        abort(404, description="There is no such export.")
+    return _csv_response(chunks, f"{area.slug}-{people}.csv")

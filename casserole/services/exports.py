@@ -76,7 +76,8 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _csv(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """Rows as CSV text in chunks, every cell formula-safe (see `_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -115,7 +116,7 @@ def anonymised_csv(area: Area, actor: User, client_address: str | None = None) -
     )
     db.session.commit()
     rows = ([n, *row] for n, row in enumerate(result.rows, 1))
-    return _csv(["record", *result.columns], rows)
+    return csv_chunks(["record", *result.columns], rows)
 
 
 def anonymised_readme(area: Area) -> str:
@@ -203,4 +204,4 @@ def full_csv(area: Area, actor: User, client_address: str | None = None) -> Iter
         rows=len(rows),
     )
     db.session.commit()
-    return _csv(FULL_COLUMNS, rows)
+    return csv_chunks(FULL_COLUMNS, rows)

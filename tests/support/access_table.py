@@ -137,6 +137,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.export_full", "/coordinator/<slug>/exports/area-full.csv"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.export_people", "/coordinator/<slug>/exports/people/<people>.csv"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.case_log_page", "/coordinator/<slug>/case-log/<kind>/<int:subject_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
@@ -290,6 +293,6 @@ def url_for_rule(rule: str, values: dict[str, object]) -> str:
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[-1]
-        return {"filename": "style.css", "token": "not-a-real-token"}.get(name) or str(values[name])
+        return {"filename": "style.css", "token": "not-a-real-token", "people": "carers"}.get(name) or str(values[name])
 
     return re.sub(r"<([^>]+)>", fill, rule)
