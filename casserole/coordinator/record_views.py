@@ -14,7 +14,7 @@ from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import ByHandForm
 from casserole.formatting import day_list, miles
 from casserole.services import pairings
-from casserole.services.coordinator import by_hand, records
+from casserole.services.coordinator import by_hand, records, scope
 from casserole.services.coordinator import search as people_search
 
 
@@ -53,13 +53,13 @@ def carer(slug: str, carer_id: int) -> str:
 @bp.route("/<slug>/search")
 @coordinators_only
 def search(slug: str) -> tuple[str, int]:
-    """Find a diner, cook or carer of this area; works as a plain GET form without JavaScript."""
+    """Find a diner, cook or carer in any of the coordinator's areas; a plain GET form."""
     area = area_or_404(slug)
     query = request.args.get("q", "").strip()[: people_search.MAX_LENGTH]
     results, error = None, None
     if query:
         try:
-            results = people_search.search(area, query)
+            results = people_search.search(scope.areas_for(current_user), query)
         except people_search.SearchError as err:
             error = str(err)
     return (
