@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from casserole.extensions import db
 from casserole.models import DinerProfile, Feedback, Pairing, Role, User, utcnow
-from casserole.models.vocab import mask_to_days, mask_to_tags
+from casserole.models.casework import CaseLogEntry
+from casserole.models.vocab import CASE_LOG_LABELS, mask_to_days, mask_to_tags
 from casserole.services import audit
 from casserole.services.erasure import erase_diner, erase_user
 from casserole.services.retention import apply_retention
@@ -55,7 +56,21 @@ def _account(user: User) -> dict[str, Any]:
     }
 
 
-def export_diner(diner: DinerProfile) -> dict[str, Any]:
+def _case_log(*where: Any) -> list[dict[str, Any]]:
+    """The coordinators' notes about a person: theirs to read under a subject access request."""
+    entries = db.session.scalars(select(CaseLogEntry).where(*where).order_by(CaseLogEntry.id))
+    return [
+        {
+            "kind": CASE_LOG_LABELS[e.kind],
+            "at": _iso(e.created_at),
+            "by": e.author.display_name if e.author else None,
+            "note": e.body,
+        }
+        for e in entries
+    ]
+
+
+def export_diner(diner: DinerProfile, *, own: bool = True) -> dict[str, Any]:
     """Everything held about one diner, as JSON-ready data."""
     pairings = db.session.scalars(
         select(Pairing).where(Pairing.diner_id == diner.id).order_by(Pairing.id)
@@ -89,6 +104,17 @@ def export_diner(diner: DinerProfile) -> dict[str, Any]:
             "at": _iso(diner.consent_at),
             "by": diner.consent_by.display_name if diner.consent_by else None,
         },
+        "preferred_contact": diner.preferred_contact.value if diner.preferred_contact else None,
+        "emergency_contact": {
+            "name": diner.emergency_contact_name,
+            "phone": diner.emergency_contact_phone,
+        },
+        "referral": {
+            "kind": diner.referrer_kind.value if diner.referrer_kind else None,
+            "referrer_name": diner.referrer_name,
+            "organisation": diner.referrer_organisation,
+            "contact": diner.referrer_contact,
+        },
         "pairings": [_pairing(p) for p in pairings],
         "feedback": [
             {
@@ -99,6 +125,9 @@ def export_diner(diner: DinerProfile) -> dict[str, Any]:
             }
             for fb in feedback
         ],
+        # A carer's download leaves out the coordinators' notes: they may be about the carer
+        # (a safeguarding worry), which a subject access request may withhold from a third party.
+        **({"case_log": _case_log(CaseLogEntry.diner_id == diner.id)} if own else {}),
     }
 
 
@@ -129,12 +158,14 @@ def export_user(user: User) -> dict[str, Any]:
                     select(Pairing).where(Pairing.cook_id == cook.id).order_by(Pairing.id)
                 )
             ],
+            "case_log": _case_log(CaseLogEntry.cook_id == cook.id),
         }
     own = db.session.scalar(select(DinerProfile).where(DinerProfile.user_id == user.id))
     if own is not None:
         data["diner_profile"] = export_diner(own)
     if user.role == Role.CARER:
-        data["diners_you_look_after"] = [export_diner(d) for d in user.managed_diners]
+        data["diners_you_look_after"] = [export_diner(d, own=False) for d in user.managed_diners]
+        data["case_log"] = _case_log(CaseLogEntry.carer_id == user.id)
     return data
 
 
@@ -169,7 +200,7 @@ def download_user(user: User, client_address: str | None) -> dict[str, Any]:
 def download_diner(diner: DinerProfile, actor: User, client_address: str | None) -> dict[str, Any]:
     """Everything about a diner for their carer to download; the download is audited."""
     audit.record("diner_data_downloaded", diner, actor=actor, client_address=client_address)
-    data = export_diner(diner)
+    data = export_diner(diner, own=diner.user_id == actor.id)
     db.session.commit()
     return data
 
