@@ -18,10 +18,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from casserole import clock
-from casserole.auth.validators import BoundedDateField, FreeText
-from casserole.forms_common import strip
+from casserole.auth.validators import FreeText
+from casserole.forms_common import DateInputField, strip
 from casserole.models import CheckKind
-from casserole.params import MAX_ID, coerce_id
+from casserole.params import EARLIEST_PLAUSIBLE, MAX_ID, coerce_id
 from casserole.services.vetting import CHECK_LABELS, VETTING_YEARS_AHEAD
 
 
@@ -33,12 +33,13 @@ class CheckForm(FlaskForm):
         choices=[SelectChoice(k.value, CHECK_LABELS[k]) for k in CheckKind],
         validators=[InputRequired("Choose which check this is.")],
     )
-    checked_on = BoundedDateField(
+    checked_on = DateInputField(
         "Date of the check",
-        validators=[InputRequired("Enter the date of the check, for example 2025-03-14.")],
+        required="Enter the date of the check.",
+        earliest=EARLIEST_PLAUSIBLE,
     )
-    expires_on = BoundedDateField(
-        "Expiry date", validators=[Optional()], years_ahead=VETTING_YEARS_AHEAD
+    expires_on = DateInputField(
+        "Expiry date", earliest=EARLIEST_PLAUSIBLE, years_ahead=VETTING_YEARS_AHEAD
     )
     reference = StringField(
         "Reference (certificate or document number)",
@@ -83,8 +84,8 @@ class PeriodForm(FlaskForm):
         csrf = False
 
     period = SelectField("Period", choices=PERIOD_CHOICES, default="12m")
-    start = BoundedDateField("From", validators=[Optional()])
-    end = BoundedDateField("To", validators=[Optional()])
+    start = DateInputField("From", earliest=EARLIEST_PLAUSIBLE)
+    end = DateInputField("To", earliest=EARLIEST_PLAUSIBLE)
 
     def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
         """Dates are needed for a custom period, in order, not in the future, within 5 years."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from casserole import clock
 from casserole.auth.validators import FreeText
-from casserole.forms_common import ConfirmForm, at_most, strip
+from casserole.forms_common import ConfirmForm, DateInputField, at_most, strip
 from casserole.models import EndReason
 from casserole.params import MAX_ID
 
@@ -77,10 +76,8 @@ class EndForm(FlaskForm):
 class MealForm(FlaskForm):
     """One meal a cook took round."""
 
-    shared_on = DateField(
-        "Date of the meal",
-        default=clock.today,
-        validators=[InputRequired("Enter the date of the meal, like 2025-03-14.")],
+    shared_on = DateInputField(
+        "Date of the meal", default=clock.today, required="Enter the date of the meal."
     )
     dish = StringField(
         "What did you cook?",

@@ -120,7 +120,7 @@ def test_recording_a_check_keeps_the_history_and_vets_the_cook(client, barnet, d
             {"kind": "id", "checked_on": (TODAY + timedelta(days=3)).isoformat()},
             "The check date cannot be in the future.",
         ),
-        ({"kind": "id", "checked_on": "last tuesday"}, "Not a valid date value."),
+        ({"kind": "id", "checked_on": "last tuesday"}, "Enter a real date, with the day, month and year."),
         ({"kind": "id"}, "Enter the date of the check"),
         ({"kind": "passport", "checked_on": "2025-01-10"}, "Not a valid choice."),
         (
