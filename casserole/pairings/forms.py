@@ -52,7 +52,6 @@ END_CHOICES = [
     SelectChoice(EndReason.HEALTH.value, "Health"),
     SelectChoice(EndReason.COOK_UNAVAILABLE.value, "The cook can no longer cook"),
     SelectChoice(EndReason.DIFFERENT_COOK.value, "The diner would like a different cook"),
-    SelectChoice(EndReason.DIED.value, "The diner has died"),
     SelectChoice(EndReason.OTHER.value, "Something else"),
 ]
 
@@ -71,6 +70,17 @@ class EndForm(FlaskForm):
         validators=[FreeText(), at_most(2000)],
     )
     submit = SubmitField("End the pairing")
+
+
+class DeathForm(FlaskForm):
+    """Telling us a diner has died: its own gentle step, apart from the other reasons."""
+
+    note = TextAreaField(
+        "Anything you would like us to know (optional)",
+        filters=[strip],
+        validators=[FreeText(), at_most(2000)],
+    )
+    submit = SubmitField("Tell the coordinator")
 
 
 class MealForm(FlaskForm):

@@ -88,6 +88,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("pairings.pause", "/pairings/<int:pairing_id>/pause"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.resume", "/pairings/<int:pairing_id>/resume"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.end", "/pairings/<int:pairing_id>/end"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.died", "/pairings/<int:pairing_id>/died"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.log_meal", "/pairings/<int:pairing_id>/meals/new"): Entry(
         frozenset({"paired_cook"}), NOBODY
     ),
