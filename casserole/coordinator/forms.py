@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -63,6 +64,45 @@ class ApproveForm(FlaskForm):
         """Approving "the ticked ones" needs at least one tick."""
         if self.approve_selected.data and not self.approve_all.data and not field.data:
             raise ValidationError("Tick at least one proposal to approve.")
+
+
+# Why a coordinator turns a proposal down: the usual reasons, then "something else".
+DECLINE_REASONS = [
+    SelectChoice("distance", "Too far apart in practice (hills, buses, no car)"),
+    SelectChoice("known", "We know they would not get on, or they already know each other"),
+    SelectChoice("needs", "The cook cannot really meet the diner's needs"),
+    SelectChoice("timing", "The cook or the diner is not ready yet"),
+    SelectChoice("other", "Something else"),
+]
+
+
+class DeclineProposalForm(FlaskForm):
+    """A coordinator turning down a proposal from the list, with a reason."""
+
+    reason = RadioField(
+        "Why not this pair?",
+        choices=DECLINE_REASONS,
+        validators=[InputRequired("Choose why you are turning this pair down.")],
+    )
+    note = TextAreaField(
+        "More detail (needed for something else)",
+        filters=[strip],
+        validators=[
+            FreeText(),
+            Length(max=1000, message="Keep this to 1,000 characters or fewer."),
+        ],
+    )
+    submit = SubmitField("Turn this pair down")
+
+    def validate_note(self, field: TextAreaField) -> None:
+        """Something else needs a few words, so the next coordinator knows why."""
+        if self.reason.data == "other" and not field.data:
+            raise ValidationError("Say briefly why you are turning this pair down.")
+
+    def reason_text(self) -> str:
+        """The reason as it is kept on the pairing: the choice, then any detail."""
+        label = dict((c.value, c.label) for c in DECLINE_REASONS).get(self.reason.data or "", "")
+        return f"{label}: {self.note.data}" if self.note.data else label
 
 
 PERIOD_CHOICES = [

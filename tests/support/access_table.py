@@ -127,6 +127,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.run_matching", "/coordinator/<slug>/matching"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.proposals", "/coordinator/<slug>/proposals"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.approve", "/coordinator/<slug>/proposals/approve"): Entry(AREA, AREA_FOREIGN),
+    (
+        "coordinator.decline_proposal",
+        "/coordinator/<slug>/proposals/<int:proposal_id>/decline",
+    ): Entry(AREA, AREA_FOREIGN),
     ("coordinator.monitor", "/coordinator/<slug>/pairings"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.area_figures", "/coordinator/<slug>/figures"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.area_map", "/coordinator/<slug>/map"): Entry(AREA, AREA_FOREIGN),
@@ -244,6 +248,7 @@ def build_world() -> World:
     params = {
         "own": {
             "token_id": own_token.id,
+            "proposal_id": pairing.id,
             "pairing_id": pairing.id,
             "meal_id": meal.id,
             "diner_id": diner.id,
@@ -258,6 +263,7 @@ def build_world() -> World:
         },
         "foreign": {
             "token_id": far_token.id,
+            "proposal_id": far_pairing.id,
             "pairing_id": far_pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
@@ -273,6 +279,7 @@ def build_world() -> World:
         # Own area in one part of the URL, another area's record in the other.
         "mixed": {
             "token_id": far_token.id,
+            "proposal_id": far_pairing.id,
             "pairing_id": pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
