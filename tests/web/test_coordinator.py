@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from casserole import clock
+from casserole.formatting import long_date
 from casserole.models import (
     AuditEvent,
     CheckKind,
@@ -334,7 +335,9 @@ def test_the_monitor_filters_and_shows_rhythm_and_concerns(client, barnet, datab
     assert "Gone" in ended_page and "Quiet" not in ended_page and ended.id
     # The concern is counted on its pairing's row.
     row = live[live.index("Fine") :].split("</tr>")[0]
-    assert "<td>1</td>" in row
+    assert f'href="/pairings/{fine.id}#concerns">1 open concern' in row
+    # An ended pairing shows when it ended.
+    assert "on " + long_date(ended.ended_at) in ended_page
 
 
 def test_the_monitor_is_paginated(client, barnet, database, auth):
