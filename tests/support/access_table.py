@@ -54,6 +54,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("signup.waiting", "/join/waiting-list"): Entry(PUBLIC),
     ("signup.check_email", "/join/check-email"): Entry(PUBLIC),
     ("signup.finish", "/join/finish/<token>"): Entry(PUBLIC),
+    ("rights.view_mine", "/my-data/view"): Entry(LOGGED_IN),
+    ("rights.view_diner", "/my-data/diners/<int:diner_id>/view"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
     ("profiles.cook", "/profile/cook"): Entry(COOKS),
     ("profiles.checks", "/profile/cook/checks"): Entry(COOKS),
     ("profiles.take_break", "/profile/cook/break"): Entry(COOKS),
