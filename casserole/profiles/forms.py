@@ -180,11 +180,6 @@ class BreakForm(FlaskForm):
     submit = SubmitField("Take a break")
 
 
-class SwitchForm(FlaskForm):
-    """A carer choosing which person's details to look at."""
-
-    diner_id = HiddenField()
-    submit = SubmitField("Switch")
 
 
 def diner_details(form: Any) -> DinerDetails:

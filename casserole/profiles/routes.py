@@ -11,14 +11,12 @@ from werkzeug.wrappers import Response
 from casserole.access import roles_required
 from casserole.formatting import km_to_miles
 from casserole.forms_common import show_errors
-from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
-from casserole.params import parse_int
+from casserole.models import ConsentMethod, CookProfile, Role
 from casserole.profiles.forms import (
     AddDinerForm,
     BreakForm,
     CookForm,
     DinerForm,
-    SwitchForm,
     diner_details,
 )
 from casserole.services import profiles, signup
@@ -29,20 +27,8 @@ from casserole.signup.routes import show_waiting
 
 bp = Blueprint("profiles", __name__, url_prefix="/profile")
 
-# Which of a carer's diners they are looking at; checked against their list on every use.
+# The diner a carer last opened (where /profile/diner leads); checked against their list on use.
 SELECTED_KEY = "selected_diner_id"
-
-
-@bp.app_context_processor
-def carer_selection() -> dict[str, Any]:
-    """Templates can ask which diner a carer is looking at (validated, only when asked)."""
-
-    def chosen_diner() -> DinerProfile | None:
-        if not current_user.is_authenticated or current_user.role != Role.CARER:
-            return None
-        return profiles.selected_diner(current_user, session.get(SELECTED_KEY))
-
-    return {"chosen_diner": chosen_diner, "switch_form": SwitchForm}
 
 
 def _rendered(template: str, form: Any, **context: Any) -> tuple[str, int]:
@@ -192,23 +178,6 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
             flash("Saved.", "success")
             return redirect(url_for("profiles.diner_details_page", diner_id=diner.id))
     return _rendered("profiles/diner.html", form, diner=diner)
-
-
-@bp.route("/diners/switch", methods=["POST"])
-@roles_required(Role.CARER)
-def switch() -> Response:
-    """A carer chooses which person they are looking after right now."""
-    form = SwitchForm()
-    diner_id = parse_int(form.diner_id.data or "", minimum=1)
-    if not form.validate_on_submit() or diner_id is None:
-        abort(400, description="Choose someone from your list.")
-    try:
-        diner = profiles.own_diner(current_user, diner_id)
-    except NotFound:
-        abort(404)
-    session[SELECTED_KEY] = diner.id
-    flash(f"You are now looking after {diner.first_name}'s meals.", "info")
-    return redirect(url_for("main.index"))
 
 
 @bp.route("/neighbours/<int:diner_id>")
