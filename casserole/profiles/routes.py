@@ -23,7 +23,7 @@ from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
 from casserole.services.profiles import NotFound
 from casserole.services.waiting_list import Waitlisted
-from casserole.signup.routes import show_waiting
+from casserole.signup.routes import TYPED_KEY, show_waiting, typed_back
 
 bp = Blueprint("profiles", __name__, url_prefix="/profile")
 
@@ -136,7 +136,7 @@ def diner() -> Response:
 @roles_required(Role.CARER)
 def add_diner() -> str | Response | tuple[str, int]:
     """A carer signs up someone they look after."""
-    form = AddDinerForm()
+    form = AddDinerForm(**typed_back("profiles.add_diner"))
     if form.validate_on_submit():
         try:
             result = signup.add_managed_diner(
@@ -150,6 +150,7 @@ def add_diner() -> str | Response | tuple[str, int]:
         else:
             if isinstance(result, Waitlisted):
                 return show_waiting(result)
+            session.pop(TYPED_KEY, None)
             session[SELECTED_KEY] = result.id
             flash(f"{result.first_name} is signed up. We will look for a cook nearby.", "success")
             return redirect(url_for("profiles.diner_details_page", diner_id=result.id))
