@@ -75,7 +75,9 @@
           .addTo(map)
           .bindPopup(popup(c[3], "Cook", links.cook + c[2], "Open " + c[3] + "'s record"));
       });
-      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.05)); } else { map.setView([52.5, -1.5], 6); }
+      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2)); } else { map.setView([52.5, -1.5], 6); }
+      // The map on its element, so tests (and a future "show on map" link) can find a point.
+      box.casseroleMap = map;
       box.setAttribute("data-cooks", String(data.cooks.length));
       box.setAttribute("data-diners", String(data.diners.length));
       box.setAttribute("data-pairings", String(data.pairings.length));
