@@ -32,7 +32,8 @@ test-fast: install-dev
 
 screenshots: install-dev
 	$(BIN)/python -m pytest -q tests/browser/test_accessibility.py -k screenshots
-	mkdir -p docs/screenshots && cp test-artifacts/home-*.png docs/screenshots/
+	$(BIN)/python -m pytest -q tests/browser/test_polish.py -k "date_input or death_step or map_points"
+	mkdir -p docs/screenshots && cp test-artifacts/home-*.png test-artifacts/polish-*.png docs/screenshots/
 
 bench: install-dev
 	$(BIN)/python -m matching.bench --scale all

@@ -233,12 +233,23 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     """Friendly pages for the errors people can meet."""
 
+    from werkzeug.exceptions import HTTPException
+
+    from casserole.errors import error_wording
+
     def render_error(error: Any) -> tuple[str, int]:
         code = getattr(error, "code", 500) or 500
-        return render_template("errors/error.html", error=error, code=code), code
+        default = getattr(type(error), "description", None)
+        heading, message = error_wording(code, getattr(error, "description", None), default)
+        page = render_template(
+            "errors/error.html", error=error, code=code, heading=heading, message=message
+        )
+        return page, code
 
     for code in (400, 403, 404, 405, 409, 413, 422, 429, 500, 503):
         app.register_error_handler(code, render_error)
+    # Any other 4xx or 5xx (401, 406, 410, 415, 501...) gets the same page, not Werkzeug's.
+    app.register_error_handler(HTTPException, render_error)
 
     def database_unavailable(error: Exception) -> tuple[str, int]:
         # A lost database connection is an outage, not a bug in the request: say so, roll
@@ -254,7 +265,11 @@ def register_errorhandlers(app: Flask) -> None:
         # account again (and fail again, ending in a bare 500). Show it as to a visitor.
         g._login_user = login_manager.anonymous_user()
         app.logger.error("database unavailable: %s", error)
-        return render_template("errors/error.html", error=error, code=503), 503
+        heading, message = error_wording(503, None, None)
+        page = render_template(
+            "errors/error.html", error=error, code=503, heading=heading, message=message
+        )
+        return page, 503
 
     app.register_error_handler(sa_exc.OperationalError, database_unavailable)
 
@@ -266,8 +281,15 @@ def register_errorhandlers(app: Flask) -> None:
 
         db.session.rollback()
         app.logger.warning("value the database refused: %s", error)
-        error_page = type("E", (), {"description": "One of the values sent is out of range."})
-        return render_template("errors/error.html", error=error_page, code=400), 400
+        message = "One of the values sent is out of range."
+        page = render_template(
+            "errors/error.html",
+            error=error,
+            code=400,
+            heading=error_wording(400, None, None)[0],
+            message=message,
+        )
+        return page, 400
 
     app.register_error_handler(sa_exc.DataError, value_out_of_range)
 
@@ -280,7 +302,11 @@ def register_errorhandlers(app: Flask) -> None:
             "This form could not be accepted: it was open too long or came from another "
             "site. Please go back, reload the page and try again."
         )
-        return render_template("errors/error.html", error=error, code=400), 400
+        heading, message = error_wording(400, error.description, None)
+        page = render_template(
+            "errors/error.html", error=error, code=400, heading=heading, message=message
+        )
+        return page, 400
 
     app.register_error_handler(CSRFError, form_expired)
 

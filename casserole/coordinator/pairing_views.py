@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
-from casserole.coordinator.forms import ApproveForm
+from casserole.coordinator.forms import ApproveForm, DeclineProposalForm
 from casserole.formatting import plural
 from casserole.forms_common import ConfirmForm, confirmed_post
 from casserole.params import query_page
@@ -103,6 +103,34 @@ def approve(slug: str) -> Any:
     for problem in result.problems:
         flash(problem, "error")
     return redirect(url_for("coordinator.proposals", slug=slug))
+
+
+@bp.route("/<slug>/proposals/<int:proposal_id>/decline", methods=["GET", "POST"])
+@coordinators_only
+def decline_proposal(slug: str, proposal_id: int) -> Any:
+    """Turn one proposal down from the list, with a reason; the diner keeps waiting."""
+    area = area_or_404(slug)
+    row = proposal_service.proposal_row(area, proposal_id)
+    if row is None:
+        if proposal_service.is_in_area(area, proposal_id):
+            abort(409, description="That pair is no longer waiting for your approval.")
+        abort(404, description="We could not find that proposal in this area.")
+    form = DeclineProposalForm()
+    if form.validate_on_submit():
+        try:
+            pairing_service.decline(
+                proposal_id, current_user, form.reason_text(), client_address=request.remote_addr
+            )
+        except pairing_service.PairingError as err:
+            abort(err.status, description=err.message)
+        flash(
+            f"You turned down {row.cook_name} for {row.diner_name}. "
+            f"{row.diner_name} stays on the waiting list and this pair will not be proposed again.",
+            "success",
+        )
+        return redirect(url_for("coordinator.proposals", slug=slug))
+    page = render_template("coordinator/decline_proposal.html", area=area, row=row, form=form)
+    return page, 422 if form.errors else 200
 
 
 @bp.route("/<slug>/pairings")

@@ -222,6 +222,17 @@ class EndReason(enum.StrEnum):
     OTHER = "other"
 
 
+# Why a pairing ended, as coordinators read it on the monitor.
+END_REASON_LABELS = {
+    EndReason.MOVED_AWAY: "Moved away",
+    EndReason.HEALTH: "Health",
+    EndReason.COOK_UNAVAILABLE: "The cook could no longer cook",
+    EndReason.DIFFERENT_COOK: "Asked for a different cook",
+    EndReason.DIED: "The diner died",
+    EndReason.OTHER: "Something else",
+}
+
+
 class ProposalSource(enum.StrEnum):
     """Who put a pair forward."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from casserole import clock
 from casserole.auth.validators import FreeText
-from casserole.forms_common import ConfirmForm, at_most, strip
+from casserole.forms_common import ConfirmForm, DateInputField, at_most, strip
 from casserole.models import EndReason
 from casserole.params import MAX_ID
 
@@ -53,7 +52,6 @@ END_CHOICES = [
     SelectChoice(EndReason.HEALTH.value, "Health"),
     SelectChoice(EndReason.COOK_UNAVAILABLE.value, "The cook can no longer cook"),
     SelectChoice(EndReason.DIFFERENT_COOK.value, "The diner would like a different cook"),
-    SelectChoice(EndReason.DIED.value, "The diner has died"),
     SelectChoice(EndReason.OTHER.value, "Something else"),
 ]
 
@@ -74,13 +72,22 @@ class EndForm(FlaskForm):
     submit = SubmitField("End the pairing")
 
 
+class DeathForm(FlaskForm):
+    """Telling us a diner has died: its own gentle step, apart from the other reasons."""
+
+    note = TextAreaField(
+        "Anything you would like us to know (optional)",
+        filters=[strip],
+        validators=[FreeText(), at_most(2000)],
+    )
+    submit = SubmitField("Tell the coordinator")
+
+
 class MealForm(FlaskForm):
     """One meal a cook took round."""
 
-    shared_on = DateField(
-        "Date of the meal",
-        default=clock.today,
-        validators=[InputRequired("Enter the date of the meal, like 2025-03-14.")],
+    shared_on = DateInputField(
+        "Date of the meal", default=clock.today, required="Enter the date of the meal."
     )
     dish = StringField(
         "What did you cook?",

@@ -19,6 +19,7 @@ from casserole.pairings.blueprint import bp, refusals
 from casserole.pairings.forms import (
     ConcernForm,
     ConfirmForm,
+    DeathForm,
     DeclineForm,
     EndForm,
     FeedbackForm,
@@ -159,6 +160,28 @@ def end(pairing_id: int) -> Any:
             client_address=request.remote_addr,
         ),
         "The pairing has ended. Thank you for everything you shared.",
+    )
+
+
+@bp.route("/<int:pairing_id>/died", methods=["GET", "POST"])
+@login_required
+@refusals
+def died(pairing_id: int) -> Any:
+    """A diner has died: a gentle step of its own (no reasons list, no feedback asked)."""
+    form = DeathForm()
+    return _form_step(
+        pairing_id,
+        Action.END,
+        form,
+        "pairings/died.html",
+        lambda: pairings.end(
+            pairing_id,
+            current_user,
+            EndReason.DIED,
+            form.note.data or "",
+            client_address=request.remote_addr,
+        ),
+        "Thank you for telling us. We are very sorry for your loss.",
     )
 
 

@@ -21,12 +21,11 @@ from casserole.auth.validators import (
     CheckboxesField,
     FreeText,
     MilesField,
-    OptionalDateField,
     PersonName,
     Phone,
     WholeNumberField,
 )
-from casserole.forms_common import at_most, strip
+from casserole.forms_common import DateInputField, at_most, strip
 from casserole.models import ConsentMethod
 from casserole.models.vocab import DAY_NAMES, DIET_LABELS, DIET_TAGS
 from casserole.services.diner_details import DinerDetails
@@ -77,7 +76,7 @@ class DinerHomeFields:
 
     postcode = postcode()
     address_line = text("First line of the address", 200, "Enter the first line of the address.")
-    birth_date = OptionalDateField("Date of birth (optional)", validators=[Optional()])
+    birth_date = DateInputField("Date of birth (optional)")
     days = CheckboxesField(
         "Days a meal would be welcome",
         coerce=int,
@@ -177,15 +176,10 @@ class BreakForm(FlaskForm):
     """Take a break (until an optional date) or come back."""
 
     action = HiddenField()
-    until = OptionalDateField("Back on (optional)", validators=[Optional()])
+    until = DateInputField("Back on (optional)")
     submit = SubmitField("Take a break")
 
 
-class SwitchForm(FlaskForm):
-    """A carer choosing which person's details to look at."""
-
-    diner_id = HiddenField()
-    submit = SubmitField("Switch")
 
 
 def diner_details(form: Any) -> DinerDetails:

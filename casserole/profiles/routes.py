@@ -11,38 +11,24 @@ from werkzeug.wrappers import Response
 from casserole.access import roles_required
 from casserole.formatting import km_to_miles
 from casserole.forms_common import show_errors
-from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
-from casserole.params import parse_int
+from casserole.models import ConsentMethod, CookProfile, Role
 from casserole.profiles.forms import (
     AddDinerForm,
     BreakForm,
     CookForm,
     DinerForm,
-    SwitchForm,
     diner_details,
 )
 from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
 from casserole.services.profiles import NotFound
 from casserole.services.waiting_list import Waitlisted
-from casserole.signup.routes import show_waiting
+from casserole.signup.routes import TYPED_KEY, show_waiting, typed_back
 
 bp = Blueprint("profiles", __name__, url_prefix="/profile")
 
-# Which of a carer's diners they are looking at; checked against their list on every use.
+# The diner a carer last opened (where /profile/diner leads); checked against their list on use.
 SELECTED_KEY = "selected_diner_id"
-
-
-@bp.app_context_processor
-def carer_selection() -> dict[str, Any]:
-    """Templates can ask which diner a carer is looking at (validated, only when asked)."""
-
-    def chosen_diner() -> DinerProfile | None:
-        if not current_user.is_authenticated or current_user.role != Role.CARER:
-            return None
-        return profiles.selected_diner(current_user, session.get(SELECTED_KEY))
-
-    return {"chosen_diner": chosen_diner, "switch_form": SwitchForm}
 
 
 def _rendered(template: str, form: Any, **context: Any) -> tuple[str, int]:
@@ -150,7 +136,7 @@ def diner() -> Response:
 @roles_required(Role.CARER)
 def add_diner() -> str | Response | tuple[str, int]:
     """A carer signs up someone they look after."""
-    form = AddDinerForm()
+    form = AddDinerForm(**typed_back("profiles.add_diner"))
     if form.validate_on_submit():
         try:
             result = signup.add_managed_diner(
@@ -164,6 +150,7 @@ def add_diner() -> str | Response | tuple[str, int]:
         else:
             if isinstance(result, Waitlisted):
                 return show_waiting(result)
+            session.pop(TYPED_KEY, None)
             session[SELECTED_KEY] = result.id
             flash(f"{result.first_name} is signed up. We will look for a cook nearby.", "success")
             return redirect(url_for("profiles.diner_details_page", diner_id=result.id))
@@ -192,23 +179,6 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
             flash("Saved.", "success")
             return redirect(url_for("profiles.diner_details_page", diner_id=diner.id))
     return _rendered("profiles/diner.html", form, diner=diner)
-
-
-@bp.route("/diners/switch", methods=["POST"])
-@roles_required(Role.CARER)
-def switch() -> Response:
-    """A carer chooses which person they are looking after right now."""
-    form = SwitchForm()
-    diner_id = parse_int(form.diner_id.data or "", minimum=1)
-    if not form.validate_on_submit() or diner_id is None:
-        abort(400, description="Choose someone from your list.")
-    try:
-        diner = profiles.own_diner(current_user, diner_id)
-    except NotFound:
-        abort(404)
-    session[SELECTED_KEY] = diner.id
-    flash(f"You are now looking after {diner.first_name}'s meals.", "info")
-    return redirect(url_for("main.index"))
 
 
 @bp.route("/neighbours/<int:diner_id>")

@@ -211,6 +211,32 @@ def declined_to_coordinators(pairing: Pairing, by: User) -> int:
     )
 
 
+def death_to_others(pairing: Pairing, by: User) -> int:
+    """A diner has died: the cook (or the diner's carer, if the cook told us), kindly.
+
+    No feedback is asked for; the cook is offered a call with the coordinator, whose own
+    e-mail (ended_to_coordinators) asks them to ring the cook.
+    """
+    cook = pairing.cook.user
+    people = [cook] if cook.id != by.id else []
+    people += [p for p in diner_side(pairing) if p.id != by.id and p.id != pairing.diner.user_id]
+    count = 0
+    for person in people:
+        if not person.is_active_account:
+            continue
+        count += _send(
+            [person.email],
+            f"Sad news about {pairing.diner.first_name}",
+            "pairing_death_to_cook",
+            "pairing_death_to_cook",
+            pairing,
+            name=person.first_name,
+            is_cook=person.id == cook.id,
+            area=pairing.area,
+        )
+    return count
+
+
 def ended_to_coordinators(pairing: Pairing, by: User) -> int:
     """The area's coordinators: a pairing ended (a diner wanting a new cook needs one soon)."""
     return _send(

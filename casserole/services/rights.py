@@ -99,6 +99,17 @@ def export_diner(diner: DinerProfile, *, own: bool = True) -> dict[str, Any]:
         "contact_preference": diner.contact_preference,
         "carer": diner.carer.display_name if diner.carer else None,
         "carer_relationship": diner.carer_relationship,
+        "preferred_contact": diner.preferred_contact.value if diner.preferred_contact else None,
+        "emergency_contact": {
+            "name": diner.emergency_contact_name,
+            "phone": diner.emergency_contact_phone,
+        },
+        "referral": {
+            "referred_by": diner.referrer_kind.value if diner.referrer_kind else None,
+            "referrer_name": diner.referrer_name,
+            "referrer_organisation": diner.referrer_organisation,
+            "referrer_contact": diner.referrer_contact,
+        },
         "consent": {
             "method": diner.consent_method.value if diner.consent_method else None,
             "at": _iso(diner.consent_at),

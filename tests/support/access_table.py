@@ -54,12 +54,15 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("signup.waiting", "/join/waiting-list"): Entry(PUBLIC),
     ("signup.check_email", "/join/check-email"): Entry(PUBLIC),
     ("signup.finish", "/join/finish/<token>"): Entry(PUBLIC),
+    ("rights.view_mine", "/my-data/view"): Entry(LOGGED_IN),
+    ("rights.view_diner", "/my-data/diners/<int:diner_id>/view"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
     ("profiles.cook", "/profile/cook"): Entry(COOKS),
     ("profiles.checks", "/profile/cook/checks"): Entry(COOKS),
     ("profiles.take_break", "/profile/cook/break"): Entry(COOKS),
     ("profiles.diner", "/profile/diner"): Entry(frozenset({"diner", "carer"})),
     ("profiles.add_diner", "/profile/diners/new"): Entry(frozenset({"carer"})),
-    ("profiles.switch", "/profile/diners/switch"): Entry(frozenset({"carer"})),
     ("profiles.diner_details_page", "/profile/diners/<int:diner_id>"): Entry(
         frozenset({"carer"}), NOBODY
     ),
@@ -88,6 +91,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("pairings.pause", "/pairings/<int:pairing_id>/pause"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.resume", "/pairings/<int:pairing_id>/resume"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.end", "/pairings/<int:pairing_id>/end"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.died", "/pairings/<int:pairing_id>/died"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.log_meal", "/pairings/<int:pairing_id>/meals/new"): Entry(
         frozenset({"paired_cook"}), NOBODY
     ),
@@ -126,6 +130,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.run_matching", "/coordinator/<slug>/matching"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.proposals", "/coordinator/<slug>/proposals"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.approve", "/coordinator/<slug>/proposals/approve"): Entry(AREA, AREA_FOREIGN),
+    (
+        "coordinator.decline_proposal",
+        "/coordinator/<slug>/proposals/<int:proposal_id>/decline",
+    ): Entry(AREA, AREA_FOREIGN),
     ("coordinator.monitor", "/coordinator/<slug>/pairings"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.area_figures", "/coordinator/<slug>/figures"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.area_map", "/coordinator/<slug>/map"): Entry(AREA, AREA_FOREIGN),
@@ -243,6 +251,7 @@ def build_world() -> World:
     params = {
         "own": {
             "token_id": own_token.id,
+            "proposal_id": pairing.id,
             "pairing_id": pairing.id,
             "meal_id": meal.id,
             "diner_id": diner.id,
@@ -257,6 +266,7 @@ def build_world() -> World:
         },
         "foreign": {
             "token_id": far_token.id,
+            "proposal_id": far_pairing.id,
             "pairing_id": far_pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
@@ -272,6 +282,7 @@ def build_world() -> World:
         # Own area in one part of the URL, another area's record in the other.
         "mixed": {
             "token_id": far_token.id,
+            "proposal_id": far_pairing.id,
             "pairing_id": pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from casserole import clock
+from casserole.formatting import long_date
 from casserole.models import (
     AuditEvent,
     CheckKind,
@@ -120,7 +121,7 @@ def test_recording_a_check_keeps_the_history_and_vets_the_cook(client, barnet, d
             {"kind": "id", "checked_on": (TODAY + timedelta(days=3)).isoformat()},
             "The check date cannot be in the future.",
         ),
-        ({"kind": "id", "checked_on": "last tuesday"}, "Not a valid date value."),
+        ({"kind": "id", "checked_on": "last tuesday"}, "Enter a real date, with the day, month and year."),
         ({"kind": "id"}, "Enter the date of the check"),
         ({"kind": "passport", "checked_on": "2025-01-10"}, "Not a valid choice."),
         (
@@ -334,7 +335,9 @@ def test_the_monitor_filters_and_shows_rhythm_and_concerns(client, barnet, datab
     assert "Gone" in ended_page and "Quiet" not in ended_page and ended.id
     # The concern is counted on its pairing's row.
     row = live[live.index("Fine") :].split("</tr>")[0]
-    assert "<td>1</td>" in row
+    assert f'href="/pairings/{fine.id}#concerns">1 open concern' in row
+    # An ended pairing shows when it ended.
+    assert "on " + long_date(ended.ended_at) in ended_page
 
 
 def test_the_monitor_is_paginated(client, barnet, database, auth):

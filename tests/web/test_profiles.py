@@ -1,4 +1,4 @@
-"""Cook and diner profiles: every field checked on the server, breaks, checks and switching."""
+"""Cook and diner profiles: every field checked on the server, breaks, checks, per-diner pages."""
 
 from __future__ import annotations
 
@@ -151,30 +151,30 @@ def carer_with_two(database):
     return carer, one, two
 
 
-def test_carer_switches_between_their_diners(client, carer_with_two, auth):
+def test_carer_has_a_page_per_diner_named_in_its_heading(client, carer_with_two, auth):
     carer, one, two = carer_with_two
     auth.login(carer)
-    assert client.get("/profile/diner").headers["Location"] == f"/profile/diners/{one.id}"
     home = client.get("/").get_data(as_text=True)
-    assert "You are looking after Patrick's meals now." in home
-    assert "Switch to Nora" in home
-    page = client.post("/profile/diners/switch", data={"diner_id": str(two.id)})
-    assert page.status_code == 302
+    # No switching: each person has their own pages, linked from their own card.
+    assert "Switch to" not in home
+    for diner in (one, two):
+        assert f'href="/profile/diners/{diner.id}"' in home
+        assert f'href="/my-meals/{diner.id}"' in home
+        page = client.get(f"/profile/diners/{diner.id}").get_data(as_text=True)
+        assert f"<h1>{diner.display_name}&#39;s details</h1>" in page
+        plan = client.get(f"/my-meals/{diner.id}").get_data(as_text=True)
+        assert f"Meals for {diner.display_name}" in plan
+    # /profile/diner leads to the person last opened.
     assert client.get("/profile/diner").headers["Location"] == f"/profile/diners/{two.id}"
-    assert "You are looking after Nora's meals now." in client.get("/").get_data(as_text=True)
 
 
-def test_carer_cannot_switch_to_someone_elses_diner(client, carer_with_two, database, auth):
+def test_carer_cannot_open_someone_elses_diner(client, carer_with_two, database, auth):
     carer, one, _ = carer_with_two
     stranger = f.diner(one.area, first_name="Stranger")
     auth.login(carer)
-    assert (
-        client.post("/profile/diners/switch", data={"diner_id": str(stranger.id)}).status_code
-        == 404
-    )
-    assert client.post("/profile/diners/switch", data={"diner_id": "x"}).status_code == 400
+    assert client.get(f"/profile/diners/{stranger.id}").status_code == 404
     # A stale choice in the session (the diner was moved to another carer) is not trusted.
-    client.post("/profile/diners/switch", data={"diner_id": str(one.id)})
+    client.get(f"/profile/diners/{one.id}")
     one.carer = f.user(Role.CARER)
     database.session.flush()
     assert client.get("/profile/diner").headers["Location"].endswith(f"/{carer_with_two[2].id}")

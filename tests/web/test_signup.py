@@ -247,7 +247,7 @@ def test_diner_signs_up_themselves_with_consent_and_needs(client, database, barn
         ("days", [], "Choose at least one day."),
         ("days", ["9"], "Choose from the options shown."),
         ("needs", ["halal", "raw-food"], "Choose from the options shown."),
-        ("birth_date", "1938-02-30", "Enter a real date, like 14 March 1938."),
+        ("birth_date", "1938-02-30", "Enter a real date, with the day, month and year."),
         ("birth_date", "2999-01-01", "Enter a date of birth in the past"),
         ("likes", "x" * 501, "Keep this to 500 characters or fewer."),
         ("allergies", "nuts\x07", "This contains a control character"),

@@ -117,6 +117,15 @@ def check_referral(referral: Referral, problems: dict[str, str]) -> None:
         problems["emergency_contact_name"] = problem
     if problem := phone_problem(referral.emergency_contact_phone):
         problems["emergency_contact_phone"] = problem
+    # Half an emergency contact cannot be used in an emergency: both, or neither.
+    if referral.emergency_contact_name and not referral.emergency_contact_phone:
+        problems.setdefault(
+            "emergency_contact_phone", "Enter the emergency contact's phone, or leave both empty."
+        )
+    if referral.emergency_contact_phone and not referral.emergency_contact_name:
+        problems.setdefault(
+            "emergency_contact_name", "Enter the emergency contact's name, or leave both empty."
+        )
     if referral.referrer_kind is not None and not referral.referrer_name:
         problems["referrer_name"] = "Enter the name of the person who referred them."
     if referral.consent_method == ConsentMethod.REFERRER and referral.referrer_kind is None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, func, literal, select
+from sqlalchemy import Date, and_, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from casserole import clock
@@ -22,7 +22,7 @@ from casserole.models import (
     PairingStatus,
     User,
 )
-from casserole.models.vocab import LIVE_STATUSES, STARTED_STATUSES
+from casserole.models.vocab import END_REASON_LABELS, LIVE_STATUSES, STARTED_STATUSES
 from casserole.pagination import PER_PAGE, Page, paginate
 from casserole.services import stats
 from casserole.services.coordinator.dialect import day_number, greatest, is_sqlite
@@ -126,6 +126,8 @@ class MonitorRow:
     rhythm: stats.Rhythm | None
     concerns: int
     at_risk: bool
+    feedback: int = 0
+    end_reason: str = ""
 
 
 @dataclass
@@ -137,19 +139,26 @@ class Monitor:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _open_concerns(pairing_ids: list[int]) -> dict[int, int]:
+def _feedback_counts(pairing_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per pairing: (open concerns, feedback that is not a concern), in one query."""
     if not pairing_ids:
         return {}
+    open_concern = and_(Feedback.is_concern.is_(True), Feedback.resolved_at.is_(None))
     stmt = (
-        select(Feedback.pairing_id, func.count())
-        .where(
-            Feedback.pairing_id.in_(pairing_ids),
-            Feedback.is_concern.is_(True),
-            Feedback.resolved_at.is_(None),
+        select(
+            Feedback.pairing_id,
+            func.count(case((open_concern, 1))),
+            func.count(case((Feedback.is_concern.is_(False), 1))),
         )
+        .where(Feedback.pairing_id.in_(pairing_ids))
         .group_by(Feedback.pairing_id)
     )
-    return dict(db.session.execute(stmt).all())
+    return {pid: (concerns, notes) for pid, concerns, notes in db.session.execute(stmt).all()}
+
+
+def _open_concerns(pairing_ids: list[int]) -> dict[int, int]:
+    """Per pairing with any: how many concerns are still open."""
+    return {pid: c for pid, (c, _) in _feedback_counts(pairing_ids).items() if c}
 
 
 def monitor(area: Area, view: str = "live", page: int = 1, per_page: int = PER_PAGE) -> Monitor:
@@ -187,15 +196,17 @@ def monitor(area: Area, view: str = "live", page: int = 1, per_page: int = PER_P
         found = paginate(stmt.where(*where), page, per_page, count=counts[view])
     page_ids = [p.id for p, _, _ in found.rows]
     rhythms = stats.rhythms(page_ids, now=now) if page_ids else {}
-    concerns = _open_concerns(page_ids)
+    counts_by_pairing = _feedback_counts(page_ids)
     found.rows = [
         MonitorRow(
             pairing=p,
             cook_name=cook.display_name,
             diner_name=diner.display_name,
             rhythm=rhythms.get(p.id),
-            concerns=concerns.get(p.id, 0),
+            concerns=counts_by_pairing.get(p.id, (0, 0))[0],
+            feedback=counts_by_pairing.get(p.id, (0, 0))[1],
             at_risk=bool(rhythms.get(p.id) and rhythms[p.id].at_risk),
+            end_reason=END_REASON_LABELS.get(p.end_reason, "") if p.end_reason else "",
         )
         for p, cook, diner in found.rows
     ]

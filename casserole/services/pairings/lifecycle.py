@@ -240,7 +240,12 @@ def end(
     diner = pairing.diner
     diner.waiting_since = now
     diner.waiting_priority = 1 if reason == EndReason.DIFFERENT_COOK else 0
+    if reason == EndReason.DIED:
+        # Nobody must be proposed a cook for someone who has died: off the waiting list.
+        diner.consent_at = None
     _move(pairing, Action.END, side, actor, client_address, reason=reason)
     notifications.ended_to_coordinators(pairing, actor)
+    if reason == EndReason.DIED:
+        notifications.death_to_others(pairing, actor)
     commit()
     return pairing

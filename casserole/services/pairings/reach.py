@@ -14,6 +14,7 @@ from casserole.models import (
     Area,
     DinerProfile,
     EmailStatus,
+    EndReason,
     OutboundEmail,
     Pairing,
     PairingStatus,
@@ -88,6 +89,14 @@ class PairingPage:
     unconfirmed_meal_ids: set[int] = field(default_factory=set)
 
 
+def _offered(pairing: Pairing, sides: frozenset[Side]) -> frozenset[str]:
+    """The actions to offer as buttons; after a death nobody is asked for feedback."""
+    offered = {a.value for a in allowed_actions(pairing.status, sides)}
+    if pairing.end_reason == EndReason.DIED:
+        offered.discard(Action.FEEDBACK.value)
+    return frozenset(offered)
+
+
 def page_for(
     pairing_id: int, user: Any, now: datetime | None = None, client_address: str | None = None
 ) -> PairingPage:
@@ -110,7 +119,7 @@ def page_for(
     return PairingPage(
         pairing=pairing,
         sides=sides,
-        actions=frozenset(a.value for a in allowed_actions(pairing.status, sides)),
+        actions=_offered(pairing, sides),
         rhythm=stats.rhythm(pairing, now=now or utcnow()),
         # Addresses, phones and access notes only while the pairing is live, and only to
         # the people in it (and the area's coordinators).

@@ -54,6 +54,11 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     introduction = tidy_text(details.introduction)
     address_line = tidy_text(details.address_line)
     low, high = CAPACITY_RANGE
+    if not details.days:
+        # A cook with no days can never be introduced to anyone: saying "saved" would mislead.
+        problems["days"] = (
+            "Tick at least one day you can cook. If you need a rest, take a break instead."
+        )
     if details.capacity is None or not low <= details.capacity <= high:
         problems["capacity"] = f"Choose between {low} and {high} neighbours."
     if details.max_miles is None or not 0 < details.max_miles <= MAX_MILES:
