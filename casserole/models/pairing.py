@@ -135,7 +135,7 @@ class Pairing(Base):
 
     @property
     def kind(self) -> str:
-        """"stand_in" for a pairing covering a cook's break, else "regular"."""
+        """ "stand_in" for a pairing covering a cook's break, else "regular"."""
         return STAND_IN if self.covers_id is not None else REGULAR
 
     @property

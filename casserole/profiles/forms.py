@@ -174,11 +174,14 @@ class CookForm(FlaskForm):
 
 
 class BreakForm(FlaskForm):
-    """Take a break (until an optional date) or come back."""
+    """Plan a break (first and last day away; no last day: no end) or come back."""
 
     action = HiddenField()
-    until = OptionalDateField("Back on (optional)", validators=[Optional()])
-    submit = SubmitField("Take a break")
+    first_day = OptionalDateField("First day of your break", validators=[Optional()])
+    last_day = OptionalDateField(
+        "Last day of your break (leave empty for no end date)", validators=[Optional()]
+    )
+    submit = SubmitField("Plan the break")
 
 
 class SwitchForm(FlaskForm):
