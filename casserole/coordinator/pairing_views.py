@@ -16,6 +16,13 @@ from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
 from casserole.services.coordinator import proposals as proposal_service
 from casserole.services.coordinator import waiting as waiting_service
+from casserole.services.pairings import breaks
+
+
+@bp.app_context_processor
+def break_helpers() -> dict[str, Any]:
+    """The console's list of breaks left without a stand-in cook (services/pairings/breaks)."""
+    return {"uncovered_breaks": lambda area: breaks.uncovered_breaks(area.id)}
 
 
 @bp.route("/<slug>/waiting")

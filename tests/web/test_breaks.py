@@ -168,3 +168,27 @@ def test_a_stand_in_never_counts_as_a_new_pairing_in_survival_or_figures(world):
     assert numbers.cooks_active == 1
     assert numbers.stand_in_meals == 1 and numbers.meals_total == 1
     assert numbers.breaks_uncovered == 0
+
+
+def test_the_console_lists_uncovered_breaks_and_the_figures_count_them(world, client, auth):
+    today = clock.today()
+    breaks.plan_break(
+        world.regular,
+        today,
+        today + timedelta(days=4),
+        actor=world.regular.user,
+        today=today,
+    )
+    auth.login(world.coordinator)
+    html = client.get(f"/coordinator/{world.area.slug}/").get_data(as_text=True)
+    assert "1 diner has no stand-in cook through a break" in html
+    assert "No vetted cook within 3 km." in html
+    figures_html = client.get(f"/coordinator/{world.area.slug}/figures").get_data(as_text=True)
+    assert 'id="breaks-uncovered">1<' in figures_html
+    # The pairing page says why meals stopped, and offers no restart.
+    page = client.get(f"/pairings/{world.pairing.id}").get_data(as_text=True)
+    assert "Meals are paused for the cook&#39;s break until" in page
+    assert "Restart meals" not in page
+    refused = client.post(f"/pairings/{world.pairing.id}/resume")
+    assert refused.status_code == 409
+    assert "restarts by itself the day after" in refused.get_data(as_text=True)

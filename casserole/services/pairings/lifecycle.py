@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from casserole.models import (
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit, mail, notifications
 from casserole.services.matching import load_during
-from casserole.services.pairings.reach import load
+from casserole.services.pairings.reach import break_of, load
 from casserole.services.pairings.states import (
     TRANSITIONS,
     Action,
@@ -212,14 +212,6 @@ def pause(
     return pairing
 
 
-def break_until(pairing: Pairing) -> tuple[bool, date | None]:
-    """Whether the pairing is paused for its cook's break, and the break's last day (or None)."""
-    for pause in pairing.pauses:
-        if pause.ended_at is None and pause.cook_break_id is not None:
-            return True, pause.cook_break.last_day if pause.cook_break else None
-    return False, None
-
-
 def _close_pause(pairing: Pairing, now: datetime) -> None:
     for open_pause in (p for p in pairing.pauses if p.ended_at is None):
         open_pause.ended_at = max(now, open_pause.started_at)
@@ -231,7 +223,7 @@ def resume(
     """Restart a paused pairing."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
-    on_break, until = break_until(pairing)
+    on_break, until = break_of(pairing)
     side = authorise(Action.RESUME, pairing.status, sides, on_break=on_break, break_until=until)
     _close_pause(pairing, now)
     move(pairing, Action.RESUME, side, actor, client_address)

@@ -166,10 +166,35 @@ def authorise(
     return acting[0]
 
 
-def allowed_actions(status: PairingStatus, sides: frozenset[Side]) -> frozenset[Action]:
+def allowed_actions(
+    status: PairingStatus, sides: frozenset[Side], *, on_break: bool = False
+) -> frozenset[Action]:
     """Actions this person could take on a pairing in `status` (for offering buttons)."""
     return frozenset(
         action
         for action, rule in TRANSITIONS.items()
-        if status in rule.sources and sides & rule.sides
+        if status in rule.sources
+        and sides & rule.sides
+        and not (on_break and action == Action.RESUME)
     )
+
+
+class State(enum.StrEnum):
+    """The states of the docs' state table (docs/STATES.md): a status, refined for breaks."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    COOK_ACCEPTED = "cook_accepted"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    PAUSED_FOR_BREAK = "paused_for_break"
+    COVERED_BY_STAND_IN = "covered_by_stand_in"
+    ENDED = "ended"
+    DECLINED = "declined"
+
+
+def state_of(status: PairingStatus, *, on_break: bool = False, covered: bool = False) -> State:
+    """The named state: a pause for the cook's break, covered by a live stand-in or not."""
+    if status == P.PAUSED and on_break:
+        return State.COVERED_BY_STAND_IN if covered else State.PAUSED_FOR_BREAK
+    return State(status.value)
