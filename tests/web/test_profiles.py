@@ -48,7 +48,9 @@ def test_cook_saves_their_cooking_in_miles_stored_as_km(client, cook, auth):
         ("postcode", "SE1 7PB", "We do not run in SE1 yet"),
     ],
 )
-def test_cook_profile_refuses_bad_input_and_saves_nothing(client, cook, field, value, message, auth):
+def test_cook_profile_refuses_bad_input_and_saves_nothing(
+    client, cook, field, value, message, auth
+):
     auth.login(cook.user)
     before = (cook.capacity, cook.max_km, cook.introduction, cook.days_mask, cook.postcode)
     page = client.post("/profile/cook", data=cook_data(**{field: value}))

@@ -18,7 +18,7 @@ from casserole.models import (
     PairingStatus,
     utcnow,
 )
-from casserole.models.vocab import LIVE_STATUSES
+from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
 from casserole.services import audit, mail, notifications
 from casserole.services.matching import load_during
 from casserole.services.pairings.reach import break_of, load
@@ -231,6 +231,38 @@ def resume(
     return pairing
 
 
+def _end_stand_ins_of(
+    pairing: Pairing, now: datetime, actor: Any, side: Side, client_address: str | None
+) -> None:
+    """A pairing that ends takes its stand-in with it (live ones end, proposals are withdrawn)."""
+    covering = db.session.scalars(
+        select(Pairing).where(
+            Pairing.covers_id == pairing.id,
+            Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+        )
+    )
+    for stand_in in covering:
+        if stand_in.status in LIVE_STATUSES:
+            _close_pause(stand_in, now)
+            stand_in.ended_at = max(now, stand_in.started_at or now)
+            stand_in.end_reason, stand_in.end_note = (
+                EndReason.OTHER,
+                "The pairing it covered ended.",
+            )
+            move(stand_in, Action.END, side, actor, client_address, reason=EndReason.OTHER)
+        else:
+            stand_in.declined_at, stand_in.declined_by_id = now, actor.id
+            stand_in.decline_reason = "The pairing it was to cover has ended."
+            move(stand_in, Action.DECLINE, side, actor, client_address)
+        notifications.break_notice(
+            stand_in,
+            [stand_in.cook.user],
+            f"You are no longer needed as {stand_in.diner.first_name}'s stand-in cook",
+            f"The pairing you were standing in for has ended, so {stand_in.diner.first_name} "
+            "does not need a stand-in cook any more. Thank you.",
+        )
+
+
 def end(
     pairing_id: int,
     actor: Any,
@@ -260,6 +292,7 @@ def end(
     diner.waiting_since = now
     diner.waiting_priority = 1 if reason == EndReason.DIFFERENT_COOK else 0
     move(pairing, Action.END, side, actor, client_address, reason=reason)
+    _end_stand_ins_of(pairing, now, actor, side, client_address)
     notifications.ended_to_coordinators(pairing, actor)
     commit()
     return pairing

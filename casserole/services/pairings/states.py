@@ -161,6 +161,10 @@ def authorise(
         raise PairingError(
             f"This pairing is paused for the cook's break {when}, so you cannot restart it now."
         )
+    if action == Action.STAND_IN_END and on_break:
+        raise PairingError(
+            "This pairing is paused for its cook's break; only a stand-in ends with the break."
+        )
     if action == Action.BREAK_RESUME and not on_break:
         raise PairingError("This pairing is not paused for a cook's break, so it stays paused.")
     return acting[0]
