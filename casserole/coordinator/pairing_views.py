@@ -21,8 +21,11 @@ from casserole.services.pairings import breaks
 
 @bp.app_context_processor
 def break_helpers() -> dict[str, Any]:
-    """The console's list of breaks left without a stand-in cook (services/pairings/breaks)."""
-    return {"uncovered_breaks": lambda area: breaks.uncovered_breaks(area.id)}
+    """Breaks left without a stand-in (console) and a pairing's break in words (home pages)."""
+    return {
+        "uncovered_breaks": lambda area: breaks.uncovered_breaks(area.id),
+        "break_note": breaks.break_note,
+    }
 
 
 @bp.route("/<slug>/waiting")

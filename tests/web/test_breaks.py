@@ -192,3 +192,25 @@ def test_the_console_lists_uncovered_breaks_and_the_figures_count_them(world, cl
     refused = client.post(f"/pairings/{world.pairing.id}/resume")
     assert refused.status_code == 409
     assert "restarts by itself the day after" in refused.get_data(as_text=True)
+
+
+def test_home_pages_and_the_meal_plan_say_who_comes_through_the_break(world, client, auth):
+    ravi = f.cook(world.area, user=f.user(Role.COOK, first_name="Ravi", phone="07700 900777"))
+    today = clock.today()
+    breaks.plan_break(
+        world.regular, today, today + timedelta(days=5), actor=world.regular.user, today=today
+    )
+    auth.login(world.carer)
+    home = client.get("/").get_data(as_text=True)
+    assert "Maya is on a break from" in home and "We are looking for a stand-in cook." in home
+    [stand_in] = list(pairings_db(Pairing.covers_id == world.pairing.id))
+    pairings.approve(stand_in.id, world.coordinator)
+    pairings.accept(stand_in.id, ravi.user)
+    pairings.accept(stand_in.id, world.carer)
+    home = client.get("/").get_data(as_text=True)
+    assert "Ravi is the stand-in cook." in home
+    plan = client.get(f"/my-meals/{world.diner.id}").get_data(as_text=True)
+    assert "07700 900777" in plan and "Standing in while Maya is on a break" in plan
+    auth.logout()
+    auth.login(ravi.user)
+    assert "Standing in while Maya is on a break" in client.get("/").get_data(as_text=True)

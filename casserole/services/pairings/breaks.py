@@ -412,3 +412,46 @@ def uncovered_breaks(area_id: int, today: date | None = None) -> list[UncoveredB
         .order_by(CookBreak.first_day, BreakCover.id)
     ).all()
     return [UncoveredBreak(cover.pairing, cook_break, cover.reason) for cover, cook_break in rows]
+
+
+def break_note(pairing: Pairing) -> str:
+    """For home pages: the cook's break and its stand-in in plain words, or "" if none.
+
+    Said from the moment the break is planned until it ends (a regular pairing), or for a
+    stand-in pairing, whose break it covers.
+    """
+    if pairing.is_stand_in and pairing.first_day and pairing.last_day:
+        regular = pairing.covers.cook.user.first_name if pairing.covers else "the regular cook"
+        return (
+            f"Standing in while {regular} is on a break, from {long_date(pairing.first_day)} "
+            f"to {long_date(pairing.last_day)}."
+        )
+    cover = db.session.scalar(
+        select(BreakCover)
+        .join(CookBreak, CookBreak.id == BreakCover.cook_break_id)
+        .where(
+            BreakCover.pairing_id == pairing.id,
+            CookBreak.ended_at.is_(None),
+            CookBreak.cancelled_at.is_(None),
+        )
+        .limit(1)
+    )
+    if cover is None:
+        return ""
+    cook_break = cover.cook_break
+    name = pairing.cook.user.first_name
+    text = f"{name} is on a break {_span(cook_break)}: no meals from {name} on those dates."
+    stand_in = db.session.scalar(
+        select(Pairing).where(
+            Pairing.covers_id == pairing.id,
+            Pairing.cook_break_id == cook_break.id,
+            Pairing.status.in_(LIVE_STATUSES),
+        )
+    )
+    if stand_in is not None:
+        text += f" {stand_in.cook.user.first_name} is the stand-in cook."
+    elif cook_break.last_day is None:
+        text += " No stand-in cook is looked for while the break has no end date."
+    else:
+        text += " We are looking for a stand-in cook."
+    return text
