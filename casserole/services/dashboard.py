@@ -112,7 +112,12 @@ def area_summaries(areas: list[Area]) -> list[AreaSummary]:
     )
     live = grouped(
         select(Pairing.area_id, func.count())
-        .where(Pairing.area_id.in_(ids), Pairing.status.in_(LIVE_STATUSES))
+        # A stand-in covers a break inside a pairing already counted.
+        .where(
+            Pairing.area_id.in_(ids),
+            Pairing.status.in_(LIVE_STATUSES),
+            Pairing.covers_id.is_(None),
+        )
         .group_by(Pairing.area_id)
     )
     paired = select(Pairing.diner_id).where(Pairing.status.in_(LIVE_STATUSES)).scalar_subquery()
