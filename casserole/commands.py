@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(create_admin)
     app.cli.add_command(import_referrals)
+    app.cli.add_command(apply_breaks)
 
 
 @click.command("seed-demo")
@@ -120,6 +122,28 @@ def deliver_mail() -> None:
     click.echo(f"Sent {plural(deliver_pending(limit=10_000), 'message')}.")
 
 
+@click.command("apply-breaks")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Run as if on this date (YYYY-MM-DD); default: today in London.",
+)
+def apply_breaks(today: datetime | None) -> None:
+    """Start cooks' breaks due, end those over, and look again for missing stand-ins (daily)."""
+    from casserole.services.pairings.breaks import apply_break_transitions
+
+    run = apply_break_transitions(today=today.date() if today else None)
+    click.echo(
+        f"Started {plural(run.breaks_started, 'break')} ({plural(run.paused, 'pairing')} "
+        f"paused), ended {plural(run.breaks_ended, 'break')} ({plural(run.resumed, 'pairing')} "
+        f"restarted, {plural(run.stand_ins_ended, 'stand-in')} ended, "
+        f"{plural(run.proposals_withdrawn, 'proposal')} withdrawn); "
+        f"{plural(run.stand_ins_proposed, 'stand-in')} proposed, "
+        f"{plural(run.uncovered, 'diner')} still without a stand-in."
+    )
+
+
 @click.command("apply-retention")
 @click.option("--days", type=int, default=None, help="Override RETENTION_DAYS.")
 def apply_retention(days: int | None) -> None:
@@ -203,6 +227,8 @@ def create_admin(email: str) -> None:
         raise click.ClickException("; ".join(err.errors.values())) from None
     click.echo(f"Admin {invited.user.email} created. To choose a password (once, within 7 days):")
     click.echo(invited.link)
+
+
 @click.command("import-referrals")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--area", "slug", required=True, help="The area's slug, e.g. barnet.")

@@ -16,6 +16,16 @@ from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
 from casserole.services.coordinator import proposals as proposal_service
 from casserole.services.coordinator import waiting as waiting_service
+from casserole.services.pairings import breaks
+
+
+@bp.app_context_processor
+def break_helpers() -> dict[str, Any]:
+    """Breaks left without a stand-in (console) and a pairing's break in words (home pages)."""
+    return {
+        "uncovered_breaks": lambda area: breaks.uncovered_breaks(area.id),
+        "break_note": breaks.break_note,
+    }
 
 
 @bp.route("/<slug>/waiting")
@@ -92,9 +102,7 @@ def approve(slug: str) -> Any:
         if form.approve_all.data
         else (form.pairing_id.data or [])
     )
-    result = proposal_service.approve_proposals(
-        area, ids, current_user, request.remote_addr
-    )
+    result = proposal_service.approve_proposals(area, ids, current_user, request.remote_addr)
     if result.approved:
         flash(
             f"Approved {plural(result.approved, 'proposal')}. We have asked the cooks.",

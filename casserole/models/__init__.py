@@ -4,7 +4,14 @@ from casserole.models.api_token import ApiToken
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
 from casserole.models.casework import CaseLogEntry
-from casserole.models.pairing import Feedback, MealShare, Pairing, PairingPause
+from casserole.models.pairing import (
+    BreakCover,
+    CookBreak,
+    Feedback,
+    MealShare,
+    Pairing,
+    PairingPause,
+)
 from casserole.models.people import (
     CookProfile,
     DinerProfile,
@@ -34,10 +41,12 @@ __all__ = [
     "AreaDistrict",
     "AuditEvent",
     "Base",
+    "BreakCover",
     "CaseLogEntry",
     "CaseLogKind",
     "ConcernStatus",
     "ContactWay",
+    "CookBreak",
     "CheckKind",
     "ConsentMethod",
     "CookProfile",

@@ -173,13 +173,12 @@ class CookForm(FlaskForm):
 
 
 class BreakForm(FlaskForm):
-    """Take a break (until an optional date) or come back."""
+    """Plan a break (first and last day away; no last day: no end) or come back."""
 
     action = HiddenField()
-    until = DateInputField("Back on (optional)")
-    submit = SubmitField("Take a break")
-
-
+    first_day = DateInputField("First day of your break", years_ahead=2)
+    last_day = DateInputField("Last day of your break (leave empty for no end date)", years_ahead=2)
+    submit = SubmitField("Plan the break")
 
 
 def diner_details(form: Any) -> DinerDetails:

@@ -21,6 +21,7 @@ from casserole.profiles.forms import (
 )
 from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
+from casserole.services.pairings import breaks
 from casserole.services.profiles import NotFound
 from casserole.services.waiting_list import Waitlisted
 from casserole.signup.routes import TYPED_KEY, show_waiting, typed_back
@@ -96,28 +97,45 @@ def checks() -> str:
         cook=cook,
         status=profiles.vetting_status(cook),
         form=BreakForm(),
+        planned=breaks.current_break(cook),
+        no_end_note=breaks.NO_END_NOTE,
     )
 
 
 @bp.route("/cook/break", methods=["POST"])
 @roles_required(Role.COOK)
 def take_break() -> str | Response | tuple[str, int]:
-    """Pause (a holiday) or come back."""
+    """Plan a break (the diners are told, stand-ins sought) or come back."""
     cook = _my_cook()
     form = BreakForm()
     if form.validate_on_submit():
         try:
             if form.action.data == "resume":
-                profiles.resume_cook(cook)
-                flash("Welcome back: we can introduce you to neighbours again.", "success")
+                breaks.cancel_break(cook, actor=current_user, client_address=request.remote_addr)
+                flash("Welcome back: your meals and introductions go on as usual.", "success")
             else:
-                profiles.pause_cook(cook, form.until.data)
-                flash("You are on a break: we will not introduce you to anyone new.", "success")
+                breaks.plan_break(
+                    cook,
+                    form.first_day.data,
+                    form.last_day.data,
+                    actor=current_user,
+                    client_address=request.remote_addr,
+                )
+                flash(
+                    "Your break is planned: the neighbours you cook for have been told.",
+                    "success",
+                )
             return redirect(url_for("profiles.checks"))
         except FieldError as err:
             show_errors(form, err)
-    status = profiles.vetting_status(cook)
-    return _rendered("profiles/checks.html", form, cook=cook, status=status)
+    return _rendered(
+        "profiles/checks.html",
+        form,
+        cook=cook,
+        status=profiles.vetting_status(cook),
+        planned=breaks.current_break(cook),
+        no_end_note=breaks.NO_END_NOTE,
+    )
 
 
 @bp.route("/diner")

@@ -77,7 +77,12 @@ def for_user(user: Any) -> Board:
         ids = [d.id for d in board.diners]
         if ids:
             for pairing in db.session.scalars(
-                select(Pairing).where(Pairing.diner_id.in_(ids), Pairing.status.in_(LIVE_STATUSES))
+                select(Pairing).where(
+                    Pairing.diner_id.in_(ids),
+                    Pairing.status.in_(LIVE_STATUSES),
+                    # The regular cook; a stand-in through a break is told in `break_note`.
+                    Pairing.covers_id.is_(None),
+                )
             ):
                 board.diner_pairings[pairing.diner_id] = pairing
     elif user.role in (Role.COORDINATOR, Role.ADMIN):
@@ -107,7 +112,12 @@ def area_summaries(areas: list[Area]) -> list[AreaSummary]:
     )
     live = grouped(
         select(Pairing.area_id, func.count())
-        .where(Pairing.area_id.in_(ids), Pairing.status.in_(LIVE_STATUSES))
+        # A stand-in covers a break inside a pairing already counted.
+        .where(
+            Pairing.area_id.in_(ids),
+            Pairing.status.in_(LIVE_STATUSES),
+            Pairing.covers_id.is_(None),
+        )
         .group_by(Pairing.area_id)
     )
     paired = select(Pairing.diner_id).where(Pairing.status.in_(LIVE_STATUSES)).scalar_subquery()

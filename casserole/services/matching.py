@@ -15,6 +15,7 @@ from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
+    CookBreak,
     CookProfile,
     DinerProfile,
     EndReason,
@@ -131,7 +132,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
 
     # Live pairings and open proposals both hold a diner and a place in a cook's capacity.
     committed = db.session.execute(
-        select(Pairing.cook_id, Pairing.diner_id)
+        select(Pairing.cook_id, Pairing.diner_id, Pairing.covers_id)
         .where(
             Pairing.area_id == area.id,
             Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
@@ -139,8 +140,12 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
         .order_by(Pairing.id)
     ).all()
     taken: set[int] = set()
-    for cook_id, diner_id in committed:
-        if cook_id in cook_ids and diner_id not in taken:
+    for cook_id, diner_id, covers_id in committed:
+        if covers_id is not None and cook_id in cook_ids:
+            # A stand-in holds its cook's place (a new pairing would overlap its dates)
+            # but never the diner, who keeps their regular pairing.
+            data.existing.append(matching.Pairing(cook_id=cook_id, diner_id=diner_id))
+        elif cook_id in cook_ids and diner_id not in taken:
             data.existing.append(matching.Pairing(cook_id=cook_id, diner_id=diner_id))
             taken.add(diner_id)
 
@@ -175,13 +180,17 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     known = {d.id for d in data.diners}
     data.existing = [p for p in data.existing if p.diner_id in known]
 
-    # Never propose again a pair that was declined, or that ended because the diner asked
-    # for a different cook.
-    data.excluded = {
+    data.excluded = exclusions(area.id)
+    return data
+
+
+def exclusions(area_id: int) -> set[tuple[int, int]]:
+    """(cook, diner) pairs never proposed again: declined, or ended for a different cook."""
+    return {
         (cook_id, diner_id)
         for cook_id, diner_id in db.session.execute(
             select(Pairing.cook_id, Pairing.diner_id).where(
-                Pairing.area_id == area.id,
+                Pairing.area_id == area_id,
                 or_(
                     Pairing.status == PairingStatus.DECLINED,
                     Pairing.end_reason == EndReason.DIFFERENT_COOK,
@@ -189,7 +198,6 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             )
         )
     }
-    return data
 
 
 @dataclass(frozen=True)
@@ -283,4 +291,81 @@ def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> M
         proposals=proposals,
         unmatched=dict(result.unmatched),
         counts=_unmatched_counts(result),
+    )
+
+
+# Stand-in cooks through a regular cook's break: the same matcher with dates.
+
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def commitments_of(area_id: int, today: date, *, skip: int | None = None) -> list:
+    """Every cook's pairings and proposals in an area as dated commitments for the matcher.
+
+    Regular ones are open-ended from their start (or today); stand-ins hold only their dates.
+    """
+    rows = db.session.execute(
+        select(Pairing.id, Pairing.cook_id, Pairing.first_day, Pairing.last_day, Pairing.covers_id)
+        .where(
+            Pairing.area_id == area_id,
+            Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+        )
+        .order_by(Pairing.id)
+    )
+    return [
+        matching.Commitment(cook_id, first or today, last if covers_id is not None else None)
+        for pid, cook_id, first, last, covers_id in rows
+        if pid != skip
+    ]
+
+
+def load_during(cook_id: int, area_id: int, first: date, last: date, skip: int) -> int:
+    """The most pairings the cook holds on one day from `first` to `last` (pairing `skip` aside)."""
+    held = commitments_of(area_id, first, skip=skip)
+    return matching.load_during(held, cook_id, first, last)
+
+
+@dataclass
+class StandInSearch:
+    """One cover to find: the regular pairing's diner, its regular cook and the dates."""
+
+    pairing_id: int
+    diner: DinerProfile
+    regular_cook_id: int
+    first_day: date
+    last_day: date
+
+
+def find_stand_ins(
+    area: Area, searches: list[StandInSearch], today: date
+) -> matching.StandInResult:
+    """Run the stand-in matcher for an area's covers (nothing is written)."""
+    # Every cook's planned breaks that have not ended: a cook is away for exactly those dates.
+    away_rows = db.session.execute(
+        select(CookBreak.cook_id, CookBreak.first_day, CookBreak.last_day).where(
+            CookBreak.cancelled_at.is_(None), CookBreak.ended_at.is_(None)
+        )
+    ).all()
+    on_dated_break = {cid for cid, _, _ in away_rows}
+    cooks = []
+    for row in db.session.execute(
+        cook_columns(today).where(CookProfile.area_id == area.id).order_by(CookProfile.id)
+    ):
+        cook = as_matcher_cook(row, today)
+        if row[0] in on_dated_break:
+            # Paused by a dated break: `away` below holds them back on its dates only.
+            cook = as_matcher_cook((*row[:7], False, None, *row[9:]), today)
+        cooks.append(cook)
+    away = [matching.Commitment(cid, first, last or FAR_FUTURE) for cid, first, last in away_rows]
+    covers = [
+        matching.Cover(
+            diner=as_matcher_diner(s.diner),
+            regular_cook_id=s.regular_cook_id,
+            first_day=s.first_day,
+            last_day=s.last_day,
+        )
+        for s in searches
+    ]
+    return matching.match_stand_ins(
+        cooks, covers, commitments_of(area.id, today), away=away, excluded=exclusions(area.id)
     )

@@ -58,8 +58,15 @@ def printable_diner(person: Any, diner_id: int | None = None) -> DinerProfile | 
 
 def meal_plan(diner: DinerProfile, today: date) -> MealPlan:
     """Build the plan for `diner`; a cook's phone appears only once the pairing is live."""
+    # Through the regular cook's break, the plan is the stand-in's (the one who comes).
     pairing = db.session.scalar(
-        select(Pairing).where(Pairing.diner_id == diner.id, Pairing.status.in_(LIVE_STATUSES))
+        select(Pairing)
+        .where(Pairing.diner_id == diner.id, Pairing.status.in_(LIVE_STATUSES))
+        .order_by(
+            (Pairing.covers_id.is_not(None) & (Pairing.status == PairingStatus.ACTIVE)).desc(),
+            Pairing.id,
+        )
+        .limit(1)
     )
     area = diner.area
     if pairing is None:

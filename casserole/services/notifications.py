@@ -247,3 +247,34 @@ def ended_to_coordinators(pairing: Pairing, by: User) -> int:
         pairing,
         by=by,
     )
+
+
+def break_notice(pairing: Pairing, people: Iterable[User], subject: str, *paragraphs: str) -> int:
+    """A cook's break in plain words (planned, stand-in found, ended) to each person given."""
+    count = 0
+    for person in people:
+        if person is None or not person.is_active_account:
+            continue
+        count += _send(
+            [person.email],
+            subject,
+            "break_notice",
+            "pairing_break_notice",
+            pairing,
+            name=person.first_name,
+            paragraphs=paragraphs,
+        )
+    return count
+
+
+def break_notice_to_coordinators(pairing: Pairing, subject: str, *paragraphs: str) -> int:
+    """The area's coordinators: a break left a diner without a stand-in cook."""
+    return _send(
+        coordinators_of(pairing.area),
+        subject,
+        "break_notice",
+        "pairing_break_notice",
+        pairing,
+        name="coordinator",
+        paragraphs=paragraphs,
+    )

@@ -115,17 +115,6 @@ def export_diner(diner: DinerProfile, *, own: bool = True) -> dict[str, Any]:
             "at": _iso(diner.consent_at),
             "by": diner.consent_by.display_name if diner.consent_by else None,
         },
-        "preferred_contact": diner.preferred_contact.value if diner.preferred_contact else None,
-        "emergency_contact": {
-            "name": diner.emergency_contact_name,
-            "phone": diner.emergency_contact_phone,
-        },
-        "referral": {
-            "kind": diner.referrer_kind.value if diner.referrer_kind else None,
-            "referrer_name": diner.referrer_name,
-            "organisation": diner.referrer_organisation,
-            "contact": diner.referrer_contact,
-        },
         "pairings": [_pairing(p) for p in pairings],
         "feedback": [
             {

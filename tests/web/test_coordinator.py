@@ -130,7 +130,9 @@ def test_recording_a_check_keeps_the_history_and_vets_the_cook(client, barnet, d
         ),
     ],
 )
-def test_a_bad_check_is_explained_and_nothing_is_written(client, barnet, database, data, message, auth):
+def test_a_bad_check_is_explained_and_nothing_is_written(
+    client, barnet, database, data, message, auth
+):
     cook = f.cook(barnet, vetted=False)
     database.session.commit()
     auth.login("co@example.org")
@@ -176,7 +178,9 @@ def test_an_expired_check_tells_the_cook_once_and_stops_new_proposals(app, barne
 # ---------------------------------------------------------------- waiting list and matching
 
 
-def test_the_waiting_list_gives_each_diner_a_reason_and_what_would_help(client, barnet, database, auth):
+def test_the_waiting_list_gives_each_diner_a_reason_and_what_would_help(
+    client, barnet, database, auth
+):
     halal = 1 << 2
     full_cook = f.cook(barnet, capacity=1, can_cook_mask=halal)
     f.pairing(full_cook, f.diner(barnet, first_name="Paired"), distance_km=0.1)

@@ -64,6 +64,9 @@ FIELD_POOL = [
     "submit",
     "override_reason",
     "birth_date",
+    "action",
+    "first_day",
+    "last_day",
 ]
 # Odd but valid numbers and dates: other digits, superscripts, full-width digits, values
 # beyond the database's integer range, negative zero, impossible and far-away dates.

@@ -131,9 +131,7 @@ def test_a_break_ends_by_itself_on_its_return_date(database):
     assert next(c for c in data.cooks if c.id == still_away.id).vetted is False
 
 
-def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(
-    database, monkeypatch
-):
+def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(database, monkeypatch):
     """Proposals, their audit record and the cooks' e-mails land together or not at all."""
     from casserole.models import AuditEvent, OutboundEmail
     from casserole.services import notifications

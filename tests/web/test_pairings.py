@@ -340,7 +340,9 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
     assert "There is no cook with that number in your areas." in page.get_data(as_text=True)
 
 
-def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(client, world, auth):
+def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(
+    client, world, auth
+):
     p = world.proposal
     p.status, p.approved_at, p.cook_accepted_at, p.started_at = (
         P.ACTIVE,

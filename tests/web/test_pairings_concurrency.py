@@ -54,9 +54,7 @@ def proposals(app, on_postgres):
     diner = f.diner(area, carer=carer, first_name="Edna")
     made = [f.pairing(f.cook(area), diner, PairingStatus.PROPOSED) for _ in range(THREADS)]
     db.session.commit()
-    people = {
-        p.id: (coordinator.get_id(), p.cook.user.get_id(), carer.get_id()) for p in made
-    }
+    people = {p.id: (coordinator.get_id(), p.cook.user.get_id(), carer.get_id()) for p in made}
     diner_id = diner.id
     db.session.remove()
     return people, diner_id
@@ -183,5 +181,9 @@ def test_without_the_lock_the_race_reaches_the_unique_index(
     # Every loser had checked and found no live pairing; only the index stopped them (and
     # not always at the commit that turns it into a 409: an autoflush can meet it first).
     assert len(index_violations) == THREADS - 1, results
-    assert all(ONE_LIVE_PER_DINER in body or REFUSAL in body for pid, (_, body) in results.items() if pid not in winners), results
+    assert all(
+        ONE_LIVE_PER_DINER in body or REFUSAL in body
+        for pid, (_, body) in results.items()
+        if pid not in winners
+    ), results
     assert _live(app, diner_id) == [(winners[0], PairingStatus.ACTIVE)]

@@ -48,7 +48,9 @@ def test_cook_saves_their_cooking_in_miles_stored_as_km(client, cook, auth):
         ("postcode", "SE1 7PB", "We do not run in SE1 yet"),
     ],
 )
-def test_cook_profile_refuses_bad_input_and_saves_nothing(client, cook, field, value, message, auth):
+def test_cook_profile_refuses_bad_input_and_saves_nothing(
+    client, cook, field, value, message, auth
+):
     auth.login(cook.user)
     before = (cook.capacity, cook.max_km, cook.introduction, cook.days_mask, cook.postcode)
     page = client.post("/profile/cook", data=cook_data(**{field: value}))
@@ -102,22 +104,54 @@ def test_vetted_cook_sees_they_can_be_introduced(client, database, auth):
 
 def test_cook_pauses_and_comes_back(client, cook, auth):
     auth.login(cook.user)
-    until = clock.today() + timedelta(days=14)
-    page = client.post("/profile/cook/break", data={"action": "pause", "until": until.isoformat()})
+    today = clock.today()
+    last = today + timedelta(days=13)
+    page = client.post(
+        "/profile/cook/break",
+        data={"action": "pause", "first_day": today.isoformat(), "last_day": last.isoformat()},
+    )
     assert page.status_code == 302
-    assert cook.paused and cook.paused_until == until
+    assert cook.paused and cook.paused_until == last + timedelta(days=1)
     assert "You are on a break until" in client.get("/").get_data(as_text=True)
     client.post("/profile/cook/break", data={"action": "resume"})
     assert not cook.paused and cook.paused_until is None
 
 
-@pytest.mark.parametrize("days", [-1, 0, 400])
-def test_a_break_must_end_after_today_and_within_a_year(client, cook, days, auth):
+def test_a_break_with_no_end_says_no_stand_in_is_sought(client, cook, auth):
     auth.login(cook.user)
-    until = (clock.today() + timedelta(days=days)).isoformat()
-    page = client.post("/profile/cook/break", data={"action": "pause", "until": until})
+    html = client.get("/profile/cook/checks").get_data(as_text=True)
+    assert "no stand-in cook is looked for" in html
+    page = client.post(
+        "/profile/cook/break", data={"action": "pause", "first_day": clock.today().isoformat()}
+    )
+    assert page.status_code == 302
+    assert cook.paused and cook.paused_until is None
+    assert "with no end date" in client.get("/profile/cook/checks").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (-1, 5, "Choose a first day from today and within a year."),
+        (400, None, "Choose a first day from today and within a year."),
+        (None, 5, "Choose a first day from today and within a year."),
+        (3, 2, "Choose a last day on or after the first day, within a year."),
+        (0, 400, "Choose a last day on or after the first day, within a year."),
+    ],
+)
+def test_a_break_must_start_from_today_and_end_after_it_starts(
+    client, cook, first, last, message, auth
+):
+    auth.login(cook.user)
+    today = clock.today()
+    data = {"action": "pause"}
+    if first is not None:
+        data["first_day"] = (today + timedelta(days=first)).isoformat()
+    if last is not None:
+        data["last_day"] = (today + timedelta(days=last)).isoformat()
+    page = client.post("/profile/cook/break", data=data)
     assert page.status_code == 422
-    assert "Choose a date after today and within a year." in page.get_data(as_text=True)
+    assert message in page.get_data(as_text=True)
     assert not cook.paused
 
 

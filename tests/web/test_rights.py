@@ -87,7 +87,7 @@ def test_downloads_hold_referral_contacts_and_own_case_log(client, database, aut
     auth.login("daughter@example.org")
     data = client.get(f"/my-data/diners/{edna.id}/download").get_json()
     assert data["referral"]["referrer_name"] == "Dr Shah"
-    assert data["referral"]["organisation"] == "Elm Road Surgery"
+    assert data["referral"]["referrer_organisation"] == "Elm Road Surgery"
     assert data["emergency_contact"] == {"name": "Sam Jones", "phone": "07700 900123"}
     # Notes about the diner may concern the carer: not in the carer's download.
     assert "case_log" not in data

@@ -18,9 +18,10 @@ from casserole.models import (
     PairingStatus,
     utcnow,
 )
-from casserole.models.vocab import LIVE_STATUSES
+from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
 from casserole.services import audit, mail, notifications
-from casserole.services.pairings.reach import load
+from casserole.services.matching import load_during
+from casserole.services.pairings.reach import break_of, load
 from casserole.services.pairings.states import (
     TRANSITIONS,
     Action,
@@ -37,7 +38,7 @@ ALREADY_PAIRED = (
 )
 
 
-def _move(
+def move(
     pairing: Pairing,
     action: Action,
     side: Any,
@@ -46,6 +47,8 @@ def _move(
     **detail: Any,
 ) -> None:
     """Apply the table's target state and record who did it and when in the audit trail.
+
+    `side` is the acting side (Side.SCHEDULE and actor None for the daily timed job).
 
     Reasons and notes people write stay on the pairing (where erasure and retention reach
     them); the audit event holds only code words and record numbers.
@@ -87,15 +90,24 @@ def _refuse_if_diner_has_a_cook(pairing: Pairing, *, lock: bool = False) -> None
         db.session.execute(
             select(DinerProfile.id).where(DinerProfile.id == pairing.diner_id).with_for_update()
         )
+    # A stand-in sits beside the diner's paused regular pairing: only another live stand-in
+    # stands in its way (the database holds one of each, see models/pairing.py).
+    kind = Pairing.covers_id.is_not(None) if pairing.is_stand_in else Pairing.covers_id.is_(None)
     other = db.session.scalar(
         select(Pairing.id).where(
             Pairing.diner_id == pairing.diner_id,
             Pairing.status.in_(LIVE_STATUSES),
             Pairing.id != pairing.id,
+            kind,
         )
     )
     if other is not None:
         raise PairingError(ALREADY_PAIRED.format(name=pairing.diner.first_name))
+    if pairing.is_stand_in and (pairing.covers is None or pairing.covers.status != P.PAUSED):
+        raise PairingError(
+            "The pairing this stand-in was to cover is no longer paused for the cook's break, "
+            "so the stand-in is not needed."
+        )
 
 
 def approve(
@@ -107,7 +119,7 @@ def approve(
     side = authorise(Action.APPROVE, pairing.status, sides)
     _refuse_if_diner_has_a_cook(pairing)
     pairing.approved_at, pairing.approved_by_id = now, actor.id
-    _move(pairing, Action.APPROVE, side, actor, client_address)
+    move(pairing, Action.APPROVE, side, actor, client_address)
     notifications.proposal_to_cook(pairing)
     commit(pairing.diner.first_name)
     return pairing
@@ -131,24 +143,30 @@ def accept(
     name = pairing.diner.first_name
     if action == Action.COOK_ACCEPT:
         _refuse_if_diner_has_a_cook(pairing)
-        live = db.session.scalar(
-            select(func.count(Pairing.id)).where(
-                Pairing.cook_id == pairing.cook_id, Pairing.status.in_(LIVE_STATUSES)
+        if pairing.is_stand_in:
+            # A stand-in takes a place only for its dates: count what the cook holds then.
+            live = load_during(
+                pairing.cook_id, pairing.area_id, pairing.first_day, pairing.last_day, pairing.id
             )
-        )
+        else:
+            live = db.session.scalar(
+                select(func.count(Pairing.id)).where(
+                    Pairing.cook_id == pairing.cook_id, Pairing.status.in_(LIVE_STATUSES)
+                )
+            )
         if live >= pairing.cook.capacity:
             raise PairingError(
                 f"You already cook for {plural(live, 'neighbour')}, the most you offered. "
                 "Change how many people you can cook for on your profile first."
             )
         pairing.cook_accepted_at = now
-        _move(pairing, action, side, actor, client_address)
+        move(pairing, action, side, actor, client_address)
         notifications.acceptance_to_diner_side(pairing)
     else:
         _refuse_if_diner_has_a_cook(pairing, lock=True)
         pairing.diner_accepted_at, pairing.diner_accepted_by_id = now, actor.id
         pairing.started_at = now
-        _move(pairing, action, side, actor, client_address)
+        move(pairing, action, side, actor, client_address)
         notifications.active_to_both(pairing)
     commit(name)
     return pairing
@@ -169,7 +187,7 @@ def decline(
     if not reason:
         raise PairingError("Tell us why, so we can find a better match.", field="reason")
     pairing.declined_at, pairing.declined_by_id, pairing.decline_reason = now, actor.id, reason
-    _move(pairing, Action.DECLINE, side, actor, client_address)
+    move(pairing, Action.DECLINE, side, actor, client_address)
     notifications.declined_to_coordinators(pairing, actor)
     commit()
     return pairing
@@ -189,7 +207,7 @@ def pause(
     new_pause = PairingPause(started_at=now, reason=(reason or "").strip()[:200])
     pairing.pauses.append(new_pause)
     db.session.flush()
-    _move(pairing, Action.PAUSE, side, actor, client_address, pause_id=new_pause.id)
+    move(pairing, Action.PAUSE, side, actor, client_address, pause_id=new_pause.id)
     commit()
     return pairing
 
@@ -205,11 +223,44 @@ def resume(
     """Restart a paused pairing."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
-    side = authorise(Action.RESUME, pairing.status, sides)
+    on_break, until = break_of(pairing)
+    side = authorise(Action.RESUME, pairing.status, sides, on_break=on_break, break_until=until)
     _close_pause(pairing, now)
-    _move(pairing, Action.RESUME, side, actor, client_address)
+    move(pairing, Action.RESUME, side, actor, client_address)
     commit()
     return pairing
+
+
+def _end_stand_ins_of(
+    pairing: Pairing, now: datetime, actor: Any, side: Side, client_address: str | None
+) -> None:
+    """A pairing that ends takes its stand-in with it (live ones end, proposals are withdrawn)."""
+    covering = db.session.scalars(
+        select(Pairing).where(
+            Pairing.covers_id == pairing.id,
+            Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+        )
+    )
+    for stand_in in covering:
+        if stand_in.status in LIVE_STATUSES:
+            _close_pause(stand_in, now)
+            stand_in.ended_at = max(now, stand_in.started_at or now)
+            stand_in.end_reason, stand_in.end_note = (
+                EndReason.OTHER,
+                "The pairing it covered ended.",
+            )
+            move(stand_in, Action.END, side, actor, client_address, reason=EndReason.OTHER)
+        else:
+            stand_in.declined_at, stand_in.declined_by_id = now, actor.id
+            stand_in.decline_reason = "The pairing it was to cover has ended."
+            move(stand_in, Action.DECLINE, side, actor, client_address)
+        notifications.break_notice(
+            stand_in,
+            [stand_in.cook.user],
+            f"You are no longer needed as {stand_in.diner.first_name}'s stand-in cook",
+            f"The pairing you were standing in for has ended, so {stand_in.diner.first_name} "
+            "does not need a stand-in cook any more. Thank you.",
+        )
 
 
 def end(
@@ -243,7 +294,8 @@ def end(
     if reason == EndReason.DIED:
         # Nobody must be proposed a cook for someone who has died: off the waiting list.
         diner.consent_at = None
-    _move(pairing, Action.END, side, actor, client_address, reason=reason)
+    move(pairing, Action.END, side, actor, client_address, reason=reason)
+    _end_stand_ins_of(pairing, now, actor, side, client_address)
     notifications.ended_to_coordinators(pairing, actor)
     if reason == EndReason.DIED:
         notifications.death_to_others(pairing, actor)

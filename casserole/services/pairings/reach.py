@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from casserole.access import area_ids_for, can_see_area
 from casserole.extensions import db
+from casserole.formatting import long_date
 from casserole.models import (
     Area,
     DinerProfile,
@@ -23,7 +24,14 @@ from casserole.models import (
 )
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit, stats
-from casserole.services.pairings.states import Action, NotFound, Side, allowed_actions
+from casserole.services.pairings.states import (
+    Action,
+    NotFound,
+    Side,
+    State,
+    allowed_actions,
+    state_of,
+)
 
 P = PairingStatus
 
@@ -87,11 +95,12 @@ class PairingPage:
     is_coordinator: bool
     status_text: str = ""
     unconfirmed_meal_ids: set[int] = field(default_factory=set)
+    state: State | None = None
 
 
-def _offered(pairing: Pairing, sides: frozenset[Side]) -> frozenset[str]:
+def _offered(pairing: Pairing, sides: frozenset[Side], on_break: bool = False) -> frozenset[str]:
     """The actions to offer as buttons; after a death nobody is asked for feedback."""
-    offered = {a.value for a in allowed_actions(pairing.status, sides)}
+    offered = {a.value for a in allowed_actions(pairing.status, sides, on_break=on_break)}
     if pairing.end_reason == EndReason.DIED:
         offered.discard(Action.FEEDBACK.value)
     return frozenset(offered)
@@ -116,10 +125,12 @@ def page_for(
             address=live,
         )
         db.session.commit()
+    on_break, until = break_of(pairing)
+    stand_in = _live_stand_in(pairing) if on_break else None
     return PairingPage(
         pairing=pairing,
         sides=sides,
-        actions=_offered(pairing, sides),
+        actions=_offered(pairing, sides, on_break),
         rhythm=stats.rhythm(pairing, now=now or utcnow()),
         # Addresses, phones and access notes only while the pairing is live, and only to
         # the people in it (and the area's coordinators).
@@ -128,8 +139,23 @@ def page_for(
         is_cook=Side.COOK in sides,
         is_diner_side=Side.DINER in sides,
         is_coordinator=Side.COORDINATOR in sides,
-        status_text=status_text(pairing, sides),
+        status_text=status_text(pairing, sides, on_break=on_break, until=until, stand_in=stand_in),
         unconfirmed_meal_ids={m.id for m in pairing.meals if m.confirmed_at is None},
+        state=state_of(pairing.status, on_break=on_break, covered=stand_in is not None),
+    )
+
+
+def break_of(pairing: Pairing) -> tuple[bool, date | None]:
+    """Whether the pairing is paused for its cook's break, and the break's last day (or None)."""
+    for pause in pairing.pauses:
+        if pause.ended_at is None and pause.cook_break_id is not None:
+            return True, pause.cook_break.last_day if pause.cook_break else None
+    return False, None
+
+
+def _live_stand_in(pairing: Pairing) -> Pairing | None:
+    return db.session.scalar(
+        select(Pairing).where(Pairing.covers_id == pairing.id, Pairing.status.in_(LIVE_STATUSES))
     )
 
 
@@ -144,13 +170,32 @@ _STATUS_TEXT = {
 }
 
 
-def status_text(pairing: Pairing, sides: frozenset[Side]) -> str:
+def status_text(
+    pairing: Pairing,
+    sides: frozenset[Side],
+    *,
+    on_break: bool = False,
+    until: date | None = None,
+    stand_in: Pairing | None = None,
+) -> str:
     """Where the pairing is, in plain words for the person reading."""
+    text = _STATUS_TEXT[pairing.status]
     if pairing.status == P.APPROVED and Side.COOK in sides:
-        return "We think you could cook for this neighbour. Would you like to?"
+        text = "We think you could cook for this neighbour. Would you like to?"
     if pairing.status == P.COOK_ACCEPTED and Side.DINER in sides:
-        return "This cook would like to cook for you. Would you like that?"
-    return _STATUS_TEXT[pairing.status]
+        text = "This cook would like to cook for you. Would you like that?"
+    if on_break:
+        when = f"until {long_date(until)}" if until else "with no end date yet"
+        text = f"Meals are paused for the cook's break {when}."
+        if stand_in is not None:
+            text += f" {stand_in.cook.user.first_name} is the stand-in cook meanwhile."
+    if pairing.is_stand_in and pairing.first_day and pairing.last_day:
+        regular = pairing.covers.cook.user.first_name if pairing.covers else "the regular cook"
+        text = (
+            f"A stand-in while {regular} is on a break, from {long_date(pairing.first_day)} "
+            f"to {long_date(pairing.last_day)}. {text}"
+        )
+    return text
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Profiles: a cook's cooking and breaks, their checks, a diner's details, and who sees what."""
 
 from casserole.services.profiles.checks import CheckRow, VettingStatus, vetting_status
-from casserole.services.profiles.cooks import CookDetails, pause_cook, resume_cook, update_cook
+from casserole.services.profiles.cooks import CookDetails, update_cook
 from casserole.services.profiles.diners import (
     NotFound,
     diners_of,
@@ -27,8 +27,6 @@ __all__ = [
     "diners_of",
     "neighbour_for_cook",
     "own_diner",
-    "pause_cook",
-    "resume_cook",
     "selected_diner",
     "update_cook",
     "update_diner",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from casserole import clock
 from casserole.extensions import db
@@ -16,7 +16,6 @@ from casserole.services.accounts import FieldError, text_problem, tidy_text
 CAPACITY_RANGE = (1, 12)
 MAX_MILES = 30.0
 INTRODUCTION_LIMIT = 1000
-LONGEST_BREAK_DAYS = 366
 
 
 @dataclass
@@ -91,20 +90,3 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     places.apply_placement(cook, placement)
     db.session.commit()
     return cook
-
-
-def pause_cook(cook: CookProfile, until: date | None, today: date | None = None) -> None:
-    """Take a break from new introductions (a holiday), optionally until a date."""
-    today = today or clock.today()
-    if until is not None and not today < until <= today + timedelta(days=LONGEST_BREAK_DAYS):
-        raise FieldError("until", "Choose a date after today and within a year.")
-    cook.paused = True
-    cook.paused_until = until
-    db.session.commit()
-
-
-def resume_cook(cook: CookProfile) -> None:
-    """Come back from a break: the cook can be introduced to neighbours again."""
-    cook.paused = False
-    cook.paused_until = None
-    db.session.commit()
