@@ -113,7 +113,6 @@ class CheckboxesField(SelectMultipleField):
         super().__init__(*args, **kwargs)
 
 
-
 def _day(value: date) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 

@@ -191,9 +191,7 @@ def log_meal(pairing_id: int) -> Any:
 @confirmed_post
 def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     """The diner or carer confirms a meal arrived."""
-    pairings.confirm_meal(
-        pairing_id, meal_id, current_user, client_address=request.remote_addr
-    )
+    pairings.confirm_meal(pairing_id, meal_id, current_user, client_address=request.remote_addr)
     flash("Thank you for confirming the meal.", "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -240,5 +238,3 @@ def concern(pairing_id: int) -> Any:
         ),
         "Thank you. The coordinator has been told and will be in touch.",
     )
-
-

@@ -27,6 +27,8 @@ from casserole.models.vocab import (
     DIET_LABELS,
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    allergen_names,
+    mask_to_allergens,
     mask_to_tags,
 )
 from casserole.services import audit, notifications
@@ -86,6 +88,13 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     if missing:
         names = ", ".join(sorted(DIET_LABELS[t] for t in missing))
         checks.broken.append(f"The cook cannot cook: {names}.")
+    unsafe = mask_to_allergens(diner.allergen_mask & ~cook.keeps_out_mask)
+    if unsafe:
+        # Never overridable: a meal with an allergen in it can put the diner in hospital.
+        checks.blocking.append(
+            f"The cook cannot keep {' or '.join(allergen_names(unsafe))} out of a meal, "
+            f"and {diner.first_name} is allergic."
+        )
     if not diner.days_mask & cook.days_mask:
         checks.broken.append("They have no day of the week in common.")
     km = great_circle_km(cook.latitude, cook.longitude, diner.latitude, diner.longitude)

@@ -118,9 +118,7 @@ def cook_for_diner_side(user: Any, cook_id: int) -> CookView:
                 Pairing.cook_id == cook_id,
                 Pairing.diner_id.in_(ids),
                 Pairing.cook_accepted_at.is_not(None),
-                Pairing.status.in_(
-                    [PairingStatus.COOK_ACCEPTED, *LIVE_STATUSES]
-                ),
+                Pairing.status.in_([PairingStatus.COOK_ACCEPTED, *LIVE_STATUSES]),
             )
             .order_by(Pairing.id.desc())
             .limit(1)
