@@ -22,6 +22,7 @@ from casserole.models import (
 )
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit, stats
+from casserole.services.pairings.allergens import allergen_alerts
 from casserole.services.pairings.states import Action, NotFound, Side, allowed_actions
 
 P = PairingStatus
@@ -86,6 +87,8 @@ class PairingPage:
     is_coordinator: bool
     status_text: str = ""
     unconfirmed_meal_ids: set[int] = field(default_factory=set)
+    # Meals that contained one of the diner's allergens, with which: shown to every side.
+    allergen_alerts: list[tuple[Any, list[str]]] = field(default_factory=list)
 
 
 def page_for(
@@ -121,6 +124,7 @@ def page_for(
         is_coordinator=Side.COORDINATOR in sides,
         status_text=status_text(pairing, sides),
         unconfirmed_meal_ids={m.id for m in pairing.meals if m.confirmed_at is None},
+        allergen_alerts=allergen_alerts(pairing),
     )
 
 

@@ -1,0 +1,166 @@
+"""Allergens: structured choices, a hard constraint in matching, and a meal that contained one."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from casserole import clock
+from casserole.models import AuditEvent, Feedback, MealShare, OutboundEmail, PairingStatus, Role
+from casserole.models.vocab import allergens_to_mask
+from casserole.services import matching as matcher
+from casserole.services.diner_details import allergen_lines
+from tests.support import factories as f
+
+P = PairingStatus
+
+
+@pytest.fixture
+def world(database):
+    area = f.area(contact_email="team@barnet.example")
+    coordinator = f.user(Role.COORDINATOR, email="coord@barnet.example", first_name="Cora")
+    coordinator.areas = [area]
+    cook = f.cook(area, user=f.user(Role.COOK, email="cook@example.org", first_name="Maya"))
+    carer = f.user(Role.CARER, email="carer@example.org", first_name="Sam")
+    diner = f.diner(
+        area,
+        carer=carer,
+        first_name="Edna",
+        allergen_mask=allergens_to_mask({"peanuts", "milk"}),
+        allergies="Kiwi fruit",
+    )
+    pairing = f.pairing(cook, diner, P.ACTIVE)
+    database.session.commit()
+    return type(
+        "World",
+        (),
+        dict(area=area, coordinator=coordinator, cook=cook, carer=carer, diner=diner, p=pairing),
+    )
+
+
+def _meal(client, pid, **extra):
+    data = {"shared_on": clock.today().isoformat(), "dish": "Satay chicken", **extra}
+    return client.post(f"/pairings/{pid}/meals/new", data=data, follow_redirects=True)
+
+
+def _outbox(database, kind):
+    return list(database.session.scalars(select(OutboundEmail).where(OutboundEmail.kind == kind)))
+
+
+def test_allergen_lines_name_the_allergens_then_the_note(world):
+    assert allergen_lines(world.diner) == [
+        "Allergic to milk",
+        "Allergic to peanuts",
+        "Also: Kiwi fruit",
+    ]
+
+
+def test_a_meal_with_the_diners_allergen_is_kept_and_raised_as_urgent(
+    client, auth, world, database, smtp_server
+):
+    auth.login(world.cook.user)
+    form = client.get(f"/pairings/{world.p.id}/meals/new").get_data(as_text=True)
+    assert "Allergic to peanuts" in form and 'value="sesame"' in form
+    page = _meal(client, world.p.id, allergens=["peanuts", "celery"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Meal logged. Thank you!" not in html
+    assert "Warning: Edna is allergic to peanuts, and this meal contained peanuts." in html
+    meal = database.session.scalar(select(MealShare))
+    assert meal.allergen_mask == allergens_to_mask({"peanuts", "celery"})
+    concern = database.session.scalar(select(Feedback).where(Feedback.is_concern.is_(True)))
+    assert concern.urgent and concern.meal_share_id == meal.id
+    assert "contains peanuts" in concern.comment
+    # Coordinators get the urgent concern, the carer the warning; both by real SMTP.
+    subjects = {(m["To"], m["Subject"]) for m in smtp_server.messages}
+    assert (
+        "coord@barnet.example",
+        f"URGENT safeguarding concern raised about pairing {world.p.id} (Barnet)",
+    ) in subjects
+    assert ("carer@example.org", "Allergy warning: Edna's meal contained peanuts") in subjects
+    carer_mail = next(m for m in smtp_server.messages if m["To"] == "carer@example.org")
+    assert "call 999" in carer_mail.get_body(("plain",)).get_content()
+    assert database.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "pairing.allergen_alert")
+    )
+    # The cook's pairing page keeps the warning.
+    assert 'id="allergen-alert"' in client.get(f"/pairings/{world.p.id}").get_data(as_text=True)
+
+
+def test_everyone_sees_the_alert_on_the_pairing_page_and_the_console_tops_it(
+    client, auth, world, database
+):
+    auth.login(world.cook.user)
+    _meal(client, world.p.id, allergens=["milk"])
+    auth.logout()
+    auth.login(world.carer)
+    html = client.get(f"/pairings/{world.p.id}").get_data(as_text=True)
+    assert 'id="allergen-alert"' in html and "contained milk" in html
+    auth.logout()
+    auth.login(world.coordinator)
+    html = client.get(f"/pairings/{world.p.id}").get_data(as_text=True)
+    assert 'id="allergen-alert"' in html and "ALLERGEN ALERT" in html
+    console = client.get("/coordinator/barnet/").get_data(as_text=True)
+    assert 'id="urgent-concerns"' in console
+
+
+def test_a_safe_meal_is_thanked_and_raises_nothing(client, auth, world, database, smtp_server):
+    auth.login(world.cook.user)
+    html = _meal(client, world.p.id, allergens=["celery", "eggs"]).get_data(as_text=True)
+    assert "Meal logged. Thank you!" in html and 'id="allergen-alert"' not in html
+    assert database.session.scalar(select(Feedback)) is None
+    assert smtp_server.messages == []
+
+
+def test_an_unknown_allergen_is_refused_next_to_the_field(client, auth, world, database):
+    auth.login(world.cook.user)
+    page = client.post(
+        f"/pairings/{world.p.id}/meals/new",
+        data={"shared_on": clock.today().isoformat(), "dish": "Soup", "allergens": ["arsenic"]},
+    )
+    assert page.status_code == 422
+    assert "Choose from the options shown." in page.get_data(as_text=True)
+    assert database.session.scalar(select(MealShare)) is None
+
+
+def test_matching_never_proposes_a_cook_who_cannot_keep_the_allergen_out(world, database):
+    other = f.diner(world.area, first_name="Olive", allergen_mask=allergens_to_mask({"sesame"}))
+    able = f.cook(world.area, keeps_out_mask=allergens_to_mask({"sesame", "milk"}))
+    unable = f.cook(world.area, keeps_out_mask=allergens_to_mask({"milk"}))
+    database.session.commit()
+    snap = matcher.waiting_details(world.area)
+    assert snap.reasons[other.id] == "match_available"
+    feasible = matcher.feasible_for(
+        other, [matcher.as_matcher_cook(r, clock.today()) for r in _cook_rows(able, unable)], set()
+    )
+    assert set(feasible) == {able.id}
+    able.keeps_out_mask = 0
+    database.session.commit()
+    assert matcher.waiting_details(world.area).reasons[other.id] == "no_cook_for_needs"
+
+
+def _cook_rows(*cooks):
+    from casserole.extensions import db
+    from casserole.models import CookProfile
+
+    ids = [c.id for c in cooks]
+    return db.session.execute(
+        matcher.cook_columns(clock.today()).where(CookProfile.id.in_(ids))
+    ).all()
+
+
+def test_pairing_by_hand_refuses_a_cook_who_cannot_keep_the_allergen_out(
+    client, auth, world, database
+):
+    other = f.diner(world.area, first_name="Olive", allergen_mask=allergens_to_mask({"sesame"}))
+    unable = f.cook(world.area)
+    database.session.commit()
+    auth.login(world.coordinator)
+    page = client.get(f"/coordinator/barnet/diners/{other.id}/pair").get_data(as_text=True)
+    assert "cannot keep out sesame" in page
+    refused = client.post(
+        f"/coordinator/barnet/diners/{other.id}/pair",
+        data={"cook_id": unable.id, "override_reason": "They promised"},
+    )
+    assert refused.status_code == 422
+    assert "cannot keep sesame out of a meal" in refused.get_data(as_text=True)
