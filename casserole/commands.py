@@ -203,8 +203,6 @@ def create_admin(email: str) -> None:
         raise click.ClickException("; ".join(err.errors.values())) from None
     click.echo(f"Admin {invited.user.email} created. To choose a password (once, within 7 days):")
     click.echo(invited.link)
-
-
 @click.command("import-referrals")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--area", "slug", required=True, help="The area's slug, e.g. barnet.")

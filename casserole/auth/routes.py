@@ -58,7 +58,9 @@ def login() -> str | Response:
         else:
             login_user(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.first_name}.", "success")
-            return remember_device(redirect(_safe_next(request.args.get("next"), user)), user.email)
+            return remember_device(
+                redirect(_safe_next(request.args.get("next"), user)), user.email
+            )
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
 

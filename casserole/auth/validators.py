@@ -113,6 +113,7 @@ class CheckboxesField(SelectMultipleField):
         super().__init__(*args, **kwargs)
 
 
+
 def _day(value: date) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 

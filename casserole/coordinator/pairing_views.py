@@ -92,7 +92,9 @@ def approve(slug: str) -> Any:
         if form.approve_all.data
         else (form.pairing_id.data or [])
     )
-    result = proposal_service.approve_proposals(area, ids, current_user, request.remote_addr)
+    result = proposal_service.approve_proposals(
+        area, ids, current_user, request.remote_addr
+    )
     if result.approved:
         flash(
             f"Approved {plural(result.approved, 'proposal')}. We have asked the cooks.",

@@ -132,6 +132,7 @@ _RESET_SALT = "casserole.password-reset"
 _EMAIL_SALT = "casserole.email-change"
 
 
+
 def _reset_fingerprint(user: User) -> str:
     """What a reset link is bound to: a new password or a new e-mail address voids it."""
     return _fingerprint(f"{user.password_hash}\n{normalise_email(user.email)}")

@@ -174,6 +174,22 @@ def allergen_alert_to_diner_side(pairing: Pairing, meal: Any, clash: list[str]) 
     return count
 
 
+def allergies_changed_to_cook(pairing: Pairing) -> int:
+    """The cook, at once: the diner's allergies have changed (listed in full)."""
+    cook = pairing.cook.user
+    if not cook.is_active_account:
+        return 0
+    return _send(
+        [cook.email],
+        f"{pairing.diner.first_name}'s allergies have changed",
+        "allergies_changed_to_cook",
+        "allergies_changed_to_cook",
+        pairing,
+        name=cook.first_name,
+        diner=pairing.diner,
+    )
+
+
 def concern_resolved_to_author(concern: Feedback) -> int:
     """Whoever raised a concern hears that it has been resolved, and how."""
     author = concern.author

@@ -142,7 +142,9 @@ def sign_up_cook(
     return _commit_new_account(user)
 
 
-def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted | AlreadyRegistered:
+def sign_up_diner(
+    account: Account, details: DinerDetails
+) -> User | Waitlisted | AlreadyRegistered:
     """A diner signing up themselves (their consent is this sign-up), or joining a waiting list."""
     account = _tidy_account(account)
     details = tidy_diner(details)

@@ -164,3 +164,66 @@ def test_pairing_by_hand_refuses_a_cook_who_cannot_keep_the_allergen_out(
     )
     assert refused.status_code == 422
     assert "cannot keep sesame out of a meal" in refused.get_data(as_text=True)
+
+
+def test_a_coordinator_changes_allergens_and_radius_and_the_cook_is_told(
+    client, auth, world, database, smtp_server
+):
+    auth.login(world.coordinator)
+    url = f"/coordinator/barnet/diners/{world.diner.id}/needs"
+    form = client.get(url).get_data(as_text=True)
+    assert 'checked id="allergens-10" name="allergens" type="checkbox" value="peanuts"' in form
+    bad = client.post(url, data={"allergens": ["sesame"], "radius_miles": "12"})
+    assert bad.status_code == 422
+    assert "Choose a distance from 0.3 to 6.2 miles (0.5 to 10 km)." in bad.get_data(as_text=True)
+    assert world.diner.allergens == {"peanuts", "milk"}
+    ok = client.post(url, data={"allergens": ["sesame"], "allergies": "", "radius_miles": "2"})
+    assert ok.status_code == 302
+    database.session.refresh(world.diner)
+    assert world.diner.allergens == {"sesame"} and world.diner.allergies == ""
+    assert world.diner.max_km == pytest.approx(3.219, abs=0.001)
+    [mail] = smtp_server.messages
+    assert mail["To"] == "cook@example.org"
+    assert mail["Subject"] == "Edna's allergies have changed"
+    assert "Allergic to sesame" in mail.get_body(("plain",)).get_content()
+    record = client.get(f"/coordinator/barnet/diners/{world.diner.id}").get_data(as_text=True)
+    assert "Allergic to sesame" in record
+
+
+def test_another_areas_coordinator_cannot_change_a_diners_needs(client, auth, world, database):
+    other = f.area("Hackney", ("E8",), slug="hackney")
+    stranger = f.user(Role.COORDINATOR)
+    stranger.areas = [other]
+    database.session.commit()
+    auth.login(stranger)
+    url = f"/coordinator/hackney/diners/{world.diner.id}/needs"
+    assert client.post(url, data={"allergens": [], "radius_miles": "2"}).status_code == 404
+    assert world.diner.allergens == {"peanuts", "milk"}
+
+
+def test_the_cooks_pages_list_the_allergens_prominently(client, auth, world):
+    auth.login(world.cook.user)
+    page = client.get(f"/pairings/{world.p.id}").get_data(as_text=True)
+    assert "Allergic to milk. Allergic to peanuts. Also: Kiwi fruit." in page
+    neighbour = client.get(f"/profile/neighbours/{world.diner.id}").get_data(as_text=True)
+    assert 'id="allergies"' in neighbour and "Allergic to peanuts" in neighbour
+
+
+def test_a_cook_says_what_they_keep_out(client, auth, world, database):
+    auth.login(world.cook.user)
+    page = client.get("/profile/cook").get_data(as_text=True)
+    assert "Allergens you can reliably keep out of a meal" in page
+    data = {
+        "days": ["0", "2"],
+        "can_cook": [],
+        "keeps_out": ["peanuts", "milk"],
+        "capacity": "2",
+        "max_miles": "2",
+        "postcode": world.cook.postcode,
+        "address_line": "1 Test Street",
+    }
+    assert client.post("/profile/cook", data=data).status_code == 302
+    assert world.cook.keeps_out == {"peanuts", "milk"}
+    bad = client.post("/profile/cook", data={**data, "keeps_out": ["plutonium"]})
+    assert bad.status_code == 422
+    assert world.cook.keeps_out == {"peanuts", "milk"}

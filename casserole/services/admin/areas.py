@@ -91,7 +91,9 @@ def save_area(
     area.contact_email = details.contact_email or None
     area.contact_phone = details.contact_phone or None
     db.session.flush()
-    audit.record("area.saved", area, area_id=area.id, actor=actor, client_address=client_address)
+    audit.record(
+        "area.saved", area, area_id=area.id, actor=actor, client_address=client_address
+    )
     db.session.commit()
     for outcode in new:
         # Today's behaviour: the district's waiting list is e-mailed and forgotten.

@@ -93,7 +93,9 @@ def _column(kind: str) -> Any:
     return getattr(CaseLogEntry, f"{kind}_id")
 
 
-def entries(subject: Subject, viewer: Any, client_address: str | None = None) -> list[CaseLogEntry]:
+def entries(
+    subject: Subject, viewer: Any, client_address: str | None = None
+) -> list[CaseLogEntry]:
     """A subject's entries, newest first, for the area's coordinators; diners' views are audited."""
     if not can_see_area(viewer, subject.area_id):
         return []

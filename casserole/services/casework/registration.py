@@ -216,7 +216,9 @@ def record_consent(
     diner.consent_at = clock.now()
     diner.consent_by_id = coordinator.id
     diner.waiting_since = diner.consent_at
-    audit.record("diner_consent_recorded", diner, actor=coordinator, client_address=client_address)
+    audit.record(
+        "diner_consent_recorded", diner, actor=coordinator, client_address=client_address
+    )
     db.session.commit()
     return diner
 
