@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 
 from casserole import clock
 from casserole.extensions import db
+from casserole.formatting import long_date
 from casserole.models import (
     Area,
     AuditEvent,
@@ -108,6 +109,33 @@ def _build(cook: CookProfile, checks: list[VettingCheck], today: date) -> CookVe
             for kind in CheckKind
         ],
     )
+
+
+def vetting_problem(
+    cook: CookProfile, today: date | None = None, *, to_cook: bool = False
+) -> str | None:
+    """Why the cook is not vetted on `today`, naming each check and when it expired; else None.
+
+    The rule itself is `CookProfile.is_vetted`; this only puts its answer into words, for the
+    refusals of approving and accepting a proposal.
+    """
+    today = today or clock.today()
+    if cook.is_vetted(today):
+        return None
+    found = cook_vetting(cook, today)
+    reasons = []
+    for state in found.states:
+        if state.state == "missing":
+            reasons.append(f"the {state.label} has not been recorded")
+        elif state.state == "expired" and state.check is not None:
+            check = state.check
+            if check.checked_on > today:
+                reasons.append(f"the {state.label} only counts from {long_date(check.checked_on)}")
+            else:
+                reasons.append(f"the {state.label} expired on {long_date(check.expires_on)}")
+    detail = "; ".join(reasons) or "a check is not current"
+    whose = "Your" if to_cook else f"{found.name}'s"
+    return f"{whose} checks are not all current: {detail}."
 
 
 def queue(

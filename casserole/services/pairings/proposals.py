@@ -31,7 +31,7 @@ from casserole.models.vocab import (
     mask_to_allergens,
     mask_to_tags,
 )
-from casserole.services import audit, notifications
+from casserole.services import audit, notifications, vetting
 from casserole.services.matching import run_matching
 from casserole.services.pairings.lifecycle import commit
 from casserole.services.pairings.states import NotFound, PairingError
@@ -80,8 +80,9 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
             "This pair was declined before, or the diner asked for a different cook: "
             "it is never proposed again."
         )
-    if not cook.is_vetted(today):
-        checks.broken.append("The cook's checks (ID, DBS, food hygiene) are not all current.")
+    if problem := vetting.vetting_problem(cook, today):
+        # Never overridable: the cook could not say yes to it anyway (accepting re-checks).
+        checks.blocking.append(problem)
     if cook.paused or not cook.user.is_active_account:
         checks.broken.append("The cook is taking a break from cooking.")
     missing = mask_to_tags(diner.needs_mask & ~cook.can_cook_mask)

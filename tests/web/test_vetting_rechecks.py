@@ -1,0 +1,93 @@
+"""Approving and accepting re-check the cook's checks; a lapsed check is refused with why."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from casserole import clock
+from casserole.formatting import long_date
+from casserole.models import CheckKind, PairingStatus, Role, VettingCheck
+from tests.support import factories as f
+
+P = PairingStatus
+
+
+@pytest.fixture
+def world(database):
+    area = f.area(contact_email="team@barnet.example")
+    coordinator = f.user(Role.COORDINATOR, email="coord@barnet.example")
+    coordinator.areas = [area]
+    cook = f.cook(area, user=f.user(Role.COOK, email="cook@example.org", first_name="Maya"))
+    carer = f.user(Role.CARER, email="carer@example.org")
+    diner = f.diner(area, carer=carer, first_name="Edna")
+    database.session.commit()
+    return type(
+        "World", (), dict(area=area, coordinator=coordinator, cook=cook, carer=carer, diner=diner)
+    )
+
+
+def _lapse_dbs(database, cook) -> str:
+    """Let the cook's DBS check expire yesterday; the date as the refusal writes it."""
+    dbs = database.session.scalar(
+        select(VettingCheck).where(
+            VettingCheck.cook_id == cook.id, VettingCheck.kind == CheckKind.DBS
+        )
+    )
+    dbs.expires_on = clock.today() - timedelta(days=1)
+    database.session.commit()
+    return long_date(dbs.expires_on)
+
+
+def test_approving_a_proposal_for_a_lapsed_cook_is_refused_with_the_check_and_date(
+    client, auth, world, database, smtp_server
+):
+    proposal = f.pairing(world.cook, world.diner, P.PROPOSED)
+    expired = _lapse_dbs(database, world.cook)
+    auth.login(world.coordinator)
+    page = client.post(f"/pairings/{proposal.id}/approve")
+    assert page.status_code == 409
+    assert f"the DBS check expired on {expired}" in page.get_data(as_text=True)
+    assert proposal.status == P.PROPOSED and smtp_server.messages == []
+    # The console's approve-all says the same for that proposal and approves nothing.
+    page = client.post(
+        "/coordinator/barnet/proposals/approve", data={"approve_all": "y"}, follow_redirects=True
+    )
+    assert f"Proposal {proposal.id}: Maya" in page.get_data(as_text=True)
+    assert proposal.status == P.PROPOSED
+
+
+def test_the_cook_cannot_say_yes_while_a_check_has_lapsed(client, auth, world, database):
+    proposal = f.pairing(world.cook, world.diner, P.APPROVED)
+    expired = _lapse_dbs(database, world.cook)
+    auth.login(world.cook.user)
+    page = client.post(f"/pairings/{proposal.id}/accept")
+    assert page.status_code == 409
+    html = page.get_data(as_text=True)
+    assert f"Your checks are not all current: the DBS check expired on {expired}." in html
+    assert proposal.status == P.APPROVED
+
+
+def test_the_diner_side_cannot_start_a_pairing_whose_cook_has_lapsed(client, auth, world, database):
+    proposal = f.pairing(world.cook, world.diner, P.COOK_ACCEPTED)
+    _lapse_dbs(database, world.cook)
+    auth.login(world.carer)
+    page = client.post(f"/pairings/{proposal.id}/accept")
+    assert page.status_code == 409
+    assert "Maya" in page.get_data(as_text=True) and "DBS check expired" in page.get_data(
+        as_text=True
+    )
+    assert proposal.status == P.COOK_ACCEPTED and proposal.started_at is None
+
+
+def test_with_current_checks_both_yeses_go_through(client, auth, world, database):
+    proposal = f.pairing(world.cook, world.diner, P.APPROVED)
+    database.session.commit()
+    auth.login(world.cook.user)
+    assert client.post(f"/pairings/{proposal.id}/accept").status_code == 302
+    auth.logout()
+    auth.login(world.carer)
+    assert client.post(f"/pairings/{proposal.id}/accept").status_code == 302
+    assert proposal.status == P.ACTIVE
