@@ -91,3 +91,80 @@ def test_with_current_checks_both_yeses_go_through(client, auth, world, database
     auth.login(world.carer)
     assert client.post(f"/pairings/{proposal.id}/accept").status_code == 302
     assert proposal.status == P.ACTIVE
+
+
+def test_a_live_pairing_whose_cook_lapsed_is_flagged_and_the_coordinator_told_once(
+    app, client, auth, world, database
+):
+    from casserole.models import OutboundEmail
+
+    live = f.pairing(world.cook, world.diner, P.ACTIVE)
+    fine = f.pairing(f.cook(world.area), f.diner(world.area, first_name="Olive"), P.ACTIVE)
+    _lapse_dbs(database, world.cook)
+    auth.login(world.coordinator)
+    html = client.get("/coordinator/barnet/pairings").get_data(as_text=True)
+    assert "Cook&#39;s checks lapsed (1)" in html
+    assert html.count("checks lapsed</strong>") == 1
+    lapsed = client.get("/coordinator/barnet/pairings?view=lapsed").get_data(as_text=True)
+    assert f"Pairing {live.id}" in lapsed and f"Pairing {fine.id}" not in lapsed
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["coordinator", "notify-expired-checks"])
+    runner.invoke(args=["coordinator", "notify-expired-checks"])
+    mails = database.session.scalars(
+        select(OutboundEmail).where(OutboundEmail.kind == "vetting_lapsed_to_coordinator")
+    ).all()
+    assert [m.to_address for m in mails] == ["coord@barnet.example"]
+    assert mails[0].subject == "Maya's DBS check has expired"
+    assert f"Edna (pairing {live.id})" in mails[0].text_body
+
+
+def test_a_cook_is_told_once_their_checks_are_complete(client, auth, world, database):
+    from casserole.models import OutboundEmail
+
+    newcomer = f.cook(
+        world.area, vetted=False, user=f.user(Role.COOK, email="new@example.org", first_name="Ada")
+    )
+    today = clock.today()
+    for kind, expires in ((CheckKind.ID, None), (CheckKind.DBS, today + timedelta(days=900))):
+        newcomer.checks.append(
+            VettingCheck(kind=kind, checked_on=today - timedelta(days=3), expires_on=expires)
+        )
+    database.session.commit()
+    auth.login(world.coordinator)
+    page = client.post(
+        f"/coordinator/barnet/cooks/{newcomer.id}/checks",
+        data={
+            "kind": "food_hygiene",
+            "checked_on": (today - timedelta(days=1)).isoformat(),
+            "expires_on": (today + timedelta(days=1000)).isoformat(),
+            "reference": "FH-1",
+        },
+    )
+    assert page.status_code == 302
+    mails = database.session.scalars(
+        select(OutboundEmail).where(OutboundEmail.kind == "vetting_complete_to_cook")
+    ).all()
+    assert [m.to_address for m in mails] == ["new@example.org"]
+    # A further check for a cook already vetted sends nothing more.
+    client.post(
+        f"/coordinator/barnet/cooks/{newcomer.id}/checks",
+        data={
+            "kind": "dbs",
+            "checked_on": today.isoformat(),
+            "expires_on": (today + timedelta(days=1000)).isoformat(),
+            "reference": "DBS-2",
+        },
+    )
+    assert (
+        database.session.scalar(
+            select(OutboundEmail.id)
+            .where(OutboundEmail.kind == "vetting_complete_to_cook")
+            .offset(1)
+        )
+        is None
+    )
+    auth.logout()
+    auth.login(newcomer.user)
+    home = client.get("/").get_data(as_text=True)
+    assert "Your checks are complete: we can introduce you to a neighbour." in home
