@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from sqlalchemy import select
 
 from casserole import clock
-from casserole.models import AuditEvent, Feedback, MealShare, OutboundEmail, PairingStatus, Role
+from casserole.models import (
+    AuditEvent,
+    DinerProfile,
+    Feedback,
+    MealShare,
+    PairingStatus,
+    Role,
+)
 from casserole.models.vocab import allergens_to_mask
 from casserole.services import matching as matcher
 from casserole.services.diner_details import allergen_lines
@@ -41,10 +51,6 @@ def world(database):
 def _meal(client, pid, **extra):
     data = {"shared_on": clock.today().isoformat(), "dish": "Satay chicken", **extra}
     return client.post(f"/pairings/{pid}/meals/new", data=data, follow_redirects=True)
-
-
-def _outbox(database, kind):
-    return list(database.session.scalars(select(OutboundEmail).where(OutboundEmail.kind == kind)))
 
 
 def test_allergen_lines_name_the_allergens_then_the_note(world):
@@ -227,3 +233,60 @@ def test_a_cook_says_what_they_keep_out(client, auth, world, database):
     bad = client.post("/profile/cook", data={**data, "keeps_out": ["plutonium"]})
     assert bad.status_code == 422
     assert world.cook.keeps_out == {"peanuts", "milk"}
+
+
+def test_a_coordinator_registers_a_diner_with_allergens_and_a_radius(client, auth, world, database):
+    auth.login(world.coordinator)
+    data = {
+        "first_name": "Ivy",
+        "postcode": "N3 1AB",
+        "address_line": "4 Lichfield Grove",
+        "days": ["1"],
+        "allergens": ["sesame", "fish"],
+        "allergies": "Kiwi",
+        "radius_miles": "1.5",
+        "emergency_contact_name": "Rose Price",
+        "emergency_contact_phone": "07700 900123",
+        "consent_method": "phone",
+    }
+    assert client.post("/coordinator/barnet/diners/new", data=data).status_code == 302
+    ivy = database.session.scalar(select(DinerProfile).where(DinerProfile.first_name == "Ivy"))
+    assert ivy.allergens == {"sesame", "fish"} and ivy.allergies == "Kiwi"
+    assert ivy.max_km == pytest.approx(2.414, abs=0.001)
+
+
+def _import(client, body: str):
+    page = client.post(
+        "/coordinator/barnet/referrals/import",
+        data={"file": (io.BytesIO(body.encode()), "referrals.csv")},
+        content_type="multipart/form-data",
+    )
+    return page.status_code, page.get_data(as_text=True)
+
+
+def test_the_csv_import_reads_allergens_in_plain_words(client, auth, world, database):
+    auth.login(world.coordinator)
+    header = "first_name,postcode,address_line,days,allergens,consent_method"
+    status, page = _import(client, f"{header}\nIvy,N3 1AB,4 Elm Road,Mon,nuts; Sesame,phone\n")
+    assert status == 200 and "1 new referral" in page
+    token = re.search(r'name="token" value="([0-9a-f]{64})"', page).group(1)
+    client.post("/coordinator/barnet/referrals/import", data={"token": token})
+    ivy = database.session.scalar(select(DinerProfile).where(DinerProfile.first_name == "Ivy"))
+    assert ivy.allergens == {"tree_nuts", "peanuts", "sesame"}
+    status, page = _import(client, f"{header}\nStan,N3 1AB,9 Elm Road,Tue,kryptonite,phone\n")
+    assert status == 422 and "“kryptonite” is not one of" in page
+
+
+def test_the_migration_turns_old_allergy_notes_into_allergens(app, database):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    diner = f.diner(f.area("Hackney", ("E8",), slug="hackney"), allergies="Nuts and shellfish")
+    database.session.commit()
+    with app.app_context():
+        downgrade(revision="7a4d0e3c1f58")
+        upgrade()
+        mask = database.session.execute(
+            text("SELECT allergen_mask FROM diner_profiles WHERE id = :i"), {"i": diner.id}
+        ).scalar_one()
+    assert mask == allergens_to_mask({"tree_nuts", "peanuts", "crustaceans", "molluscs"})
