@@ -290,3 +290,19 @@ def test_the_migration_turns_old_allergy_notes_into_allergens(app, database):
             text("SELECT allergen_mask FROM diner_profiles WHERE id = :i"), {"i": diner.id}
         ).scalar_one()
     assert mask == allergens_to_mask({"tree_nuts", "peanuts", "crustaceans", "molluscs"})
+
+
+def test_the_data_download_lists_allergens_and_erasure_clears_them(world, database):
+    from casserole.services import erasure, rights
+
+    meal = MealShare(
+        shared_on=clock.today(), dish="Soup", allergen_mask=allergens_to_mask({"celery"})
+    )
+    world.p.meals.append(meal)
+    database.session.commit()
+    data = rights.export_diner(world.diner)
+    assert data["allergens"] == ["milk", "peanuts"] and data["allergies"] == "Kiwi fruit"
+    assert data["pairings"][0]["meals"][0]["allergens"] == ["celery"]
+    erasure.erase_diner(world.diner, world.carer)
+    database.session.refresh(world.diner)
+    assert world.diner.allergen_mask == 0 and world.diner.allergies == ""
