@@ -105,6 +105,8 @@ def test_a_live_pairing_whose_cook_lapsed_is_flagged_and_the_coordinator_told_on
     html = client.get("/coordinator/barnet/pairings").get_data(as_text=True)
     assert "Cook&#39;s checks lapsed (1)" in html
     assert html.count("checks lapsed</strong>") == 1
+    console = client.get("/coordinator/barnet/").get_data(as_text=True)
+    assert 'id="lapsed-checks"' in console and "1 live pairing has a cook whose checks" in console
     lapsed = client.get("/coordinator/barnet/pairings?view=lapsed").get_data(as_text=True)
     assert f"Pairing {live.id}" in lapsed and f"Pairing {fine.id}" not in lapsed
 
