@@ -102,6 +102,8 @@ def test_everyone_sees_the_alert_on_the_pairing_page_and_the_console_tops_it(
     auth.login(world.carer)
     html = client.get(f"/pairings/{world.p.id}").get_data(as_text=True)
     assert 'id="allergen-alert"' in html and "contained milk" in html
+    home = client.get("/").get_data(as_text=True)
+    assert "Allergy warning:</strong> the meal of" in home and "contained milk" in home
     auth.logout()
     auth.login(world.coordinator)
     html = client.get(f"/pairings/{world.p.id}").get_data(as_text=True)
