@@ -17,7 +17,7 @@ from casserole.models import (
     PairingStatus,
     Role,
 )
-from casserole.models.vocab import allergens_to_mask
+from casserole.models.vocab import allergens_to_mask, tags_to_mask
 from casserole.services import matching as matcher
 from casserole.services.diner_details import allergen_lines
 from tests.support import factories as f
@@ -308,3 +308,21 @@ def test_the_data_download_lists_allergens_and_erasure_clears_them(world, databa
     erasure.erase_diner(world.diner, world.carer)
     database.session.refresh(world.diner)
     assert world.diner.allergen_mask == 0 and world.diner.allergies == ""
+
+
+def test_the_waiting_list_says_which_allergens_no_cook_can_keep_out(world, database):
+    from casserole.services.coordinator.waiting import explain
+
+    halal = f.diner(
+        world.area,
+        postcode="N3 2AA",
+        needs_mask=tags_to_mask({"halal"}),
+        allergen_mask=allergens_to_mask({"sesame"}),
+    )
+    assert explain("no_cook_for_needs", (2, 0, 0, 0), world.diner) == (
+        "2 cooks within 1.9 miles, none keeps out milk and peanuts. "
+        "A cook near N3 who keeps out milk and peanuts would help."
+    )
+    assert "none cooks halal and keeps out sesame." in explain(
+        "no_cook_for_needs", (1, 0, 0, 0), halal
+    )
