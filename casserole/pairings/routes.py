@@ -26,6 +26,7 @@ from casserole.pairings.forms import (
     PauseForm,
 )
 from casserole.services import pairings
+from casserole.services.pairings.allergens import allergen_clash
 from casserole.services.pairings.states import Action, authorise
 
 __all__ = ["bp"]
@@ -191,12 +192,13 @@ def log_meal(pairing_id: int) -> Any:
     )
 
 
-def _meal_logged(logged: Any) -> tuple[str, str]:
+def _meal_logged(meal: Any) -> tuple[str, str]:
     """Thanks for a safe meal; a clear warning when it contained the diner's allergen."""
-    if not logged.clash:
+    clash = allergen_clash(meal, meal.pairing)
+    if not clash:
         return "Meal logged. Thank you!", "success"
-    diner = logged.meal.pairing.diner.first_name
-    words = " and ".join(logged.clash)
+    diner = meal.pairing.diner.first_name
+    words = " and ".join(clash)
     return (
         f"Warning: {diner} is allergic to {words}, and this meal contained {words}. "
         f"Make sure {diner} does not eat it. If there is swelling, difficulty breathing or "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -21,15 +20,6 @@ from casserole.services.pairings.reach import load
 from casserole.services.pairings.states import Action, NotFound, PairingError, authorise
 
 
-@dataclass
-class LoggedMeal:
-    """A meal just logged, and the diner's allergens it contains (empty when it is safe)."""
-
-    meal: MealShare
-    clash: list[str] = field(default_factory=list)
-    concern: Feedback | None = None
-
-
 def log_meal(
     pairing_id: int,
     actor: Any,
@@ -39,12 +29,12 @@ def log_meal(
     now: datetime | None = None,
     client_address: str | None = None,
     allergens: Iterable[str] = (),
-) -> LoggedMeal:
+) -> MealShare:
     """The cook records a meal they took round, with which of the 14 allergens it contained.
 
     A meal containing one of the diner's allergens is still recorded (it has happened) and
     at once raised as an urgent safety concern: the area's coordinators and the diner's
-    side are told, in the same commit.
+    side are told, in the same commit (`allergens.allergen_clash(meal, pairing)` says which).
     """
     now = now or utcnow()
     allergens = set(allergens)
@@ -77,11 +67,11 @@ def log_meal(
     audit.record(
         "pairing.log_meal", pairing, actor=actor, client_address=client_address, meal_id=meal.id
     )
-    logged = LoggedMeal(meal, allergen_clash(meal, pairing))
-    if logged.clash:
-        logged.concern = _allergen_concern(pairing, meal, logged.clash, actor, now, client_address)
+    clash = allergen_clash(meal, pairing)
+    if clash:
+        _allergen_concern(pairing, meal, clash, actor, now, client_address)
     commit()
-    return logged
+    return meal
 
 
 def _allergen_concern(
