@@ -321,8 +321,15 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters shared by every template."""
     from casserole import formatting
+    from casserole.models.vocab import allergen_names, mask_to_allergens
+    from casserole.services.diner_details import allergen_lines
+    from casserole.services.pairings.allergens import recent_allergen_alerts
 
     app.jinja_env.filters["long_date"] = formatting.long_date
+    # A diner's allergens, one plain-English line each, wherever their needs are shown.
+    app.jinja_env.globals["allergen_lines"] = allergen_lines
+    app.jinja_env.globals["recent_allergen_alerts"] = recent_allergen_alerts
+    app.jinja_env.filters["allergen_list"] = lambda mask: allergen_names(mask_to_allergens(mask))
     app.jinja_env.filters["miles"] = formatting.miles
     app.jinja_env.filters["day_list"] = formatting.day_list
     # {{ count|plural("cook") }}: templates agree nouns with the same helper as the services.

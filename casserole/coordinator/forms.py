@@ -19,10 +19,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from casserole import clock
-from casserole.auth.validators import FreeText
+from casserole.auth.validators import CheckboxesField, FreeText, MilesField
 from casserole.forms_common import DateInputField, strip
 from casserole.models import CheckKind
 from casserole.params import EARLIEST_PLAUSIBLE, MAX_ID, coerce_id
+from casserole.profiles.forms import ALLERGEN_CHOICES
 from casserole.services.vetting import CHECK_LABELS, VETTING_YEARS_AHEAD
 
 
@@ -176,3 +177,19 @@ class ByHandForm(FlaskForm):
         filters=[strip],
         validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
     )
+
+
+class DinerNeedsForm(FlaskForm):
+    """A coordinator changes a diner's allergens, the note and how far a cook may come."""
+
+    allergens = CheckboxesField("Allergic to", choices=ALLERGEN_CHOICES)
+    allergies = StringField(
+        "Any other allergy or intolerance",
+        filters=[strip],
+        validators=[Optional(), Length(max=500, message="Keep it to 500 characters."), FreeText()],
+    )
+    radius_miles = MilesField(
+        "How far away may the cook live? (miles)",
+        validators=[InputRequired("Enter how far a cook may come, like 2 or 1.5.")],
+    )
+    submit = SubmitField("Save allergies and distance")

@@ -11,9 +11,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
-from casserole.coordinator.forms import ByHandForm
-from casserole.formatting import day_list, miles
-from casserole.services import pairings
+from casserole.coordinator.forms import ByHandForm, DinerNeedsForm
+from casserole.formatting import day_list, km_to_miles, miles, miles_to_km
+from casserole.forms_common import show_errors
+from casserole.services import pairings, profiles
+from casserole.services.accounts import FieldError
 from casserole.services.coordinator import by_hand, records, scope
 from casserole.services.coordinator import search as people_search
 
@@ -33,6 +35,44 @@ def diner(slug: str, diner_id: int) -> str:
         log_subject=record.diner,
         days=day_list(record.diner.days) or "No days chosen",
         reach=miles(record.diner.max_km),
+    )
+
+
+@bp.route("/<slug>/diners/<int:diner_id>/needs", methods=["GET", "POST"])
+@coordinators_only
+def diner_needs(slug: str, diner_id: int) -> Any:
+    """Change a diner's allergens, the note for anything else, and how far a cook may come."""
+    area = area_or_404(slug)
+    diner = records.diner_in(area, diner_id)
+    if diner is None:
+        abort(404, description="We could not find that diner in this area.")
+    form = DinerNeedsForm()
+    if not form.is_submitted():
+        form = DinerNeedsForm(
+            data={
+                "allergens": sorted(diner.allergens),
+                "allergies": diner.allergies,
+                "radius_miles": round(km_to_miles(diner.max_km), 1),
+            }
+        )
+    elif form.validate():
+        miles_value = form.radius_miles.data
+        try:
+            profiles.change_needs(
+                diner,
+                set(form.allergens.data or []),
+                form.allergies.data or "",
+                miles_to_km(miles_value) if miles_value is not None else None,
+                current_user,
+                request.remote_addr,
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash(f"{diner.first_name}'s allergies and distance are saved.", "success")
+            return redirect(url_for("coordinator.diner", slug=area.slug, diner_id=diner.id))
+    return render_template("coordinator/diner_needs.html", area=area, diner=diner, form=form), (
+        422 if form.errors else 200
     )
 
 

@@ -39,9 +39,15 @@ def index() -> Any:
 def area(slug: str) -> str:
     """An area's console: headline counts and the tasks."""
     area = area_or_404(slug)
+    from casserole.services.coordinator.monitor import lapsed_count
     from casserole.services.dashboard import area_summaries
 
-    return render_template("coordinator/area.html", area=area, summary=area_summaries([area])[0])
+    return render_template(
+        "coordinator/area.html",
+        area=area,
+        summary=area_summaries([area])[0],
+        lapsed=lapsed_count(area),
+    )
 
 
 @bp.route("/<slug>/vetting")

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     SmallInteger,
     String,
     Text,
@@ -229,6 +230,8 @@ class MealShare(Base):
     shared_on: Mapped[date] = mapped_column(Date, index=True)
     dish: Mapped[str] = mapped_column(String(200))
     allergen_note: Mapped[str] = mapped_column(String(300), default="")
+    # Which of the 14 allergens (vocab.ALLERGENS bits) the cook said the meal contains.
+    allergen_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,9 +15,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from casserole import clock
-from casserole.auth.validators import FreeText
+from casserole.auth.validators import CheckboxesField, FreeText
 from casserole.forms_common import ConfirmForm, DateInputField, at_most, strip
 from casserole.models import EndReason
+from casserole.models.vocab import ALLERGEN_LABELS, ALLERGENS
 from casserole.params import MAX_ID
 
 
@@ -98,8 +99,12 @@ class MealForm(FlaskForm):
             at_most(200),
         ],
     )
+    allergens = CheckboxesField(
+        "Which of these allergens did the meal contain?",
+        choices=[SelectChoice(key, ALLERGEN_LABELS[key]) for key in ALLERGENS],
+    )
     allergen_note = StringField(
-        "Allergens in it (optional)",
+        "Anything else in it someone might be allergic to (optional)",
         filters=[strip],
         validators=[FreeText(), at_most(300)],
     )

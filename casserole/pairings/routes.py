@@ -27,6 +27,7 @@ from casserole.pairings.forms import (
     PauseForm,
 )
 from casserole.services import pairings
+from casserole.services.pairings.allergens import allergen_clash
 from casserole.services.pairings.states import Action, authorise
 
 __all__ = ["bp"]
@@ -45,19 +46,24 @@ def _form_step(
     form: FlaskForm,
     template: str,
     run: Callable[[], object],
-    done: str,
+    done: str | Callable[[Any], tuple[str, str]],
 ) -> Any:
-    """Show a step's form; on a valid post run the service, or put its reason by the field."""
+    """Show a step's form; on a valid post run the service, or put its reason by the field.
+
+    `done` is the message for success, or a function of the service's result giving the
+    message and its category (a meal with the diner's allergen is a warning, not thanks).
+    """
     page = _page_allowing(pairing_id, action)
     if form.validate_on_submit():
         try:
-            run()
+            result = run()
         except pairings.PairingError as err:
             if err.field is None or err.field not in form:
                 raise
             form[err.field].errors = [*form[err.field].errors, err.message]
         else:
-            flash(done, "success")
+            message, category = done(result) if callable(done) else (done, "success")
+            flash(message, category)
             return redirect(url_for("pairings.show", pairing_id=pairing_id))
     return render_template(template, page=page, form=form), 422 if form.errors else 200
 
@@ -203,8 +209,25 @@ def log_meal(pairing_id: int) -> Any:
             form.dish.data or "",
             form.allergen_note.data or "",
             client_address=request.remote_addr,
+            allergens=form.allergens.data or [],
         ),
-        "Meal logged. Thank you!",
+        _meal_logged,
+    )
+
+
+def _meal_logged(meal: Any) -> tuple[str, str]:
+    """Thanks for a safe meal; a clear warning when it contained the diner's allergen."""
+    clash = allergen_clash(meal, meal.pairing)
+    if not clash:
+        return "Meal logged. Thank you!", "success"
+    diner = meal.pairing.diner.first_name
+    words = " and ".join(clash)
+    return (
+        f"Warning: {diner} is allergic to {words}, and this meal contained {words}. "
+        f"Make sure {diner} does not eat it. If there is swelling, difficulty breathing or "
+        "feeling faint, call 999 at once. The meal is recorded and the coordinator and "
+        f"{diner}'s carer have been told.",
+        "error",
     )
 
 

@@ -25,13 +25,15 @@ from casserole.auth.validators import (
     Phone,
     WholeNumberField,
 )
+from casserole.formatting import miles_to_km
 from casserole.forms_common import DateInputField, at_most, strip
 from casserole.models import ConsentMethod
-from casserole.models.vocab import DAY_NAMES, DIET_LABELS, DIET_TAGS
+from casserole.models.vocab import ALLERGEN_LABELS, ALLERGENS, DAY_NAMES, DIET_LABELS, DIET_TAGS
 from casserole.services.diner_details import DinerDetails
 
 DAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(DAY_NAMES)]
 DIET_CHOICES = [SelectChoice(tag, DIET_LABELS[tag]) for tag in DIET_TAGS]
+ALLERGEN_CHOICES = [SelectChoice(key, ALLERGEN_LABELS[key]) for key in ALLERGENS]
 CONSENT_CHOICES = [
     SelectChoice(ConsentMethod.CARER_CONFIRMED.value, "They told me in person"),
     SelectChoice(ConsentMethod.PHONE.value, "They told me on the phone"),
@@ -84,7 +86,11 @@ class DinerHomeFields:
         validators=[DataRequired("Choose at least one day.")],
     )
     needs = CheckboxesField("Every meal must be", choices=DIET_CHOICES)
-    allergies = text("Allergies", 500)
+    allergens = CheckboxesField("Allergic to", choices=ALLERGEN_CHOICES)
+    allergies = text("Any other allergy or intolerance", 500)
+    radius_miles = MilesField(
+        "How far away may the cook live? (miles, optional)", validators=[Optional()]
+    )
     likes = text("Likes", 500)
     dislikes = text("Dislikes", 500)
     access_notes = TextAreaField(
@@ -139,6 +145,9 @@ class CookForm(FlaskForm):
     days = CheckboxesField("Days you can cook", coerce=int, choices=DAY_CHOICES)
     availability_note = text("Times that suit you", 200, description="For example: after 5pm")
     can_cook = CheckboxesField("You can cook meals that are", choices=DIET_CHOICES)
+    keeps_out = CheckboxesField(
+        "Allergens you can reliably keep out of a meal", choices=ALLERGEN_CHOICES
+    )
     capacity = WholeNumberField(
         "How many neighbours can you cook for?",
         validators=[
@@ -190,6 +199,10 @@ def diner_details(form: Any) -> DinerDetails:
             data[key] = field.data
     data["days"] = set(data.get("days") or [])
     data["needs"] = set(data.get("needs") or [])
+    data["allergens"] = set(data.get("allergens") or [])
+    radius = form._fields.get("radius_miles")
+    if radius is not None and radius.data is not None:
+        data["max_km"] = miles_to_km(float(radius.data))
     data.setdefault("first_name", "")
     data.setdefault("last_name", "")
     data.setdefault("postcode", "")

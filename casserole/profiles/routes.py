@@ -55,6 +55,7 @@ def cook() -> str | Response | tuple[str, int]:
                 "days": sorted(cook.days),
                 "availability_note": cook.availability_note,
                 "can_cook": sorted(cook.can_cook),
+                "keeps_out": sorted(cook.keeps_out),
                 "capacity": cook.capacity,
                 "max_miles": round(km_to_miles(cook.max_km), 1),
                 "introduction": cook.introduction,
@@ -71,6 +72,7 @@ def cook() -> str | Response | tuple[str, int]:
                     days=set(form.days.data or []),
                     availability_note=form.availability_note.data or "",
                     can_cook=set(form.can_cook.data or []),
+                    keeps_out=set(form.keeps_out.data or []),
                     capacity=form.capacity.data,
                     max_miles=form.max_miles.data,
                     introduction=form.introduction.data or "",
@@ -187,7 +189,15 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
         session[SELECTED_KEY] = diner.id
     form = DinerForm()
     if not form.is_submitted():
-        form = DinerForm(obj=diner, data={"days": sorted(diner.days), "needs": sorted(diner.needs)})
+        form = DinerForm(
+            obj=diner,
+            data={
+                "days": sorted(diner.days),
+                "needs": sorted(diner.needs),
+                "allergens": sorted(diner.allergens),
+                "radius_miles": round(km_to_miles(diner.max_km), 1),
+            },
+        )
     elif form.validate():
         try:
             profiles.update_diner(diner, diner_details(form))

@@ -7,16 +7,20 @@ from datetime import date
 from typing import Any
 
 from casserole import clock
-from casserole.models.vocab import days_to_mask, tags_to_mask
+from casserole.formatting import km_to_miles
+from casserole.models.vocab import (
+    ALLERGENS,
+    allergen_names,
+    allergens_to_mask,
+    days_to_mask,
+    tags_to_mask,
+)
 from casserole.services.accounts import name_problem, phone_problem, text_problem, tidy_text
 
-# Allergies written in words that map onto a dietary tag become hard needs for matching.
-ALLERGY_NEEDS = {
-    "nut-free": ("nut", "peanut", "almond", "cashew", "hazelnut", "walnut"),
-    "dairy-free": ("dairy", "milk", "lactose", "cheese", "cream"),
-    "gluten-free": ("gluten", "wheat", "coeliac", "celiac"),
-}
 OLDEST_AGE_YEARS = 120
+# How far away a diner's cook may live: the diner, their carer or a coordinator chooses.
+RADIUS_KM = (0.5, 10.0)
+DEFAULT_RADIUS_KM = 3.0
 _FREE_TEXT = (
     "address_line",
     "allergies",
@@ -37,6 +41,8 @@ class DinerDetails:
     address_line: str
     days: set[int] = field(default_factory=set)
     needs: set[str] = field(default_factory=set)
+    # The 14 allergens as structured choices; `allergies` is "anything else", in words.
+    allergens: set[str] = field(default_factory=set)
     allergies: str = ""
     likes: str = ""
     dislikes: str = ""
@@ -44,12 +50,30 @@ class DinerDetails:
     contact_preference: str = ""
     phone: str = ""
     birth_date: date | None = None
+    # None keeps the diner's radius as it is (3 km for someone new).
+    max_km: float | None = None
 
 
-def needs_from_allergies(allergies: str) -> set[str]:
-    """Dietary tags implied by an allergy note ("nuts, milk" -> nut-free, dairy-free)."""
-    words = allergies.casefold()
-    return {tag for tag, stems in ALLERGY_NEEDS.items() if any(s in words for s in stems)}
+def radius_problem(km: float | None) -> str | None:
+    """Why a diner's radius cannot be kept, in the words the forms use, or None."""
+    low, high = RADIUS_KM
+    if km is not None and not low <= km <= high:
+        return (
+            f"Choose a distance from {km_to_miles(low):.1f} to {km_to_miles(high):.1f} miles "
+            f"({low:g} to {high:g} km)."
+        )
+    return None
+
+
+def allergen_lines(diner: Any) -> list[str]:
+    """A diner's allergens in plain English, one line each (the cook's reminders and pages).
+
+    The 14 named allergens first, then the diner's own note for anything else.
+    """
+    lines = [f"Allergic to {name}" for name in allergen_names(diner.allergens)]
+    if (diner.allergies or "").strip():
+        lines.append(f"Also: {diner.allergies.strip()}")
+    return lines
 
 
 def check_names(holder: Any, problems: dict[str, str]) -> None:
@@ -70,6 +94,10 @@ def check_diner(details: DinerDetails, problems: dict[str, str]) -> None:
         problems["phone"] = problem
     if not details.days:
         problems["days"] = "Choose at least one day."
+    if unknown := set(details.allergens) - set(ALLERGENS):
+        problems["allergens"] = f"Choose from the allergens shown ({len(unknown)} not known)."
+    if problem := radius_problem(details.max_km):
+        problems["radius_miles"] = problem
     if details.birth_date is not None:
         today = clock.today()
         if not date(today.year - OLDEST_AGE_YEARS, 1, 1) <= details.birth_date <= today:
@@ -86,18 +114,21 @@ def tidy_diner(details: DinerDetails) -> DinerDetails:
         postcode=details.postcode,
         days=set(details.days),
         needs=set(details.needs),
+        allergens=set(details.allergens),
         birth_date=details.birth_date,
+        max_km=details.max_km,
         **tidy,
     )
 
 
 def diner_fields(details: DinerDetails) -> dict[str, object]:
-    """The profile columns a diner's details set (allergies add their dietary needs)."""
-    return {
+    """The profile columns a diner's details set (the radius only when one was given)."""
+    fields: dict[str, object] = {
         "first_name": details.first_name,
         "last_name": details.last_name,
         "days_mask": days_to_mask(details.days),
-        "needs_mask": tags_to_mask(details.needs | needs_from_allergies(details.allergies)),
+        "needs_mask": tags_to_mask(details.needs),
+        "allergen_mask": allergens_to_mask(details.allergens),
         "allergies": details.allergies,
         "likes": details.likes,
         "dislikes": details.dislikes,
@@ -106,3 +137,6 @@ def diner_fields(details: DinerDetails) -> dict[str, object]:
         "phone": details.phone or None,
         "birth_date": details.birth_date,
     }
+    if details.max_km is not None:
+        fields["max_km"] = round(details.max_km, 3)
+    return fields

@@ -167,7 +167,7 @@ def _anonymise_diner(diner: DinerProfile) -> None:
     diner.emergency_contact_name = diner.emergency_contact_phone = ""
     diner.referrer_name = diner.referrer_organisation = diner.referrer_contact = ""
     case_log.erase_for_diner(diner.id)
-    diner.needs_mask = 0
+    diner.needs_mask = diner.allergen_mask = 0
     diner.consent_at = None  # no consent, no matching
     diner.erased_at = utcnow()
 

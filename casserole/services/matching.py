@@ -28,6 +28,7 @@ from casserole.models import (
 from casserole.models.vocab import (
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    mask_to_allergens,
     mask_to_days,
     mask_to_tags,
 )
@@ -71,12 +72,13 @@ def cook_columns(today: date) -> Any:
         User.is_active_account,
         CookProfile.is_vetted(today),
         CookProfile.suspended_at,
+        CookProfile.keeps_out_mask,
     ).join(User, User.id == CookProfile.user_id)
 
 
 def as_matcher_cook(row: Any, today: date) -> matching.Cook:
     """One row of `cook_columns` as the matcher's Cook."""
-    cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted, held = row
+    cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted, held, out = row
     # A break with a return date ends by itself on that date.
     on_break = paused and (until is None or until > today)
     return matching.Cook(
@@ -90,6 +92,7 @@ def as_matcher_cook(row: Any, today: date) -> matching.Cook:
         # Paused, suspended or deactivated cooks keep their pairings but get no new
         # proposals.
         vetted=bool(vetted) and not on_break and active and held is None,
+        keeps_out=mask_to_allergens(out),
     )
 
 
@@ -102,6 +105,7 @@ def as_matcher_diner(diner: DinerProfile) -> matching.Diner:
         days=diner.days,
         needs=diner.needs,
         max_km=diner.max_km,
+        allergens=diner.allergens,
     )
 
 
@@ -157,6 +161,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             DinerProfile.days_mask,
             DinerProfile.needs_mask,
             DinerProfile.max_km,
+            DinerProfile.allergen_mask,
         )
         .where(
             DinerProfile.area_id == area.id,
@@ -166,7 +171,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
         )
         .order_by(DinerProfile.id)
     )
-    for did, lat, lon, days, needs, max_km in diner_rows:
+    for did, lat, lon, days, needs, max_km, allergens in diner_rows:
         data.diners.append(
             matching.Diner(
                 id=did,
@@ -175,6 +180,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
                 days=mask_to_days(days),
                 needs=mask_to_tags(needs),
                 max_km=max_km,
+                allergens=mask_to_allergens(allergens),
             )
         )
     known = {d.id for d in data.diners}

@@ -156,6 +156,40 @@ def concern_to_coordinators(pairing: Pairing, concern: Feedback, author: User) -
     )
 
 
+def allergen_alert_to_diner_side(pairing: Pairing, meal: Any, clash: list[str]) -> int:
+    """The diner and their carer, at once: a meal logged for them contains their allergen."""
+    count = 0
+    for person in diner_side(pairing):
+        count += _send(
+            [person.email],
+            f"Allergy warning: {pairing.diner.first_name}'s meal contained " + " and ".join(clash),
+            "allergen_alert_to_diner",
+            "allergen_alert_to_diner",
+            pairing,
+            name=person.first_name,
+            meal=meal,
+            clash=" and ".join(clash),
+            is_carer=person.id != pairing.diner.user_id,
+        )
+    return count
+
+
+def allergies_changed_to_cook(pairing: Pairing) -> int:
+    """The cook, at once: the diner's allergies have changed (listed in full)."""
+    cook = pairing.cook.user
+    if not cook.is_active_account:
+        return 0
+    return _send(
+        [cook.email],
+        f"{pairing.diner.first_name}'s allergies have changed",
+        "allergies_changed_to_cook",
+        "allergies_changed_to_cook",
+        pairing,
+        name=cook.first_name,
+        diner=pairing.diner,
+    )
+
+
 def concern_resolved_to_author(concern: Feedback) -> int:
     """Whoever raised a concern hears that it has been resolved, and how."""
     author = concern.author

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from casserole.extensions import db
 from casserole.models import DinerProfile, Feedback, Pairing, Role, User, utcnow
 from casserole.models.casework import CaseLogEntry
-from casserole.models.vocab import CASE_LOG_LABELS, mask_to_days, mask_to_tags
+from casserole.models.vocab import CASE_LOG_LABELS, mask_to_allergens, mask_to_days, mask_to_tags
 from casserole.services import audit
 from casserole.services.erasure import erase_diner, erase_user
 from casserole.services.retention import apply_retention
@@ -36,6 +36,7 @@ def _pairing(p: Pairing) -> dict[str, Any]:
             {
                 "date": _iso(m.shared_on),
                 "dish": m.dish,
+                "allergens": sorted(mask_to_allergens(m.allergen_mask)),
                 "allergen_note": m.allergen_note,
                 "confirmed_at": _iso(m.confirmed_at),
             }
@@ -92,7 +93,9 @@ def export_diner(diner: DinerProfile, *, own: bool = True) -> dict[str, Any]:
         "area": diner.area.name if diner.area else None,
         "days_wanted": sorted(mask_to_days(diner.days_mask)),
         "dietary_needs": sorted(mask_to_tags(diner.needs_mask)),
+        "allergens": sorted(mask_to_allergens(diner.allergen_mask)),
         "allergies": diner.allergies,
+        "max_km": diner.max_km,
         "likes": diner.likes,
         "dislikes": diner.dislikes,
         "access_notes": diner.access_notes,
@@ -140,6 +143,7 @@ def export_user(user: User) -> dict[str, Any]:
             "address": {"line": cook.address_line, "postcode": cook.postcode},
             "days": sorted(cook.days),
             "can_cook": sorted(cook.can_cook),
+            "keeps_out": sorted(cook.keeps_out),
             "capacity": cook.capacity,
             "max_km": cook.max_km,
             "introduction": cook.introduction,

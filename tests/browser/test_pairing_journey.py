@@ -83,7 +83,7 @@ def test_a_pairing_from_proposal_to_its_end(page, auth, database):
             (clock.today() - timedelta(days=days_ago)).isoformat()
         )
         page.get_by_label("What did you cook?").fill(dish)
-        page.get_by_label("Allergens in it (optional)").fill("celery")
+        page.get_by_label("Celery", exact=True).check()
         page.get_by_role("button", name="Log the meal").click()
         expect(page.get_by_text("Meal logged. Thank you!")).to_be_visible()
     expect(page.locator("#meal-count")).to_have_text("3")

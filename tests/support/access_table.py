@@ -122,6 +122,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.pair_by_hand", "/coordinator/<slug>/diners/<int:diner_id>/pair"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.diner_needs", "/coordinator/<slug>/diners/<int:diner_id>/needs"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.search", "/coordinator/<slug>/search"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.waiting", "/coordinator/<slug>/waiting"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.refresh_reasons", "/coordinator/<slug>/waiting/reasons"): Entry(

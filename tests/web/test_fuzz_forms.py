@@ -67,6 +67,9 @@ FIELD_POOL = [
     "action",
     "first_day",
     "last_day",
+    "allergens",
+    "keeps_out",
+    "radius_miles",
 ]
 # Odd but valid numbers and dates: other digits, superscripts, full-width digits, values
 # beyond the database's integer range, negative zero, impossible and far-away dates.

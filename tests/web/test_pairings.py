@@ -307,12 +307,21 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
         longitude=-0.19,
         needs_mask=0b10,
     )
-    slow = f.cook(world.area, vetted=False, capacity=1)
+    unvetted = f.cook(world.area, vetted=False, capacity=1)
+    slow = f.cook(world.area, capacity=1)
     auth.as_user(world.coordinator)
+    # A cook whose checks are not current can never be paired, whatever the reason given.
+    page = client.post(
+        "/pairings/new",
+        data={"cook_id": unvetted.id, "diner_id": far.id, "override_reason": "DBS booked"},
+    )
+    assert page.status_code == 422
+    assert "checks are not all current: the Proof of identity has not been recorded" in (
+        page.get_data(as_text=True)
+    )
     page = client.post("/pairings/new", data={"cook_id": slow.id, "diner_id": far.id})
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "checks (ID, DBS, food hygiene) are not all current" in html
     assert "The cook cannot cook: Vegan." in html and "miles apart" in html
     assert "give a reason to pair them anyway" in html
     page = client.post(
@@ -320,7 +329,7 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
         data={
             "cook_id": slow.id,
             "diner_id": far.id,
-            "override_reason": "Her daughter drives the meals over; DBS booked.",
+            "override_reason": "Her daughter drives the meals over; vegan is fine.",
         },
         follow_redirects=True,
     )
@@ -332,7 +341,7 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "pairing.propose_by_hand")
     )
-    assert event.actor_id == world.coordinator.id and event.detail["overridden"] == 3
+    assert event.actor_id == world.coordinator.id and event.detail["overridden"] == 2
     assert smtp_server.messages[-1]["Subject"] == "Would you like to cook for Ivy?"
     # Numbers outside the coordinator's areas are simply not found.
     other = f.area("Tower Hamlets", ("E1",))

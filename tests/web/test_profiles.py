@@ -226,7 +226,9 @@ def test_carer_edits_a_diners_details(client, carer_with_two, auth):
         "address_line": "1 Test Street",
         "days": ["2"],
         "needs": ["diabetic-friendly"],
-        "allergies": "Milk",
+        "allergens": ["milk", "peanuts"],
+        "allergies": "Kiwi fruit",
+        "radius_miles": "2.5",
         "likes": "Stew",
         "dislikes": "Liver",
         "access_notes": "Knock loudly, door takes a while.",
@@ -235,7 +237,10 @@ def test_carer_edits_a_diners_details(client, carer_with_two, auth):
     page = client.post(f"/profile/diners/{one.id}", data=data)
     assert page.status_code == 302
     assert one.last_name == "Ó Briain" and one.days == {2}
-    assert one.needs == {"diabetic-friendly", "dairy-free"}
+    # The structured allergens are what matching reads; the note is kept as written.
+    assert one.needs == {"diabetic-friendly"}
+    assert one.allergens == {"milk", "peanuts"} and one.allergies == "Kiwi fruit"
+    assert one.max_km == pytest.approx(4.023, abs=0.001)
     assert one.access_notes == "Knock loudly, door takes a while."
     bad = client.post(f"/profile/diners/{one.id}", data={**data, "days": [], "first_name": "\x07"})
     assert bad.status_code == 422

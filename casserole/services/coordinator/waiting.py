@@ -16,6 +16,8 @@ from casserole.models.vocab import (
     DIET_LABELS,
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    allergen_names,
+    mask_to_allergens,
     mask_to_days,
     mask_to_tags,
 )
@@ -85,6 +87,15 @@ def explain(
     if reason == "no_cook_in_range":
         return f"No vetted cook within {reach}. A cook near {diner.outcode} would help."
     if reason == "no_cook_for_needs":
+        allergens = " and ".join(allergen_names(mask_to_allergens(diner.allergen_mask)))
+        if allergens:
+            wanted = (
+                f"cooks {needs} and keeps out {allergens}" if needs else f"keeps out {allergens}"
+            )
+            return (
+                f"{plural(in_range, 'cook')} within {reach}, none {wanted}. "
+                f"A cook near {diner.outcode} who {wanted} would help."
+            )
         return (
             f"{plural(in_range, 'cook')} within {reach}, "
             f"none cooks {needs or 'for their needs'}. "

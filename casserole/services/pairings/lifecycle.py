@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import plural
 from casserole.models import (
@@ -19,7 +20,7 @@ from casserole.models import (
     utcnow,
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
-from casserole.services import audit, mail, notifications
+from casserole.services import audit, mail, notifications, vetting
 from casserole.services.matching import load_during
 from casserole.services.pairings.reach import break_of, load
 from casserole.services.pairings.states import (
@@ -110,6 +111,21 @@ def _refuse_if_diner_has_a_cook(pairing: Pairing, *, lock: bool = False) -> None
         )
 
 
+def _refuse_if_cook_not_vetted(pairing: Pairing, now: datetime, *, to_cook: bool = False) -> None:
+    """Refuse (409) while the cook's checks are not all current, saying which and since when.
+
+    Checks can lapse between a proposal and its yes; the rule is `CookProfile.is_vetted`.
+    """
+    problem = vetting.vetting_problem(pairing.cook, clock.local_date(now), to_cook=to_cook)
+    if problem is None:
+        return
+    if to_cook:
+        problem += " Please ask your coordinator to record a new one; then you can say yes."
+    else:
+        problem += " The coordinator has to record a new check before this can go ahead."
+    raise PairingError(problem)
+
+
 def approve(
     pairing_id: int, actor: Any, now: datetime | None = None, client_address: str | None = None
 ) -> Pairing:
@@ -118,6 +134,7 @@ def approve(
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.APPROVE, pairing.status, sides)
     _refuse_if_diner_has_a_cook(pairing)
+    _refuse_if_cook_not_vetted(pairing, now)
     pairing.approved_at, pairing.approved_by_id = now, actor.id
     move(pairing, Action.APPROVE, side, actor, client_address)
     notifications.proposal_to_cook(pairing)
@@ -141,6 +158,7 @@ def accept(
         action = Action.DINER_ACCEPT if pairing.status == P.COOK_ACCEPTED else Action.COOK_ACCEPT
     side = authorise(action, pairing.status, sides)
     name = pairing.diner.first_name
+    _refuse_if_cook_not_vetted(pairing, now, to_cook=action == Action.COOK_ACCEPT)
     if action == Action.COOK_ACCEPT:
         _refuse_if_diner_has_a_cook(pairing)
         if pairing.is_stand_in:

@@ -27,9 +27,11 @@ from casserole.models.vocab import (
     DIET_LABELS,
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    allergen_names,
+    mask_to_allergens,
     mask_to_tags,
 )
-from casserole.services import audit, notifications
+from casserole.services import audit, notifications, vetting
 from casserole.services.matching import run_matching
 from casserole.services.pairings.lifecycle import commit
 from casserole.services.pairings.states import NotFound, PairingError
@@ -78,14 +80,22 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
             "This pair was declined before, or the diner asked for a different cook: "
             "it is never proposed again."
         )
-    if not cook.is_vetted(today):
-        checks.broken.append("The cook's checks (ID, DBS, food hygiene) are not all current.")
+    if problem := vetting.vetting_problem(cook, today):
+        # Never overridable: the cook could not say yes to it anyway (accepting re-checks).
+        checks.blocking.append(problem)
     if cook.paused or not cook.user.is_active_account:
         checks.broken.append("The cook is taking a break from cooking.")
     missing = mask_to_tags(diner.needs_mask & ~cook.can_cook_mask)
     if missing:
         names = ", ".join(sorted(DIET_LABELS[t] for t in missing))
         checks.broken.append(f"The cook cannot cook: {names}.")
+    unsafe = mask_to_allergens(diner.allergen_mask & ~cook.keeps_out_mask)
+    if unsafe:
+        # Never overridable: a meal with an allergen in it can put the diner in hospital.
+        checks.blocking.append(
+            f"The cook cannot keep {' or '.join(allergen_names(unsafe))} out of a meal, "
+            f"and {diner.first_name} is allergic."
+        )
     if not diner.days_mask & cook.days_mask:
         checks.broken.append("They have no day of the week in common.")
     km = great_circle_km(cook.latitude, cook.longitude, diner.latitude, diner.longitude)

@@ -24,6 +24,7 @@ from casserole.models import (
 )
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit, stats
+from casserole.services.pairings.allergens import allergen_alerts
 from casserole.services.pairings.states import (
     Action,
     NotFound,
@@ -96,6 +97,8 @@ class PairingPage:
     status_text: str = ""
     unconfirmed_meal_ids: set[int] = field(default_factory=set)
     state: State | None = None
+    # Meals that contained one of the diner's allergens, with which: shown to every side.
+    allergen_alerts: list[tuple[Any, list[str]]] = field(default_factory=list)
 
 
 def _offered(pairing: Pairing, sides: frozenset[Side], on_break: bool = False) -> frozenset[str]:
@@ -142,6 +145,7 @@ def page_for(
         status_text=status_text(pairing, sides, on_break=on_break, until=until, stand_in=stand_in),
         unconfirmed_meal_ids={m.id for m in pairing.meals if m.confirmed_at is None},
         state=state_of(pairing.status, on_break=on_break, covered=stand_in is not None),
+        allergen_alerts=allergen_alerts(pairing),
     )
 
 

@@ -4,6 +4,7 @@ from casserole.services.profiles.checks import CheckRow, VettingStatus, vetting_
 from casserole.services.profiles.cooks import CookDetails, update_cook
 from casserole.services.profiles.diners import (
     NotFound,
+    change_needs,
     diners_of,
     own_diner,
     selected_diner,
@@ -23,6 +24,7 @@ __all__ = [
     "NeighbourView",
     "NotFound",
     "VettingStatus",
+    "change_needs",
     "cook_for_diner_side",
     "diners_of",
     "neighbour_for_cook",

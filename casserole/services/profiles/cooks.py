@@ -9,7 +9,7 @@ from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
 from casserole.models import CookProfile
-from casserole.models.vocab import days_to_mask, tags_to_mask
+from casserole.models.vocab import ALLERGENS, allergens_to_mask, days_to_mask, tags_to_mask
 from casserole.services import places
 from casserole.services.accounts import FieldError, text_problem, tidy_text
 
@@ -31,6 +31,7 @@ class CookDetails:
     postcode: str
     address_line: str
     birth_year: int | None = None
+    keeps_out: set[str] | None = None  # None leaves what the cook keeps out as it is
 
 
 # A cook's age, for the figures' age ranges: adults, and nobody older than 100.
@@ -76,6 +77,8 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
             problems[name] = problem
     if problem := birth_year_problem(details.birth_year, clock.today()):
         problems["birth_year"] = problem
+    if details.keeps_out is not None and set(details.keeps_out) - set(ALLERGENS):
+        problems["keeps_out"] = "Choose from the allergens shown."
     placement = places.moved_to(cook, details.postcode, problems)
     if problems:
         raise FieldError(errors=problems)
@@ -83,6 +86,8 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     cook.days_mask = days_to_mask(details.days)
     cook.availability_note = note[:200]
     cook.can_cook_mask = tags_to_mask(details.can_cook)
+    if details.keeps_out is not None:
+        cook.keeps_out_mask = allergens_to_mask(details.keeps_out)
     cook.capacity = int(details.capacity or 1)
     cook.max_km = round(miles_to_km(float(details.max_miles or 0)), 3)
     cook.introduction = introduction
