@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from casserole import clock
+from casserole.extensions import db
 from casserole.models import EndReason, Pairing, PairingStatus, Role
 from casserole.services import pairings
 from casserole.services.coordinator import figures
@@ -63,8 +64,6 @@ def test_a_planned_break_tells_the_diner_side_and_proposes_a_stand_in(world, smt
 
 
 def pairings_db(*where):
-    from casserole.extensions import db
-
     return db.session.scalars(select(Pairing).where(*where).order_by(Pairing.id))
 
 
@@ -248,3 +247,18 @@ def test_an_ended_regular_pairing_takes_its_stand_in_with_it(world, smtp_server)
     )
     with pytest.raises(pairings.PairingError, match="was declined"):
         pairings.accept(stand_in.id, world.carer)
+
+
+def test_the_daily_command_moves_breaks_on_the_date_given(world, app):
+    today = clock.today()
+    last = today + timedelta(days=2)
+    breaks.plan_break(world.regular, today, last, actor=world.regular.user, today=today)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["apply-breaks", "--today", (last + timedelta(1)).isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "ended 1 break (1 pairing restarted" in result.output
+    db_pairing = db.session.get(Pairing, world.pairing.id)
+    db.session.refresh(db_pairing)
+    assert db_pairing.status == P.ACTIVE
+    bad = runner.invoke(args=["apply-breaks", "--today", "not-a-date"])
+    assert bad.exit_code == 2 and "not-a-date" in bad.output
