@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from casserole import clock
-from casserole.models import Pairing, PairingStatus, Role
+from casserole.extensions import db
+from casserole.models import EndReason, Pairing, PairingStatus, Role
 from casserole.services import pairings
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import last_months
@@ -63,8 +64,6 @@ def test_a_planned_break_tells_the_diner_side_and_proposes_a_stand_in(world, smt
 
 
 def pairings_db(*where):
-    from casserole.extensions import db
-
     return db.session.scalars(select(Pairing).where(*where).order_by(Pairing.id))
 
 
@@ -214,3 +213,52 @@ def test_home_pages_and_the_meal_plan_say_who_comes_through_the_break(world, cli
     auth.logout()
     auth.login(ravi.user)
     assert "Standing in while Maya is on a break" in client.get("/").get_data(as_text=True)
+
+
+def test_a_stand_in_can_be_agreed_before_the_break_starts(world):
+    ravi = f.cook(world.area)
+    today = clock.today()
+    first, last = today + timedelta(days=2), today + timedelta(days=8)
+    breaks.plan_break(world.regular, first, last, actor=world.regular.user, today=today)
+    [stand_in] = list(pairings_db(Pairing.covers_id == world.pairing.id))
+    pairings.approve(stand_in.id, world.coordinator)
+    pairings.accept(stand_in.id, ravi.user)
+    pairings.accept(stand_in.id, world.carer)
+    assert stand_in.status == P.ACTIVE and world.pairing.status == P.ACTIVE
+    run = breaks.apply_break_transitions(today=first)
+    assert run.paused == 1 and world.pairing.status == P.PAUSED
+    assert run.stand_ins_proposed == 0  # covered already: nobody else is asked
+
+
+def test_an_ended_regular_pairing_takes_its_stand_in_with_it(world, smtp_server):
+    ravi = f.cook(world.area, user=f.user(Role.COOK, email="ravi@example.org"))
+    today = clock.today()
+    breaks.plan_break(
+        world.regular, today, today + timedelta(5), actor=world.regular.user, today=today
+    )
+    [stand_in] = list(pairings_db(Pairing.covers_id == world.pairing.id))
+    pairings.approve(stand_in.id, world.coordinator)
+    pairings.accept(stand_in.id, ravi.user)
+    sent = len(smtp_server.messages)
+    pairings.end(world.pairing.id, world.carer, EndReason.MOVED_AWAY)
+    assert stand_in.status == P.DECLINED
+    assert ("ravi@example.org", "You are no longer needed as Edna's stand-in cook") in _subjects(
+        smtp_server, sent
+    )
+    with pytest.raises(pairings.PairingError, match="was declined"):
+        pairings.accept(stand_in.id, world.carer)
+
+
+def test_the_daily_command_moves_breaks_on_the_date_given(world, app):
+    today = clock.today()
+    last = today + timedelta(days=2)
+    breaks.plan_break(world.regular, today, last, actor=world.regular.user, today=today)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["apply-breaks", "--today", (last + timedelta(1)).isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "ended 1 break (1 pairing restarted" in result.output
+    db_pairing = db.session.get(Pairing, world.pairing.id)
+    db.session.refresh(db_pairing)
+    assert db_pairing.status == P.ACTIVE
+    bad = runner.invoke(args=["apply-breaks", "--today", "not-a-date"])
+    assert bad.exit_code == 2 and "not-a-date" in bad.output

@@ -56,6 +56,8 @@ NOT_PERSONAL = {
     "api_tokens.label": "an admin's name for a council system's API token, about no diner or cook",
     "api_tokens.prefix": "the first characters of a random token, to tell tokens apart",
     "api_tokens.token_hash": "a SHA-256 digest of a random token",
+    "break_covers.reason_code": "the matcher's code word for a break without a stand-in",
+    "break_covers.reason": "the matcher's sentence (counts and km), written by the app",
 }
 
 

@@ -104,10 +104,13 @@ def _refuse_if_diner_has_a_cook(pairing: Pairing, *, lock: bool = False) -> None
     )
     if other is not None:
         raise PairingError(ALREADY_PAIRED.format(name=pairing.diner.first_name))
-    if pairing.is_stand_in and (pairing.covers is None or pairing.covers.status != P.PAUSED):
+    # A stand-in may be agreed before the break starts, but not once the pairing it covers
+    # has ended.
+    if pairing.is_stand_in and (
+        pairing.covers is None or pairing.covers.status not in LIVE_STATUSES
+    ):
         raise PairingError(
-            "The pairing this stand-in was to cover is no longer paused for the cook's break, "
-            "so the stand-in is not needed."
+            "The pairing this stand-in was to cover has ended, so the stand-in is not needed."
         )
 
 
