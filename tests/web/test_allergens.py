@@ -326,3 +326,11 @@ def test_the_waiting_list_says_which_allergens_no_cook_can_keep_out(world, datab
     assert "none cooks halal and keeps out sesame." in explain(
         "no_cook_for_needs", (1, 0, 0, 0), halal
     )
+
+
+def test_the_cooks_record_says_what_they_keep_out(client, auth, world, database):
+    world.cook.keeps_out_mask = allergens_to_mask({"sesame", "eggs"})
+    database.session.commit()
+    auth.login(world.coordinator)
+    page = client.get(f"/coordinator/barnet/cooks/{world.cook.id}").get_data(as_text=True)
+    assert '<dd id="keeps-out">eggs, sesame</dd>' in page
