@@ -27,6 +27,13 @@ from casserole.models.vocab import (
     ReferrerKind,
     Role,
 )
+from casserole.models.welfare import (
+    MealDayReport,
+    SentReminder,
+    VisitReport,
+    WelfareCheck,
+    WelfareOutcome,
+)
 
 __all__ = [
     "ApiToken",
@@ -45,6 +52,7 @@ __all__ = [
     "EmailStatus",
     "EndReason",
     "Feedback",
+    "MealDayReport",
     "MealShare",
     "OutboundEmail",
     "Pairing",
@@ -55,10 +63,14 @@ __all__ = [
     "ProposalSource",
     "ReferrerKind",
     "Role",
+    "SentReminder",
     "UTCDateTime",
     "User",
     "VettingCheck",
+    "VisitReport",
     "WaitingListEntry",
+    "WelfareCheck",
+    "WelfareOutcome",
     "coordinator_areas",
     "utcnow",
 ]
