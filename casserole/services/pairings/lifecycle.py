@@ -19,7 +19,7 @@ from casserole.models import (
     utcnow,
 )
 from casserole.models.vocab import LIVE_STATUSES
-from casserole.services import audit, mail, notifications
+from casserole.services import audit, mail, notifications, welfare_messages
 from casserole.services.pairings.reach import load
 from casserole.services.pairings.states import (
     TRANSITIONS,
@@ -182,7 +182,7 @@ def pause(
     now: datetime | None = None,
     client_address: str | None = None,
 ) -> Pairing:
-    """Pause a live pairing (holiday, hospital); no meals are expected until it restarts."""
+    """Pause a live pairing (holiday, hospital); no meals until it restarts; the others told."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.PAUSE, pairing.status, sides)
@@ -190,6 +190,7 @@ def pause(
     pairing.pauses.append(new_pause)
     db.session.flush()
     _move(pairing, Action.PAUSE, side, actor, client_address, pause_id=new_pause.id)
+    welfare_messages.pairing_changed(pairing, "paused", actor, new_pause.reason)
     commit()
     return pairing
 
@@ -202,12 +203,13 @@ def _close_pause(pairing: Pairing, now: datetime) -> None:
 def resume(
     pairing_id: int, actor: Any, now: datetime | None = None, client_address: str | None = None
 ) -> Pairing:
-    """Restart a paused pairing."""
+    """Restart a paused pairing; everyone else in it is told."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.RESUME, pairing.status, sides)
     _close_pause(pairing, now)
     _move(pairing, Action.RESUME, side, actor, client_address)
+    welfare_messages.pairing_changed(pairing, "resumed", actor)
     commit()
     return pairing
 
@@ -242,5 +244,6 @@ def end(
     diner.waiting_priority = 1 if reason == EndReason.DIFFERENT_COOK else 0
     _move(pairing, Action.END, side, actor, client_address, reason=reason)
     notifications.ended_to_coordinators(pairing, actor)
+    welfare_messages.pairing_changed(pairing, "ended", actor, welfare_messages.END_WORDS[reason])
     commit()
     return pairing

@@ -33,6 +33,7 @@ class Action(enum.StrEnum):
     CONFIRM_MEAL = "confirm_meal"
     FEEDBACK = "feedback"
     CONCERN = "concern"
+    REPORT_VISIT = "report_visit"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.CONFIRM_MEAL: Rule(frozenset({*_LIVE, P.ENDED}), frozenset({Side.DINER})),
     Action.FEEDBACK: Rule(frozenset({*_LIVE, P.ENDED}), _PEOPLE),
     Action.CONCERN: Rule(frozenset({*_OPEN, *_LIVE, P.ENDED}), _PEOPLE),
+    # Nobody answered, seemed unwell, could not come: only on a running pairing, by its cook.
+    Action.REPORT_VISIT: Rule(frozenset({P.ACTIVE}), frozenset({Side.COOK})),
 }
 
 _STATE_WORDS = {
@@ -85,6 +88,7 @@ _ACTION_WORDS = {
     Action.CONFIRM_MEAL: "confirm a meal",
     Action.FEEDBACK: "leave feedback",
     Action.CONCERN: "raise a concern",
+    Action.REPORT_VISIT: "report on a meal day",
 }
 
 
