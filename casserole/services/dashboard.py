@@ -184,8 +184,7 @@ def todo_for(user: Any, board: Board) -> list[Todo]:
                 verb = "expired on" if state.state == "expired" else "expires on"
                 items.append(
                     Todo(
-                        f"Your {state.label.lower()} {verb} {long_date(state.check.expires_on)}: "
-                        "renew it",
+                        f"{state.label} {verb} {long_date(state.check.expires_on)}: renew it",
                         url_for("profiles.checks"),
                         urgent=state.state == "expired",
                     )

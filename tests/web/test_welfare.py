@@ -416,3 +416,26 @@ def test_the_home_page_counts_waiting_diners_as_the_waiting_list_does(app, world
     database.session.commit()
     [summary] = dashboard.area_summaries([world.area])
     assert summary.waiting == database.session.scalar(waiting_count_query(world.area)) == 1
+
+
+def test_a_check_about_to_expire_tops_the_cooks_home_page(client, world, auth, database):
+    dbs = next(c for c in world.cook.checks if c.kind.value == "dbs")
+    dbs.expires_on = clock.today() + timedelta(days=10)
+    database.session.commit()
+    auth.as_user(world.cook.user)
+    html = text_of(client.get("/"))
+    top = html[html.index("waiting-for-you") : html.index("Your cooking")]
+    assert "DBS check expires on" in top and "/profile/cook/checks" in top
+
+
+def test_the_carer_sees_the_open_check_on_the_pairing_page_with_what_to_do(
+    client, world, auth, database
+):
+    open_check(world, database)
+    auth.as_user(world.carer)
+    html = text_of(client.get(f"/pairings/{world.pairing.id}"))
+    assert "A welfare check is open" in html and "call 999" in html
+    assert "020 7946 0001" in html and "020 8359 0000" in html
+    # The cook who reported does not get the banner (they have done their part).
+    auth.as_user(world.cook.user)
+    assert "A welfare check is open" not in text_of(client.get(f"/pairings/{world.pairing.id}"))
