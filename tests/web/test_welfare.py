@@ -320,7 +320,8 @@ def test_the_digest_lists_at_risk_pairings_and_open_checks_once(app, world, data
     assert reminders.send_coordinator_digest(clock.today()) == 1
     [mail] = messages_of(database, "coordinator_digest")
     assert mail.to_address == "coord@barnet.example"
-    assert f"Check {check.id}: Edna" in mail.text_body
+    assert f"Welfare check {check.id} (pairing {world.pairing.id})" in mail.text_body
+    assert "Edna" not in mail.text_body  # names stay behind the links (erasure reaches them)
     assert "Pairings at risk (" in mail.text_body
     assert reminders.send_coordinator_digest(clock.today()) == 0
     # The other area's coordinator has nothing to hear about, so gets nothing.
