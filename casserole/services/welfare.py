@@ -113,7 +113,7 @@ def report_visit(
         )
         db.session.add(check)
         db.session.flush()
-        welfare_messages.welfare_check_opened(check, report)
+        welfare_messages.welfare_check_opened(check, report, escalation_hours())
     else:
         welfare_messages.could_not_come(pairing, report)
     audit.record(

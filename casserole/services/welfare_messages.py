@@ -66,7 +66,7 @@ def _check_link(check: WelfareCheck) -> str:
     return public_url("coordinator.welfare_check", slug=check.pairing.area.slug, check_id=check.id)
 
 
-def welfare_check_opened(check: WelfareCheck, report: MealDayReport) -> int:
+def welfare_check_opened(check: WelfareCheck, report: MealDayReport, hours: int) -> int:
     """At once: the carer and the area's coordinators, each with what to do now."""
     pairing = check.pairing
     context: dict[str, Any] = {
@@ -99,6 +99,7 @@ def welfare_check_opened(check: WelfareCheck, report: MealDayReport) -> int:
         pairing,
         check=check,
         check_link=_check_link(check),
+        hours=hours,
         **context,
     )
     return count

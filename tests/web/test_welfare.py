@@ -108,6 +108,7 @@ def test_nobody_answered_opens_a_check_and_tells_the_carer_and_coordinators_once
     to_coord = next(m for m in smtp_server.messages if m["To"] == "coord@barnet.example")
     text = body(to_coord)
     assert "07700 900002" in text and f"/coordinator/barnet/welfare/{check.id}" in text
+    assert "within 4 hours, every coordinator and admin" in text
     # The same report twice for one day is refused next to the field; nobody is told again.
     again = report(client, world, "nobody_answered")
     assert again.status_code == 422
