@@ -14,6 +14,7 @@ from casserole import clock
 from casserole.models import PairingStatus, Role
 from casserole.services import welfare
 from tests.support import factories as f
+from tests.support.auth import PageAuth
 from tests.support.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -95,3 +96,31 @@ def test_nobody_answered_opens_a_check_that_escalates_and_closes_with_an_outcome
         page.get_by_text(re.compile("Welfare check \\d+ closed: The diner was fine"))
     ).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_cook_on_a_small_phone_without_javascript_says_they_could_not_come(
+    browser, live_server, pairing, smtp_server
+):
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server, viewport={"width": 360, "height": 740}
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        PageAuth(page).login("maya@example.org")
+        page.goto(f"/pairings/{pairing.id}")
+        page.get_by_role(
+            "link", name="Nobody answered, Edna seemed unwell, or you could not come"
+        ).click()
+        page.get_by_label("I could not come").check()
+        page.get_by_role("button", name="Send the report").click()
+        expect(
+            page.get_by_text("We have told Edna's side that you could not come.")
+        ).to_be_visible()
+        # Nothing runs off the side of a 360 px screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+    # Only the diner's side hears: nobody opens a welfare check for a cook who could not come.
+    assert addressees(smtp_server) == ["sam@example.org"]
+    assert "could not bring" in smtp_server.messages[0]["Subject"]
