@@ -441,3 +441,16 @@ def test_the_carer_sees_the_open_check_on_the_pairing_page_with_what_to_do(
     # The cook who reported does not get the banner (they have done their part).
     auth.as_user(world.cook.user)
     assert "A welfare check is open" not in text_of(client.get(f"/pairings/{world.pairing.id}"))
+
+
+def test_the_html_part_escapes_what_the_cook_wrote(app, world, database):
+    welfare.report_visit(
+        world.pairing.id,
+        world.cook.user,
+        welfare.VisitReport.SEEMED_UNWELL,
+        clock.today(),
+        'Pale <img src=x onerror="alert(1)">',
+    )
+    [to_carer] = messages_of(database, "welfare_opened_to_carer")
+    assert '<img src=x onerror="alert(1)">' in to_carer.text_body
+    assert "<img" not in to_carer.html_body and "&lt;img src=x" in to_carer.html_body
