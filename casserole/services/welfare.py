@@ -147,12 +147,9 @@ def open_for(user: Any) -> list[WelfareCheck]:
     if user.role in (Role.COORDINATOR, Role.ADMIN):
         allowed = area_ids_for(user)
         return open_checks(allowed)
-    if user.role in (Role.CARER, Role.DINER):
-        diners = select(DinerProfile.id).where(
-            (DinerProfile.carer_id == user.id)
-            if user.role == Role.CARER
-            else (DinerProfile.user_id == user.id)
-        )
+    # A carer checks on their diners; a diner is never asked to check on themselves.
+    if user.role == Role.CARER:
+        diners = select(DinerProfile.id).where(DinerProfile.carer_id == user.id)
         return list(
             db.session.scalars(
                 select(WelfareCheck)

@@ -137,6 +137,10 @@ def test_seemed_unwell_without_a_carer_gives_coordinators_the_emergency_contact(
     assert sent(smtp_server) == ["coord@barnet.example"]
     text = body(smtp_server.messages[0])
     assert "Jo Bloggs: 07700 900003" in text and "seemed unwell" in text
+    # Olive is never asked to check on herself, at home or on the pairing page.
+    auth.as_user(diner.user)
+    assert "Please check on" not in text_of(client.get("/"))
+    assert "A welfare check is open" not in text_of(client.get(f"/pairings/{pairing.id}"))
 
 
 def test_could_not_come_is_recorded_and_the_diner_side_told(
