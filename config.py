@@ -67,6 +67,8 @@ class Config:
 
     # The council's cost of one delivered meal, used for "cost avoided" figures.
     MEAL_COST_PENCE = int(os.environ.get("MEAL_COST_PENCE", "490"))
+    # A welfare check with no outcome recorded this long goes to every coordinator and admin.
+    WELFARE_ESCALATION_HOURS = int(os.environ.get("WELFARE_ESCALATION_HOURS", "4"))
     # Ended pairings' notes and comments are cleared after this many days.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "730"))
     # Delivered e-mail keeps its body this long (for "I never got it" questions), then none.

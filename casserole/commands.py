@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(import_referrals)
     app.cli.add_command(apply_breaks)
+    app.cli.add_command(welfare_group)
 
 
 @click.command("seed-demo")
@@ -261,3 +262,58 @@ def import_referrals(file: Path, slug: str, email: str, dry_run: bool) -> None:
         click.echo(imports.summary(result, done))
     if not result.ok:
         sys.exit(1)
+
+
+@click.group("welfare")
+def welfare_group() -> None:
+    """The safety net's timed work: escalations, reminders, nudges and digests."""
+
+
+def _day(value: str | None) -> date | None:
+    from casserole.params import parse_date
+
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise click.BadParameter("give a date like 2026-12-01", param_hint="--today")
+    return day
+
+
+@welfare_group.command("escalate")
+def welfare_escalate() -> None:
+    """Escalate welfare checks left without an outcome (run it every few minutes)."""
+    from casserole.services import welfare
+
+    count = welfare.escalate_overdue()
+    click.echo(f"Escalated {plural(count, 'welfare check')}.")
+
+
+@welfare_group.command("remind")
+@click.option("--today", default=None, help="Run as if today were this date (YYYY-MM-DD).")
+def welfare_remind(today: str | None) -> None:
+    """Remind cooks of tomorrow's meal days (run it daily)."""
+    from casserole.services.pairings import reminders
+
+    count = reminders.send_meal_day_reminders(_day(today))
+    click.echo(f"Sent {plural(count, 'meal-day reminder')}.")
+
+
+@welfare_group.command("nudge")
+@click.option("--today", default=None, help="Run as if today were this date (YYYY-MM-DD).")
+def welfare_nudge(today: str | None) -> None:
+    """Nudge cooks whose usual meal day yesterday has no meal logged (run it daily)."""
+    from casserole.services.pairings import reminders
+
+    count = reminders.nudge_missed_meal_days(_day(today))
+    click.echo(f"Sent {plural(count, 'nudge')} about a missed meal day.")
+
+
+@welfare_group.command("digest")
+@click.option("--today", default=None, help="Run as if today were this date (YYYY-MM-DD).")
+def welfare_digest(today: str | None) -> None:
+    """Send each coordinator their daily digest (run it daily)."""
+    from casserole.services.pairings import reminders
+
+    count = reminders.send_coordinator_digest(_day(today))
+    click.echo(f"Sent {plural(count, 'digest')}.")

@@ -143,4 +143,5 @@ from casserole.coordinator import (  # noqa: E402, F401
     record_views,
     referral_views,
     report_views,
+    welfare_views,
 )

@@ -34,6 +34,13 @@ from casserole.models.vocab import (
     ReferrerKind,
     Role,
 )
+from casserole.models.welfare import (
+    MealDayReport,
+    SentReminder,
+    VisitReport,
+    WelfareCheck,
+    WelfareOutcome,
+)
 
 __all__ = [
     "ApiToken",
@@ -54,6 +61,7 @@ __all__ = [
     "EmailStatus",
     "EndReason",
     "Feedback",
+    "MealDayReport",
     "MealShare",
     "OutboundEmail",
     "Pairing",
@@ -64,10 +72,14 @@ __all__ = [
     "ProposalSource",
     "ReferrerKind",
     "Role",
+    "SentReminder",
     "UTCDateTime",
     "User",
     "VettingCheck",
+    "VisitReport",
     "WaitingListEntry",
+    "WelfareCheck",
+    "WelfareOutcome",
     "coordinator_areas",
     "utcnow",
 ]

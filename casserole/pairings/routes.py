@@ -14,7 +14,7 @@ from casserole.forms_common import confirmed_post
 from casserole.models import EndReason
 
 # The coordinators' views register on the same blueprint when their module is imported.
-from casserole.pairings import coordination  # noqa: F401
+from casserole.pairings import coordination, welfare_views  # noqa: F401
 from casserole.pairings.blueprint import bp, refusals
 from casserole.pairings.forms import (
     ConcernForm,

@@ -25,6 +25,7 @@ from casserole.models import (
     EmailStatus,
     EndReason,
     Feedback,
+    MealDayReport,
     MealShare,
     OutboundEmail,
     Pairing,
@@ -34,6 +35,7 @@ from casserole.models import (
     User,
     VettingCheck,
     WaitingListEntry,
+    WelfareCheck,
     utcnow,
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
@@ -45,7 +47,8 @@ ERASED_NAME = "Erased"
 
 
 def clear_pairing_texts(pairing_ids: Collection[int]) -> None:
-    """Clear every note anyone wrote on these pairings: reasons, dishes, allergens, feedback."""
+    """Clear every note anyone wrote on these pairings: reasons, dishes, allergens, feedback,
+    meal-day reports and welfare outcomes."""
     if not pairing_ids:
         return
     ids = list(pairing_ids)
@@ -62,6 +65,13 @@ def clear_pairing_texts(pairing_ids: Collection[int]) -> None:
     )
     db.session.execute(
         update(Feedback).where(Feedback.pairing_id.in_(ids)).values(comment="", resolution_note="")
+    )
+    # A cook's meal-day reports and the outcomes of welfare checks are words about the diner.
+    db.session.execute(
+        update(MealDayReport).where(MealDayReport.pairing_id.in_(ids)).values(note="")
+    )
+    db.session.execute(
+        update(WelfareCheck).where(WelfareCheck.pairing_id.in_(ids)).values(outcome_note="")
     )
     case_log.erase_for_pairings(ids)
 

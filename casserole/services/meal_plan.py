@@ -10,8 +10,9 @@ from sqlalchemy import or_, select
 
 from casserole.extensions import db
 from casserole.models import DinerProfile, Pairing, PairingStatus
-from casserole.models.vocab import LIVE_STATUSES, mask_to_days
+from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import stats
+from casserole.services.pairings.reminders import usual_days
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def meal_plan(diner: DinerProfile, today: date) -> MealPlan:
             area.contact_email if area else None,
             area.name if area else None,
         )
-    usual = mask_to_days(diner.days_mask & pairing.cook.days_mask)
+    usual = usual_days(pairing)
     rhythm = stats.rhythm(pairing)
     last = rhythm.last_meal if rhythm else None
     next_meal = None

@@ -12,7 +12,15 @@ import re
 from dataclasses import dataclass
 
 from casserole import clock
-from casserole.models import ConcernStatus, Feedback, MealShare, PairingStatus, Role
+from casserole.models import (
+    ConcernStatus,
+    Feedback,
+    MealShare,
+    PairingStatus,
+    Role,
+    VisitReport,
+    WelfareCheck,
+)
 from tests.support import factories as f
 
 ROLES = ("anon", "cook", "paired_cook", "diner", "carer", "coord_same", "coord_other", "admin")
@@ -100,6 +108,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("pairings.feedback", "/pairings/<int:pairing_id>/feedback"): Entry(PAIR_PEOPLE, NOBODY),
     ("pairings.concern", "/pairings/<int:pairing_id>/concern"): Entry(PAIR_PEOPLE, NOBODY),
+    # Nobody answered, seemed unwell, could not come: the pairing's cook only.
+    ("pairings.report_visit", "/pairings/<int:pairing_id>/report"): Entry(
+        frozenset({"paired_cook"}), NOBODY
+    ),
     ("admin.audit_trail", "/admin/audit"): Entry(frozenset({"admin"})),
     ("admin.areas", "/admin/areas"): Entry(frozenset({"admin"})),
     ("admin.edit_area", "/admin/areas/new"): Entry(frozenset({"admin"})),
@@ -178,6 +190,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("coordinator.register_cook", "/coordinator/<slug>/cooks/new"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.welfare_check", "/coordinator/<slug>/welfare/<int:check_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
@@ -248,11 +263,16 @@ def build_world() -> World:
         )
         for p in (pairing, far_pairing)
     )
+    check, far_check = (
+        f.database_add(WelfareCheck(pairing=p, area_id=p.area_id, kind=VisitReport.NOBODY_ANSWERED))
+        for p in (pairing, far_pairing)
+    )
     # API tokens are records too (revoking one is the admin's alone).
     own_token = f.api_token(barnet)
     far_token = f.api_token(hamlets)
     params = {
         "own": {
+            "check_id": check.id,
             "token_id": own_token.id,
             "proposal_id": pairing.id,
             "pairing_id": pairing.id,
@@ -268,6 +288,7 @@ def build_world() -> World:
             "slug": "barnet",
         },
         "foreign": {
+            "check_id": far_check.id,
             "token_id": far_token.id,
             "proposal_id": far_pairing.id,
             "pairing_id": far_pairing.id,
@@ -284,6 +305,7 @@ def build_world() -> World:
         },
         # Own area in one part of the URL, another area's record in the other.
         "mixed": {
+            "check_id": far_check.id,
             "token_id": far_token.id,
             "proposal_id": far_pairing.id,
             "pairing_id": pairing.id,

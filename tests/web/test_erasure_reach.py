@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     CaseLogKind,
@@ -14,9 +15,11 @@ from casserole.models import (
     EndReason,
     OutboundEmail,
     Role,
+    VisitReport,
     WaitingListEntry,
+    WelfareOutcome,
 )
-from casserole.services import accounts, notifications, pairings
+from casserole.services import accounts, notifications, pairings, welfare
 from casserole.services.casework import case_log
 from casserole.services.casework import concerns as casework_concerns
 from tests.support import factories as f
@@ -58,6 +61,8 @@ NOT_PERSONAL = {
     "api_tokens.token_hash": "a SHA-256 digest of a random token",
     "break_covers.reason_code": "the matcher's code word for a break without a stand-in",
     "break_covers.reason": "the matcher's sentence (counts and km), written by the app",
+    "sent_reminders.kind": "a code word set by the app",
+    "sent_reminders.subject": "a record number (pairing:12, user:5), never a name",
 }
 
 
@@ -138,6 +143,13 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
         case_log.add_entry(
             case_log.Subject(kind, subject_id, area.id), CaseLogKind.NOTE, words, coordinator
         )
+    # A meal day that went wrong: the cook's report and the welfare check's outcome.
+    _, check = welfare.report_visit(
+        p1.id, cook_user, VisitReport.NOBODY_ANSWERED, clock.today(), f"{dm}'s curtains shut"
+    )
+    welfare.record_outcome(
+        area, check, WelfareOutcome.FINE, f"{dm} was at her sister's", coordinator
+    )
     pairings.pause(p1.id, carer, f"{dm} is in hospital with a broken hip")
     pairings.resume(p1.id, carer)
     pairings.end(p1.id, carer, EndReason.HEALTH, f"{dm} has gone into a care home")

@@ -21,7 +21,7 @@ DINER = {
     "birth_date-year": "1938",
     "days": ["0", "3"],
     "needs": ["soft-pureed"],
-    "allergies": "Peanuts",
+    "allergies": "Kiwi fruit",
     "access_notes": "Knock loudly, door takes a while.",
     "consent": "y",
 }
@@ -38,16 +38,16 @@ def test_a_diner_outside_every_area_goes_back_to_the_form_filled_in(client, barn
     assert "We do not run in SE1 yet" in html
     assert 'href="/join/diner?back=1"' in html and "Everything you typed is still here" in html
     form = client.get("/join/diner?back=1").get_data(as_text=True)
-    for typed in ("Łukasz", "3 Friern Park", "Peanuts", "Knock loudly", "SE1 7PB", 'value="1938"'):
+    for typed in ("Łukasz", "3 Friern Park", "Kiwi fruit", "Knock loudly", "SE1 7PB", 'value="1938"'):
         assert typed in form, typed
     assert PASSWORD not in form
     assert "There is a problem" not in form  # filled in, not judged
     # Without ?back=1 the form starts empty, as before.
-    assert "Peanuts" not in client.get("/join/diner").get_data(as_text=True)
+    assert "Kiwi fruit" not in client.get("/join/diner").get_data(as_text=True)
     # Corrected, it signs up with everything kept.
     page = client.post("/join/diner", data={**DINER, "postcode": "N12 0AA"})
     assert page.status_code == 302 and page.headers["Location"].endswith("/join/check-email")
-    assert "Peanuts" not in client.get("/join/diner?back=1").get_data(as_text=True)
+    assert "Kiwi fruit" not in client.get("/join/diner?back=1").get_data(as_text=True)
 
 
 def test_a_carer_adding_someone_outside_every_area_keeps_their_details(
@@ -71,7 +71,7 @@ def test_a_carer_adding_someone_outside_every_area_keeps_their_details(
         == 0
     )
     form = client.get("/profile/diners/new?back=1").get_data(as_text=True)
-    assert "Peanuts" in form and 'value="Son"' in form
+    assert "Kiwi fruit" in form and 'value="Son"' in form
 
 
 def test_only_the_waiting_list_fields_are_stored(client, database, barnet):

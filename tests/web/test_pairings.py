@@ -130,14 +130,26 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     assert [m["To"] for m in smtp_server.messages[sent_before:]] == ["coord@barnet.example"]
     assert "The food is always cold." in smtp_server.messages[-1].get_body(("plain",)).get_content()
 
+    # The carer pauses, restarts and ends: each time the cook is told, once, in plain words.
+    sent_before = len(smtp_server.messages)
     client.post(f"/pairings/{pid}/pause", data={"reason": "Holiday"})
     assert world.proposal.status == P.PAUSED and world.proposal.pauses[0].reason == "Holiday"
+    [paused] = smtp_server.messages[sent_before:]
+    assert (
+        paused["To"] == "cook@example.org"
+        and '"Holiday"' in paused.get_body(("plain",)).get_content()
+    )
     client.post(f"/pairings/{pid}/resume")
     assert world.proposal.status == P.ACTIVE and world.proposal.pauses[0].ended_at is not None
+    assert [m["To"] for m in smtp_server.messages[sent_before + 1 :]] == ["cook@example.org"]
+    sent_before = len(smtp_server.messages)
     page = client.post(f"/pairings/{pid}/end", data={"reason": "moved_away"}, follow_redirects=True)
     assert "The pairing has ended" in page.get_data(as_text=True)
     assert world.proposal.status == P.ENDED and world.proposal.end_reason == EndReason.MOVED_AWAY
-    assert smtp_server.messages[-1]["To"] == "coord@barnet.example"
+    assert sorted(m["To"] for m in smtp_server.messages[sent_before:]) == [
+        "cook@example.org",
+        "coord@barnet.example",
+    ]
 
     db = client.application.extensions["sqlalchemy"]
     actions = db.session.scalars(
@@ -160,7 +172,9 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     # Every message went out and is recorded against the pairing, with an HTML part.
     rows = db.session.scalars(select(OutboundEmail)).all()
     assert all(r.status.value == "sent" and r.pairing_id == pid and r.html_body for r in rows)
-    assert len(rows) == len(smtp_server.messages) == 6
+    assert (
+        len(rows) == len(smtp_server.messages) == 9
+    )  # six steps, and the cook told of the pause, restart and end
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from casserole.models import (
     utcnow,
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
-from casserole.services import audit, mail, notifications, vetting
+from casserole.services import audit, mail, notifications, vetting, welfare_messages
 from casserole.services.matching import load_during
 from casserole.services.pairings.reach import break_of, load
 from casserole.services.pairings.states import (
@@ -221,7 +221,7 @@ def pause(
     now: datetime | None = None,
     client_address: str | None = None,
 ) -> Pairing:
-    """Pause a live pairing (holiday, hospital); no meals are expected until it restarts."""
+    """Pause a live pairing (holiday, hospital); no meals until it restarts; the others told."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.PAUSE, pairing.status, sides)
@@ -229,6 +229,7 @@ def pause(
     pairing.pauses.append(new_pause)
     db.session.flush()
     move(pairing, Action.PAUSE, side, actor, client_address, pause_id=new_pause.id)
+    welfare_messages.pairing_changed(pairing, "paused", actor, new_pause.reason)
     commit()
     return pairing
 
@@ -241,13 +242,14 @@ def _close_pause(pairing: Pairing, now: datetime) -> None:
 def resume(
     pairing_id: int, actor: Any, now: datetime | None = None, client_address: str | None = None
 ) -> Pairing:
-    """Restart a paused pairing."""
+    """Restart a paused pairing; everyone else in it is told."""
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     on_break, until = break_of(pairing)
     side = authorise(Action.RESUME, pairing.status, sides, on_break=on_break, break_until=until)
     _close_pause(pairing, now)
     move(pairing, Action.RESUME, side, actor, client_address)
+    welfare_messages.pairing_changed(pairing, "resumed", actor)
     commit()
     return pairing
 
@@ -319,6 +321,11 @@ def end(
     _end_stand_ins_of(pairing, now, actor, side, client_address)
     notifications.ended_to_coordinators(pairing, actor)
     if reason == EndReason.DIED:
+        # A death is told through its own gentle words, not the plain "ended" message.
         notifications.death_to_others(pairing, actor)
+    else:
+        welfare_messages.pairing_changed(
+            pairing, "ended", actor, welfare_messages.END_WORDS[reason]
+        )
     commit()
     return pairing

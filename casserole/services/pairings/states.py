@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     BREAK_PAUSE = "break_pause"
     BREAK_RESUME = "break_resume"
     STAND_IN_END = "stand_in_end"
+    REPORT_VISIT = "report_visit"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.BREAK_PAUSE: Rule(frozenset({P.ACTIVE}), _SCHEDULE, P.PAUSED),
     Action.BREAK_RESUME: Rule(frozenset({P.PAUSED}), _SCHEDULE, P.ACTIVE),
     Action.STAND_IN_END: Rule(_LIVE, _SCHEDULE, P.ENDED),
+    # Nobody answered, seemed unwell, could not come: only on a running pairing, by its cook.
+    Action.REPORT_VISIT: Rule(frozenset({P.ACTIVE}), frozenset({Side.COOK})),
 }
 
 _STATE_WORDS = {
@@ -102,6 +105,7 @@ _ACTION_WORDS = {
     Action.BREAK_PAUSE: "pause it for the cook's break",
     Action.BREAK_RESUME: "restart it after the cook's break",
     Action.STAND_IN_END: "end the stand-in",
+    Action.REPORT_VISIT: "report on a meal day",
 }
 
 
