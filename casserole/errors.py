@@ -67,7 +67,8 @@ def error_wording(code: int, description: str | None, default: str | None) -> tu
     if code >= 500 and code != 503:
         return _SERVER_FAULT
     heading, plain = _ERROR_WORDING.get(code, _ERROR_WORDING[400])
-    if code == 503:
+    # A rate limit's own description is its limit ("10 per 1 minute"), not words for people.
+    if code in (429, 503):
         return heading, plain
     if description and description != default:
         return heading, description

@@ -173,7 +173,10 @@ class DateInputField(Field):
         if formdata is None:
             self.raw_data = None
             return
-        if not any(self.part_name(p) in formdata for p in DATE_PARTS):
+        # The boxes are read only when sent: a query string without them asks for nothing
+        # more than the whole date (a link's `start=2025-01-01`).
+        sent = {self.part_name(p) for p in DATE_PARTS} & set(formdata.keys())
+        if not sent:
             self._process_iso(formdata)
             return
         self.parts = {

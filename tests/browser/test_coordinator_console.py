@@ -13,7 +13,7 @@ from casserole.models import CheckKind, MealShare, PairingStatus, Role, VettingC
 from casserole.services import matching as adapter
 from tests.support import factories as f
 from tests.support.auth import PageAuth
-from tests.support.browser import ARTIFACTS, assert_accessible
+from tests.support.browser import ARTIFACTS, assert_accessible, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +70,8 @@ def _months_touched(months):
 
 def _record(page, kind_label, checked, expires=None, reference=""):
     page.get_by_label("Which check").select_option(label=kind_label)
-    page.get_by_label("Date of the check").fill(checked.isoformat())
-    page.get_by_label("Expiry date").fill(expires.isoformat() if expires else "")
+    fill_date(page, "Date of the check", checked)
+    fill_date(page, "Expiry date", expires)
     page.get_by_label("Reference (certificate or document number)").fill(reference)
     page.get_by_role("button", name="Record the check").click()
 

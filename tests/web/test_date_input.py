@@ -136,3 +136,19 @@ def test_the_meal_form_takes_three_boxes_and_keeps_them_on_an_error(client, auth
     )
     assert "Meal logged" in page.get_data(as_text=True)
     assert [m.shared_on for m in pairing.meals] == [today]
+
+
+@pytest.mark.parametrize(
+    "value", ["", " ", "0", "-1", "١٢", "²", "9" * 40, "1e309", "\x00", "😀", "March", "13"]
+)
+def test_odd_boxes_in_a_query_string_are_a_4xx_or_a_page_never_a_5xx(client, auth, database, value):
+    area = f.area("Barnet", ("N3",))
+    coordinator = f.user(Role.COORDINATOR, email="coord@example.org")
+    coordinator.areas = [area]
+    database.session.commit()
+    auth.login("coord@example.org")
+    for part in ("start-day", "start-month", "start-year", "end-year"):
+        query = {"period": "custom", "start-day": "1", "start-month": "1", "start-year": "2025"}
+        query |= {"end-day": "1", "end-month": "6", "end-year": "2025", part: value}
+        response = client.get("/coordinator/barnet/figures", query_string=query)
+        assert response.status_code in (200, 422), (part, value, response.status_code)

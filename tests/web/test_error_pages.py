@@ -60,3 +60,8 @@ def test_a_logged_in_person_is_sent_to_their_home_page(client, auth):
     auth.login("sam@example.org")
     html = client.get("/no/such/page").get_data(as_text=True)
     assert "Go to your home page" in html
+
+
+def test_a_rate_limit_speaks_plainly_not_in_limit_strings():
+    heading, message = error_wording(429, "10 per 1 minute", "stock")
+    assert heading == "Too many tries" and "10 per 1 minute" not in message
