@@ -14,6 +14,7 @@ from casserole import clock
 from casserole.models import Pairing, PairingStatus, Role
 from casserole.services.pairings.breaks import apply_break_transitions
 from tests.support import factories as f
+from tests.support.browser import fill_date
 
 pytestmark = pytest.mark.browser
 P = PairingStatus
@@ -42,11 +43,8 @@ def test_a_break_covered_by_a_stand_in_from_plan_to_resume(page, auth, database,
     auth.login("maya@example.org")
     page.get_by_role("link", name="Take a break").click()
     expect(page.get_by_text("no stand-in cook is looked for").first).to_be_visible()
-    for name, day in (("First day of your break", today), ("Last day of your break", last)):
-        group = page.get_by_role("group", name=name)
-        group.get_by_label("Day").fill(str(day.day))
-        group.get_by_label("Month").fill(str(day.month))
-        group.get_by_label("Year").fill(str(day.year))
+    fill_date(page, "First day of your break", today)
+    fill_date(page, "Last day of your break (leave empty for no end date)", last)
     page.get_by_role("button", name="Plan the break").click()
     expect(page.get_by_text("Your break is planned")).to_be_visible()
     expect(page.get_by_text("You are on a break from")).to_be_visible()
