@@ -12,7 +12,7 @@ from casserole.models.people import (
     VettingCheck,
     WaitingListEntry,
 )
-from casserole.models.records import AuditEvent, OutboundEmail, PostcodeLocation
+from casserole.models.records import AuditEvent, OutboundEmail, OutboundMessage, PostcodeLocation
 from casserole.models.vocab import (
     CaseLogKind,
     CheckKind,
@@ -47,6 +47,7 @@ __all__ = [
     "Feedback",
     "MealShare",
     "OutboundEmail",
+    "OutboundMessage",
     "Pairing",
     "PairingPause",
     "PairingStatus",
