@@ -59,6 +59,8 @@ def calls(slug: str) -> str:
 def record_call(slug: str, message_id: int) -> Any:
     """Tick a call off with its outcome, which goes into the person's case log."""
     area = area_or_404(slug)
+    if messages.call_in(area, message_id) is None:
+        abort(404, description="We could not find that call waiting in this area.")
     form = CallOutcomeForm()
     if form.validate_on_submit():
         try:

@@ -12,7 +12,15 @@ import re
 from dataclasses import dataclass
 
 from casserole import clock
-from casserole.models import ConcernStatus, Feedback, MealShare, PairingStatus, Role
+from casserole.models import (
+    ConcernStatus,
+    ContactWay,
+    Feedback,
+    MealShare,
+    OutboundEmail,
+    PairingStatus,
+    Role,
+)
 from tests.support import factories as f
 
 ROLES = ("anon", "cook", "paired_cook", "diner", "carer", "coord_same", "coord_other", "admin")
@@ -167,6 +175,17 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("coordinator.register_cook", "/coordinator/<slug>/cooks/new"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.calls", "/coordinator/<slug>/calls"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.record_call", "/coordinator/<slug>/calls/<int:message_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.letters", "/coordinator/<slug>/letters"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.letters_printed", "/coordinator/<slug>/letters/printed"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.failed_messages", "/coordinator/<slug>/messages/failed"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
@@ -237,6 +256,22 @@ def build_world() -> World:
         )
         for p in (pairing, far_pairing)
     )
+    # A call on each area's call list (someone who asked to be rung).
+    call, far_call = (
+        f.database_add(
+            OutboundEmail(
+                kind="test_call",
+                channel=ContactWay.PHONE,
+                to_address="",
+                to_phone="020 8123 4567",
+                subject="About meals",
+                text_body="Ring them",
+                area_id=a.id,
+                diner_id=d.id,
+            )
+        )
+        for a, d in ((barnet, diner), (hamlets, far_diner))
+    )
     # API tokens are records too (revoking one is the admin's alone).
     own_token = f.api_token(barnet)
     far_token = f.api_token(hamlets)
@@ -249,6 +284,7 @@ def build_world() -> World:
             "kind": "diner",
             "subject_id": diner.id,
             "concern_id": concern.id,
+            "message_id": call.id,
             "cook_id": paired_cook.id,
             "carer_id": carer.id,
             "user_id": coord_same.id,
@@ -263,6 +299,7 @@ def build_world() -> World:
             "kind": "diner",
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
+            "message_id": far_call.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,
@@ -278,6 +315,7 @@ def build_world() -> World:
             "kind": "diner",
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
+            "message_id": far_call.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,

@@ -136,13 +136,8 @@ def _subject_for(row: OutboundEmail, area: Area) -> case_log.Subject | None:
     return None
 
 
-def record_call(
-    area: Area, message_id: int, outcome: str, actor: Any, client_address: str | None = None
-) -> OutboundEmail | None:
-    """Tick off a call with what came of it; the outcome goes into the case log.
-
-    Returns None when there is no such call waiting in the area (the view answers 404).
-    """
+def call_in(area: Area, message_id: int) -> OutboundEmail | None:
+    """A call still to make in this area, or None (another area's, made already, not a call)."""
     row = db.session.get(OutboundEmail, message_id)
     if (
         row is None
@@ -150,6 +145,19 @@ def record_call(
         or row.channel != ContactWay.PHONE
         or row.status != EmailStatus.PENDING
     ):
+        return None
+    return row
+
+
+def record_call(
+    area: Area, message_id: int, outcome: str, actor: Any, client_address: str | None = None
+) -> OutboundEmail | None:
+    """Tick off a call with what came of it; the outcome goes into the case log.
+
+    Returns None when there is no such call waiting in the area (the view answers 404).
+    """
+    row = call_in(area, message_id)
+    if row is None:
         return None
     outcome = (outcome or "").strip()
     if not outcome:
