@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from casserole.access import roles_required
 from casserole.formatting import km_to_miles
 from casserole.forms_common import show_errors
-from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
+from casserole.models import ConsentMethod, ContactWay, CookProfile, DinerProfile, Role
 from casserole.params import parse_int
 from casserole.profiles.forms import (
     AddDinerForm,
@@ -19,6 +19,7 @@ from casserole.profiles.forms import (
     CookForm,
     DinerForm,
     SwitchForm,
+    contact_way_value,
     diner_details,
 )
 from casserole.services import profiles, signup
@@ -74,6 +75,8 @@ def cook() -> str | Response | tuple[str, int]:
                 "postcode": cook.postcode,
                 "address_line": cook.address_line,
                 "birth_year": cook.birth_year,
+                "phone": cook.user.phone or "",
+                "preferred_contact": (cook.user.preferred_contact or ContactWay.EMAIL).value,
             }
         )
     elif form.validate():
@@ -90,6 +93,8 @@ def cook() -> str | Response | tuple[str, int]:
                     postcode=form.postcode.data or "",
                     address_line=form.address_line.data or "",
                     birth_year=form.birth_year.data,
+                    phone=form.phone.data or "",
+                    preferred_contact=contact_way_value(form),
                 ),
             )
         except FieldError as err:
@@ -182,7 +187,15 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
         session[SELECTED_KEY] = diner.id
     form = DinerForm()
     if not form.is_submitted():
-        form = DinerForm(obj=diner, data={"days": sorted(diner.days), "needs": sorted(diner.needs)})
+        way = (diner.preferred_contact or ContactWay.EMAIL).value
+        form = DinerForm(
+            obj=diner,
+            data={
+                "days": sorted(diner.days),
+                "needs": sorted(diner.needs),
+                "preferred_contact": way,
+            },
+        )
     elif form.validate():
         try:
             profiles.update_diner(diner, diner_details(form))

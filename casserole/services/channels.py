@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from casserole.extensions import db
 from casserole.models import ContactWay, DinerProfile, Role, User
+from casserole.services.input_rules import is_mobile
 
 # Notify takes at most 7 address lines, the postcode last; 3 at least.
 MAX_ADDRESS_LINES = 7
@@ -31,6 +32,17 @@ class Reach:
     postal_address: str = ""
     person_id: int | None = None
     diner_id: int | None = None
+
+
+def contact_way_problem(way: ContactWay | None, phone: str, has_address: bool) -> str | None:
+    """Why a chosen way of contact cannot work with these details, or None."""
+    if way == ContactWay.SMS and not is_mobile(phone):
+        return "To get text messages, enter a mobile number (starting 07) as the phone number."
+    if way == ContactWay.PHONE and not phone:
+        return "To be rung by the coordinator, enter a phone number."
+    if way == ContactWay.LETTER and not has_address:
+        return "To get letters, we need an address: choose another way."
+    return None
 
 
 def notify_enabled() -> bool:

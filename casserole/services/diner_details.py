@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from casserole import clock
-from casserole.models.vocab import days_to_mask, tags_to_mask
+from casserole.models.vocab import ContactWay, days_to_mask, tags_to_mask
 from casserole.services.accounts import name_problem, phone_problem, text_problem, tidy_text
+from casserole.services.channels import contact_way_problem
+from casserole.services.input_rules import normalise_phone
 
 # Allergies written in words that map onto a dietary tag become hard needs for matching.
 ALLERGY_NEEDS = {
@@ -44,6 +46,8 @@ class DinerDetails:
     contact_preference: str = ""
     phone: str = ""
     birth_date: date | None = None
+    # None leaves it as it is (a form without the choice); the column stays None for e-mail.
+    preferred_contact: ContactWay | None = None
 
 
 def needs_from_allergies(allergies: str) -> set[str]:
@@ -68,6 +72,8 @@ def check_diner(details: DinerDetails, problems: dict[str, str]) -> None:
             problems[name] = problem
     if problem := phone_problem(details.phone):
         problems["phone"] = problem
+    elif problem := contact_way_problem(details.preferred_contact, details.phone, True):
+        problems["preferred_contact"] = problem
     if not details.days:
         problems["days"] = "Choose at least one day."
     if details.birth_date is not None:
@@ -87,6 +93,7 @@ def tidy_diner(details: DinerDetails) -> DinerDetails:
         days=set(details.days),
         needs=set(details.needs),
         birth_date=details.birth_date,
+        preferred_contact=details.preferred_contact,
         **tidy,
     )
 
@@ -103,6 +110,7 @@ def diner_fields(details: DinerDetails) -> dict[str, object]:
         "dislikes": details.dislikes,
         "access_notes": details.access_notes,
         "contact_preference": details.contact_preference,
-        "phone": details.phone or None,
+        "phone": normalise_phone(details.phone) or None,
         "birth_date": details.birth_date,
+        **({"preferred_contact": details.preferred_contact} if details.preferred_contact else {}),
     }

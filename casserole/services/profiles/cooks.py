@@ -8,10 +8,17 @@ from datetime import date, timedelta
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
-from casserole.models import CookProfile
+from casserole.models import ContactWay, CookProfile
 from casserole.models.vocab import days_to_mask, tags_to_mask
 from casserole.services import places
-from casserole.services.accounts import FieldError, text_problem, tidy_text
+from casserole.services.accounts import (
+    FieldError,
+    normalise_phone,
+    phone_problem,
+    text_problem,
+    tidy_text,
+)
+from casserole.services.channels import contact_way_problem
 
 CAPACITY_RANGE = (1, 12)
 MAX_MILES = 30.0
@@ -32,6 +39,9 @@ class CookDetails:
     postcode: str
     address_line: str
     birth_year: int | None = None
+    # None leaves the account's phone and way of contact as they are.
+    phone: str | None = None
+    preferred_contact: ContactWay | None = None
 
 
 # A cook's age, for the figures' age ranges: adults, and nobody older than 100.
@@ -72,6 +82,11 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
             problems[name] = problem
     if problem := birth_year_problem(details.birth_year, clock.today()):
         problems["birth_year"] = problem
+    phone = (cook.user.phone or "") if details.phone is None else tidy_text(details.phone)
+    if problem := phone_problem(phone):
+        problems["phone"] = problem
+    elif problem := contact_way_problem(details.preferred_contact, phone, True):
+        problems["preferred_contact"] = problem
     placement = places.moved_to(cook, details.postcode, problems)
     if problems:
         raise FieldError(errors=problems)
@@ -83,6 +98,10 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     cook.max_km = round(miles_to_km(float(details.max_miles or 0)), 3)
     cook.introduction = introduction
     cook.address_line = address_line
+    if details.phone is not None:
+        cook.user.phone = normalise_phone(phone) or None
+    if details.preferred_contact is not None:
+        cook.user.preferred_contact = details.preferred_contact
     places.apply_placement(cook, placement)
     db.session.commit()
     return cook
