@@ -20,7 +20,7 @@ from casserole.models import (
 from casserole.models.people import holds_every_check
 from casserole.pagination import Page, paginate
 from casserole.params import EARLIEST_PLAUSIBLE, years_after
-from casserole.services import audit, mail
+from casserole.services import audit, channels, mail
 
 # A check expiring within this many days is flagged so it can be renewed in time (the cook's
 # profile and the coordinator's queue both use it).
@@ -245,13 +245,13 @@ def notify_expired(today: date | None = None) -> int:
     for check in checks:
         cook = check.cook
         area = cook.area
-        mail.queue_email(
-            cook.user.email,
+        # By the cook's own choice of channel (a text, a letter or a call from the coordinator).
+        mail.queue_message(
+            channels.reach_for_user(cook.user),
             f"Your {CHECK_LABELS[check.kind]} has expired",
             "vetting_expired",
             kind="vetting_expired",
             area_id=cook.area_id,
-            person_id=cook.user_id,
             name=cook.user.first_name,
             check_label=CHECK_LABELS[check.kind],
             expired_on=check.expires_on,

@@ -8,6 +8,7 @@ from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import select
 
+from casserole import clock
 from casserole.models import (
     CaseLogEntry,
     ContactWay,
@@ -17,7 +18,7 @@ from casserole.models import (
     Role,
     utcnow,
 )
-from casserole.services import mail, notifications
+from casserole.services import mail, notifications, vetting
 from tests.support import factories as f
 from tests.support import notify_server as notify_support
 
@@ -279,3 +280,15 @@ def test_another_areas_coordinator_sees_none_of_it(client, database, auth):
         assert client.get(f"/coordinator/{area.slug}/{path}").status_code == 404
     posted = client.post(f"/coordinator/{other.slug}/calls/{call.id}", data={"outcome": "x"})
     assert posted.status_code == 404
+
+
+def test_an_expired_check_notice_goes_by_the_cooks_choice(database, notify_server):
+    _area, _co, cook_user, _diner, _pairing = _world()
+    check = cook_user.cook_profile.checks[0]
+    check.expires_on = clock.today() - timedelta(days=1)
+    database.session.commit()
+    assert vetting.notify_expired() == 1
+    [sms] = notify_server.of_kind("sms")
+    assert sms.payload["phone_number"] == "07700 900123"
+    assert "has expired" in sms.payload["personalisation"]["body"]
+    assert notify_server.of_kind("email") == []
