@@ -19,7 +19,7 @@ from casserole.formatting import day_list, miles, plural
 from casserole.models import Area, CheckKind
 from casserole.params import query_page
 from casserole.services import vetting
-from casserole.services.coordinator import records, scope
+from casserole.services.coordinator import messages, records, scope
 
 __all__ = ["bp"]
 
@@ -41,7 +41,12 @@ def area(slug: str) -> str:
     area = area_or_404(slug)
     from casserole.services.dashboard import area_summaries
 
-    return render_template("coordinator/area.html", area=area, summary=area_summaries([area])[0])
+    return render_template(
+        "coordinator/area.html",
+        area=area,
+        summary=area_summaries([area])[0],
+        messages_waiting=messages.waiting(area),
+    )
 
 
 @bp.route("/<slug>/vetting")

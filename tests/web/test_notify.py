@@ -146,6 +146,8 @@ def test_invalid_phone_400_is_failed_at_once_and_shown_on_the_console(
     assert notify_server.requests == 1
 
     auth.login(coordinator)
+    home = client.get(f"/coordinator/{area.slug}/").get_data(as_text=True)
+    assert "1 message could not be sent" in home
     page = client.get(f"/coordinator/{area.slug}/messages/failed")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -217,6 +219,7 @@ def test_a_person_who_prefers_a_call_is_on_the_call_list_and_the_outcome_is_logg
     assert call.diner_id == diner.id and call.status == EmailStatus.PENDING
 
     auth.login(coordinator)
+    assert "1 call to make" in client.get(f"/coordinator/{area.slug}/").get_data(as_text=True)
     page = client.get(f"/coordinator/{area.slug}/calls").get_data(as_text=True)
     assert "Ring" in page and "Edna Smith" in page and "020 8123 4567" in page
     assert "Priya would like to cook for Edna" in page

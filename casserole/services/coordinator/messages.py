@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casserole.extensions import db
 from casserole.models import (
@@ -65,6 +65,42 @@ def person_of(row: OutboundEmail, area: Area) -> Person:
             user.display_name, ("coordinator.carer", {"slug": area.slug, "carer_id": user.id})
         )
     return Person(user.display_name, None)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What the console's home says is waiting: calls to make, letters to print, failures."""
+
+    calls: int
+    letters: int
+    failed: int
+
+    @property
+    def any(self) -> bool:
+        """True when something waits for the coordinator."""
+        return bool(self.calls or self.letters or self.failed)
+
+
+def waiting(area: Area) -> Waiting:
+    """How many calls, letters and failed messages wait in the area (one query each)."""
+
+    def count(*conditions: Any) -> int:
+        stmt = select(func.count(OutboundEmail.id)).where(_in_area(area), *conditions)
+        return int(db.session.scalar(stmt) or 0)
+
+    return Waiting(
+        calls=count(
+            OutboundEmail.channel == ContactWay.PHONE,
+            OutboundEmail.status == EmailStatus.PENDING,
+        ),
+        letters=count(
+            OutboundEmail.channel == ContactWay.LETTER,
+            OutboundEmail.printed_at.is_(None),
+            OutboundEmail.status != EmailStatus.FAILED,
+            OutboundEmail.postal_address != "",
+        ),
+        failed=count(OutboundEmail.status == EmailStatus.FAILED),
+    )
 
 
 def _in_area(area: Area) -> Any:
