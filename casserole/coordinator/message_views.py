@@ -12,8 +12,9 @@ from wtforms.validators import DataRequired, Length
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.formatting import plural
-from casserole.forms_common import strip
+from casserole.forms_common import ConfirmForm, confirmed_post, strip
 from casserole.params import coerce_id
+from casserole.services import mail
 from casserole.services.coordinator import messages
 
 
@@ -108,6 +109,24 @@ def letters_printed(slug: str) -> Any:
     return redirect(url_for("coordinator.letters", slug=slug))
 
 
+@bp.route("/<slug>/messages/<int:failed_id>/again", methods=["POST"])
+@coordinators_only
+@confirmed_post
+def send_again(slug: str, failed_id: int) -> Any:
+    """Send a failed message again, to the person's details as they are now."""
+    area = area_or_404(slug)
+    try:
+        row = messages.send_again(area, failed_id, current_user, request.remote_addr)
+    except messages.MessageError as err:
+        flash(str(err), "error")
+        return redirect(url_for("coordinator.failed_messages", slug=slug))
+    if row is None:
+        abort(404, description="We could not find that failed message in this area.")
+    mail.dispatch()
+    flash("Sent again. If it fails again it comes back to this list.", "success")
+    return redirect(url_for("coordinator.failed_messages", slug=slug))
+
+
 @bp.route("/<slug>/messages/failed")
 @coordinators_only
 def failed_messages(slug: str) -> str:
@@ -118,4 +137,5 @@ def failed_messages(slug: str) -> str:
         area=area,
         rows=messages.failed(area),
         person_of=messages.person_of,
+        form=ConfirmForm(formdata=None),
     )

@@ -15,6 +15,7 @@ from casserole import clock
 from casserole.models import (
     ConcernStatus,
     ContactWay,
+    EmailStatus,
     Feedback,
     MealShare,
     OutboundEmail,
@@ -186,6 +187,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.failed_messages", "/coordinator/<slug>/messages/failed"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.send_again", "/coordinator/<slug>/messages/<int:failed_id>/again"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
@@ -272,6 +276,24 @@ def build_world() -> World:
         )
         for a, d in ((barnet, diner), (hamlets, far_diner))
     )
+    # A text that could not be sent, in each area (the failed-messages list sends it again).
+    failed, far_failed = (
+        f.database_add(
+            OutboundEmail(
+                kind="test_failed",
+                channel=ContactWay.SMS,
+                to_address="",
+                to_phone="020 8123 4567",
+                subject="About meals",
+                text_body="Hello",
+                status=EmailStatus.FAILED,
+                last_error="ValidationError: phone_number Not a UK mobile number",
+                area_id=a.id,
+                person_id=u.id,
+            )
+        )
+        for a, u in ((barnet, paired_cook.user), (hamlets, far_cook.user))
+    )
     # API tokens are records too (revoking one is the admin's alone).
     own_token = f.api_token(barnet)
     far_token = f.api_token(hamlets)
@@ -285,6 +307,7 @@ def build_world() -> World:
             "subject_id": diner.id,
             "concern_id": concern.id,
             "message_id": call.id,
+            "failed_id": failed.id,
             "cook_id": paired_cook.id,
             "carer_id": carer.id,
             "user_id": coord_same.id,
@@ -300,6 +323,7 @@ def build_world() -> World:
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
             "message_id": far_call.id,
+            "failed_id": far_failed.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,
@@ -316,6 +340,7 @@ def build_world() -> World:
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
             "message_id": far_call.id,
+            "failed_id": far_failed.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,

@@ -155,6 +155,19 @@ def test_invalid_phone_400_is_failed_at_once_and_shown_on_the_console(
     assert f'href="/coordinator/{area.slug}/cooks/{cook_user.cook_profile.id}"' in text
     assert "Priya" in text
 
+    # The coordinator puts the right (mobile) number on the record and sends it again.
+    cook_user.phone = "07911 123456"
+    database.session.commit()
+    again = client.post(f"/coordinator/{area.slug}/messages/{row.id}/again")
+    assert again.status_code == 302
+    database.session.refresh(row)
+    assert row.status == EmailStatus.SENT and row.to_phone == "07911 123456"
+    [sms] = notify_server.of_kind("sms")
+    assert sms.payload["phone_number"] == "07911 123456"
+    assert "Every message has gone." in client.get(
+        f"/coordinator/{area.slug}/messages/failed"
+    ).get_data(as_text=True)
+
 
 def test_nothing_is_lost_across_429_500_and_400(database, notify_server):
     area, _co, cook_user, diner, pairing = _world()

@@ -26,7 +26,7 @@ from casserole.models import (
     User,
     utcnow,
 )
-from casserole.services import audit
+from casserole.services import audit, channels
 from casserole.services.casework import case_log
 
 MAX_OUTCOME = 2000
@@ -216,6 +216,45 @@ def record_call(
     audit.record("call_made", row, area_id=area.id, actor=actor, client_address=client_address)
     db.session.commit()
     return row
+
+
+def send_again(
+    area: Area, message_id: int, actor: Any, client_address: str | None = None
+) -> OutboundEmail | None:
+    """Queue a failed message again, to the person's details and choice as they are now.
+
+    For after the coordinator has fixed a number or an address on the record (or the person
+    chose another way: the words stay as written). Returns None when there is no such failed
+    message in the area; a call is never failed, so it never becomes one here.
+    """
+    row = db.session.get(OutboundEmail, message_id)
+    if row is None or row.area_id != area.id or row.status != EmailStatus.FAILED:
+        return None
+    reach = _current_reach(row)
+    if reach is None or reach.channel == ContactWay.PHONE:
+        # A call would need the coordinator anyway: they ring from the record.
+        raise MessageError("We no longer hold a way to reach this person; ring them instead.")
+    row.channel, row.to_address, row.to_phone = reach.channel, reach.to_address, reach.to_phone
+    row.postal_address = reach.postal_address
+    row.status, row.attempts, row.last_error = EmailStatus.PENDING, 0, ""
+    row.next_attempt_at = utcnow()
+    audit.record(
+        "message_sent_again", row, area_id=area.id, actor=actor, client_address=client_address
+    )
+    db.session.commit()
+    return row
+
+
+def _current_reach(row: OutboundEmail) -> channels.Reach | None:
+    if row.diner_id is not None:
+        diner = db.session.get(DinerProfile, row.diner_id)
+        return channels.reach_for(diner) if diner is not None else None
+    user = db.session.get(User, row.person_id) if row.person_id is not None else None
+    if user is not None and user.is_active_account:
+        return channels.reach_for_user(user)
+    if row.to_address:
+        return channels.reach_for(row.to_address)
+    return None
 
 
 def mark_printed(
