@@ -146,6 +146,15 @@ class DinerForm(DinerHomeFields, FlaskForm):
     submit = SubmitField("Save")
 
 
+class CarerContactForm(FlaskForm):
+    """A carer's own phone number and how they would like to hear from us."""
+
+    phone = phone()
+    # We keep no address for a carer, so no letters.
+    preferred_contact = contact_way(ways=(ContactWay.EMAIL, ContactWay.SMS, ContactWay.PHONE))
+    submit = SubmitField("Save")
+
+
 class AddDinerForm(DinerForm):
     """A carer signing up someone they look after, with how that person agreed."""
 

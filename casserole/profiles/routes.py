@@ -16,6 +16,7 @@ from casserole.params import parse_int
 from casserole.profiles.forms import (
     AddDinerForm,
     BreakForm,
+    CarerContactForm,
     CookForm,
     DinerForm,
     SwitchForm,
@@ -25,6 +26,7 @@ from casserole.profiles.forms import (
 from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
 from casserole.services.profiles import NotFound
+from casserole.services.profiles.contact import set_carer_contact
 from casserole.services.waiting_list import Waitlisted
 from casserole.signup.routes import show_waiting
 
@@ -137,6 +139,27 @@ def take_break() -> str | Response | tuple[str, int]:
             show_errors(form, err)
     status = profiles.vetting_status(cook)
     return _rendered("profiles/checks.html", form, cook=cook, status=status)
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@roles_required(Role.CARER)
+def carer_contact() -> str | Response | tuple[str, int]:
+    """A carer's own phone number and way of contact (diners' and cooks' are on their forms)."""
+    form = CarerContactForm()
+    if not form.is_submitted():
+        way = (current_user.preferred_contact or ContactWay.EMAIL).value
+        form = CarerContactForm(data={"phone": current_user.phone or "", "preferred_contact": way})
+    elif form.validate():
+        try:
+            set_carer_contact(
+                current_user, form.phone.data or "", contact_way_value(form) or ContactWay.EMAIL
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash("How we get in touch with you is saved.", "success")
+            return redirect(url_for("main.index"))
+    return _rendered("profiles/carer_contact.html", form)
 
 
 @bp.route("/diner")

@@ -68,6 +68,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("profiles.take_break", "/profile/cook/break"): Entry(COOKS),
     ("profiles.diner", "/profile/diner"): Entry(frozenset({"diner", "carer"})),
     ("profiles.add_diner", "/profile/diners/new"): Entry(frozenset({"carer"})),
+    ("profiles.carer_contact", "/profile/contact"): Entry(frozenset({"carer"})),
     ("profiles.switch", "/profile/diners/switch"): Entry(frozenset({"carer"})),
     ("profiles.diner_details_page", "/profile/diners/<int:diner_id>"): Entry(
         frozenset({"carer"}), NOBODY

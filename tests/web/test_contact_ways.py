@@ -224,3 +224,22 @@ def test_registration_checks_the_referrers_and_emergency_numbers(client, databas
     assert diner.referrer_contact == "020 8346 1111"
     assert diner.emergency_contact_phone == "07700 900123"
     assert diner.preferred_contact == ContactWay.PHONE
+
+
+def test_a_carer_changes_how_we_reach_them(client, database, barnet, auth):
+    carer = f.user(Role.CARER, email="carer@example.org")
+    database.session.commit()
+    auth.login(carer)
+    assert 'href="/profile/contact"' in client.get("/").get_data(as_text=True)
+    page = client.get("/profile/contact").get_data(as_text=True)
+    assert 'value="letter"' not in page and 'value="sms"' in page
+    bad = client.post(
+        "/profile/contact", data={"phone": "020 7946 0000", "preferred_contact": "sms"}
+    )
+    assert bad.status_code == 422 and "enter a mobile number" in bad.get_data(as_text=True)
+    good = client.post(
+        "/profile/contact", data={"phone": "07911123456", "preferred_contact": "sms"}
+    )
+    assert good.status_code == 302
+    database.session.refresh(carer)
+    assert carer.phone == "07911 123456" and carer.preferred_contact == ContactWay.SMS
