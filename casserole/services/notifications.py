@@ -86,6 +86,30 @@ def _send(
     return count
 
 
+def tell(
+    to: Iterable[Recipient],
+    subject: str,
+    template: str,
+    *,
+    kind: str,
+    area_id: int | None = None,
+    **context: Any,
+) -> int:
+    """Queue a message not tied to one pairing (a reminder, a notice), each by their channel.
+
+    For callers outside the pairing steps: `template` names `email/<template>.txt` (and
+    optionally `sms/`, `letter/`, `call/` versions); pass `link=` for the SMS line.
+    """
+    count = 0
+    for recipient in to:
+        reach = reach_for(recipient)
+        if reach is None:
+            continue
+        queue_message(reach, subject, template, kind=kind, area_id=area_id, **context)
+        count += 1
+    return count
+
+
 def proposal_to_cook(pairing: Pairing) -> int:
     """Ask the cook whether they would like to cook for this neighbour."""
     cook = pairing.cook.user

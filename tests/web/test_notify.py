@@ -308,3 +308,29 @@ def test_an_expired_check_notice_goes_by_the_cooks_choice(database, notify_serve
     assert sms.payload["phone_number"] == "07700 900123"
     assert "has expired" in sms.payload["personalisation"]["body"]
     assert notify_server.of_kind("email") == []
+
+
+def test_tell_reaches_each_person_by_their_own_way(database, notify_server):
+    area, _co, cook_user, diner, _pairing = _world()
+    offline = f.diner(
+        area, first_name="Stan", preferred_contact=ContactWay.PHONE, phone="020 8123 4567"
+    )
+    assert (
+        notifications.tell(
+            [cook_user, diner.carer, offline, "nobody@example.org"],
+            "Meals resume on Monday",
+            "test_message",
+            kind="test",
+            area_id=area.id,
+            name="there",
+        )
+        == 4
+    )
+    database.session.commit()
+    mail.deliver_pending()
+    channels = sorted((r.channel.value, r.status.value) for r in _rows(database, kind="test"))
+    assert channels == [("email", "sent"), ("email", "sent"), ("phone", "pending"), ("sms", "sent")]
+    assert {e.payload["email_address"] for e in notify_server.of_kind("email")} == {
+        diner.carer.email,
+        "nobody@example.org",
+    }
