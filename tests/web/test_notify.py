@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import select
@@ -334,3 +335,24 @@ def test_tell_reaches_each_person_by_their_own_way(database, notify_server):
         diner.carer.email,
         "nobody@example.org",
     }
+
+
+@pytest.mark.parametrize(
+    ("send", "says"),
+    [
+        (lambda p: notifications.active_to_both(p), "Priya is now your cook"),
+        (lambda p: notifications.at_risk_reminder(p, 12), "not heard about a meal for 12 days"),
+        (
+            lambda p: notifications.paused_by_coordinator(p),
+            "paused the meals between Priya and you",
+        ),
+    ],
+)
+def test_letters_to_a_diner_without_an_account_carry_no_links(database, send, says):
+    _area, _co, _cook, diner, pairing = _world(preferred_contact=ContactWay.LETTER)
+    pairing.status, pairing.started_at = PairingStatus.ACTIVE, utcnow()
+    send(pairing)
+    database.session.commit()
+    [letter] = _rows(database, diner_id=diner.id)
+    assert letter.channel == ContactWay.LETTER and says in letter.text_body
+    assert "http" not in letter.text_body and "020 8359 2000" in letter.text_body
