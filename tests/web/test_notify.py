@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+import jwt
 import pytest
+import requests
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import select
@@ -356,3 +359,28 @@ def test_letters_to_a_diner_without_an_account_carry_no_links(database, send, sa
     [letter] = _rows(database, diner_id=diner.id)
     assert letter.channel == ContactWay.LETTER and says in letter.text_body
     assert "http" not in letter.text_body and "020 8359 2000" in letter.text_body
+
+
+@pytest.mark.parametrize(
+    ("claims", "says"),
+    [
+        ({"iss": notify_support.SERVICE_ID, "iat": -60}, "system clock"),
+        ({"iss": notify_support.SERVICE_ID, "iat": 60}, "system clock"),
+        ({"iss": "another-service", "iat": 0}, "service not found"),
+        ({"iss": notify_support.SERVICE_ID}, "system clock"),
+    ],
+)
+def test_the_local_notify_checks_the_tokens_claims(notify_server, claims, says):
+    now = int(time.time())
+    body = {k: (now + v if k == "iat" else v) for k, v in claims.items()}
+    token = jwt.encode(body, notify_support.SECRET, algorithm="HS256")
+    answer = requests.post(
+        f"{notify_server.base_url}/v2/notifications/sms",
+        json={"phone_number": "07700900123", "template_id": notify_support.TEMPLATES["sms"][0]},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 403
+    [error] = answer.json()["errors"]
+    assert error["error"] == "AuthError" and says in error["message"]
+    assert notify_server.received == []
