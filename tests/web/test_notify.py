@@ -384,3 +384,24 @@ def test_the_local_notify_checks_the_tokens_claims(notify_server, claims, says):
     [error] = answer.json()["errors"]
     assert error["error"] == "AuthError" and says in error["message"]
     assert notify_server.received == []
+
+
+def test_without_notify_texts_go_to_the_development_outbox(app, database, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path))
+    _area, _co, cook_user, _diner, pairing = _world()
+    notifications.proposal_to_cook(pairing)
+    database.session.commit()
+    assert mail.deliver_pending() == 1
+    [written] = tmp_path.glob("*-sms-07700900123.txt")
+    text = written.read_text()
+    assert text.startswith("To: 07700 900123") and "Would you like to cook for Edna?" in text
+
+
+def test_with_only_an_smtp_relay_a_texter_is_rung_instead(app, database, smtp_server):
+    _area, _co, cook_user, _diner, pairing = _world()
+    notifications.proposal_to_cook(pairing)
+    database.session.commit()
+    [row] = _rows(database, person_id=cook_user.id)
+    assert row.channel == ContactWay.PHONE and row.to_phone == "07700 900123"
+    assert mail.deliver_pending() == 0 and smtp_server.messages == []
