@@ -53,6 +53,14 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     # Deliver inside the request instead of on the background thread (tests use this).
     MAIL_SEND_SYNC = _bool("MAIL_SEND_SYNC", False)
+    # GOV.UK Notify: with an API key, e-mail, texts and letters go through Notify (one
+    # template per channel: see casserole/services/notify.py); the base URL is for tests.
+    NOTIFY_API_KEY: str | None = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+    NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", "")
+    NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "10"))
     # Absolute links in e-mail (reset, invitations) always start with this, never with the
     # Host a request claims. Development follows the port `flask run` / `make run` serves on;
     # production has no default and refuses to start without it.
@@ -112,6 +120,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     CHECK_DATABASE_ON_START = False
     MAIL_SEND_SYNC = True
+    NOTIFY_API_KEY = None  # tests switch Notify on against their local server
     # The limiter runs in tests, with limits the suite's hundreds of logins never reach;
     # the rate-limit tests set realistic ones.
     RATELIMIT_LOGIN_IP = RATELIMIT_LOGIN_ACCOUNT = "100000 per minute"

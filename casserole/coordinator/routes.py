@@ -19,7 +19,7 @@ from casserole.formatting import day_list, miles, plural
 from casserole.models import Area, CheckKind
 from casserole.params import query_page
 from casserole.services import vetting
-from casserole.services.coordinator import records, scope
+from casserole.services.coordinator import messages, records, scope
 
 __all__ = ["bp"]
 
@@ -47,6 +47,7 @@ def area(slug: str) -> str:
         area=area,
         summary=area_summaries([area])[0],
         lapsed=lapsed_count(area),
+        messages_waiting=messages.waiting(area),
     )
 
 
@@ -139,6 +140,7 @@ def notify_expired_checks() -> None:
 from casserole.coordinator import (  # noqa: E402, F401
     care_views,
     casework_views,
+    message_views,
     pairing_views,
     record_views,
     referral_views,

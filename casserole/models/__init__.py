@@ -19,7 +19,7 @@ from casserole.models.people import (
     VettingCheck,
     WaitingListEntry,
 )
-from casserole.models.records import AuditEvent, OutboundEmail, PostcodeLocation
+from casserole.models.records import AuditEvent, OutboundEmail, OutboundMessage, PostcodeLocation
 from casserole.models.vocab import (
     CaseLogKind,
     CheckKind,
@@ -64,6 +64,7 @@ __all__ = [
     "MealDayReport",
     "MealShare",
     "OutboundEmail",
+    "OutboundMessage",
     "Pairing",
     "PairingPause",
     "PairingStatus",

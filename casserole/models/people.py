@@ -35,6 +35,7 @@ from casserole.models.vocab import (
     ALL_DIET_MASK,
     CheckKind,
     ConsentMethod,
+    ContactWay,
     Precision,
     Role,
     mask_to_allergens,
@@ -55,6 +56,9 @@ class User(SearchKeysMixin, UserMixin, Base):
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str | None] = mapped_column(String(40))
+    # How the person likes to hear from the service; None is e-mail. A diner with an
+    # account uses their diner profile's `preferred_contact` instead (one place per person).
+    preferred_contact: Mapped[ContactWay | None] = mapped_column(str_enum(ContactWay))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on password change so every other session and remember-me cookie dies.
     session_version: Mapped[int] = mapped_column(Integer, default=0)

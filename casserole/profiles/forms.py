@@ -27,9 +27,42 @@ from casserole.auth.validators import (
 )
 from casserole.formatting import miles_to_km
 from casserole.forms_common import DateInputField, at_most, strip
-from casserole.models import ConsentMethod
+from casserole.models import ConsentMethod, ContactWay
 from casserole.models.vocab import ALLERGEN_LABELS, ALLERGENS, DAY_NAMES, DIET_LABELS, DIET_TAGS
 from casserole.services.diner_details import DinerDetails
+
+# How a person would like to hear from us, in their words (a carer's have no letters:
+# we hold no address for them).
+CONTACT_WAY_CHOICES = {
+    ContactWay.EMAIL: "E-mail",
+    ContactWay.SMS: "Text message to my mobile",
+    ContactWay.LETTER: "Letter by post",
+    ContactWay.PHONE: "A phone call from the coordinator",
+}
+
+
+def contact_way(
+    label: str = "How would you like to hear from us?",
+    ways: tuple[ContactWay, ...] = tuple(CONTACT_WAY_CHOICES),
+    names: dict[ContactWay, str] | None = None,
+) -> RadioField:
+    """The preferred way of contact: e-mail unless chosen otherwise."""
+    names = {**CONTACT_WAY_CHOICES, **(names or {})}
+    return RadioField(
+        label,
+        choices=[SelectChoice(w.value, names[w]) for w in ways],
+        default=ContactWay.EMAIL.value,
+        invalid_choice_message="Choose one of the ways shown.",
+        validators=[Optional()],
+    )
+
+
+def contact_way_value(form: Any) -> ContactWay | None:
+    """The chosen way on a form that has the field, as the vocabulary's member."""
+    field = form._fields.get("preferred_contact")
+    value = getattr(field, "data", None)
+    return ContactWay(value) if value in set(ContactWay) else None
+
 
 DAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(DAY_NAMES)]
 DIET_CHOICES = [SelectChoice(tag, DIET_LABELS[tag]) for tag in DIET_TAGS]
@@ -111,6 +144,19 @@ class DinerForm(DinerHomeFields, FlaskForm):
     first_name = name("First name")
     last_name = name("Last name", required=False)
     phone = phone()
+    preferred_contact = contact_way(
+        "How should we get in touch about meals?",
+        names={ContactWay.EMAIL: "E-mail (to them, or to their carer)"},
+    )
+    submit = SubmitField("Save")
+
+
+class CarerContactForm(FlaskForm):
+    """A carer's own phone number and how they would like to hear from us."""
+
+    phone = phone()
+    # We keep no address for a carer, so no letters.
+    preferred_contact = contact_way(ways=(ContactWay.EMAIL, ContactWay.SMS, ContactWay.PHONE))
     submit = SubmitField("Save")
 
 
@@ -171,6 +217,8 @@ class CookForm(FlaskForm):
     postcode = postcode()
     address_line = text("First line of your address", 200, "Enter the first line of your address.")
     birth_year = YearField("Year you were born (optional)", validators=[Optional()])
+    phone = phone()
+    preferred_contact = contact_way()
     submit = SubmitField("Save")
 
     def validate_max_miles(self, field: Any) -> None:
@@ -197,6 +245,7 @@ def diner_details(form: Any) -> DinerDetails:
         field = form._fields.get(key)
         if field is not None and field.data is not None:
             data[key] = field.data
+    data["preferred_contact"] = contact_way_value(form)
     data["days"] = set(data.get("days") or [])
     data["needs"] = set(data.get("needs") or [])
     data["allergens"] = set(data.get("allergens") or [])

@@ -11,18 +11,21 @@ from werkzeug.wrappers import Response
 from casserole.access import roles_required
 from casserole.formatting import km_to_miles
 from casserole.forms_common import show_errors
-from casserole.models import ConsentMethod, CookProfile, Role
+from casserole.models import ConsentMethod, ContactWay, CookProfile, Role
 from casserole.profiles.forms import (
     AddDinerForm,
     BreakForm,
+    CarerContactForm,
     CookForm,
     DinerForm,
+    contact_way_value,
     diner_details,
 )
 from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
 from casserole.services.pairings import breaks
 from casserole.services.profiles import NotFound
+from casserole.services.profiles.contact import set_carer_contact
 from casserole.services.waiting_list import Waitlisted
 from casserole.signup.routes import TYPED_KEY, show_waiting, typed_back
 
@@ -62,6 +65,8 @@ def cook() -> str | Response | tuple[str, int]:
                 "postcode": cook.postcode,
                 "address_line": cook.address_line,
                 "birth_year": cook.birth_year,
+                "phone": cook.user.phone or "",
+                "preferred_contact": (cook.user.preferred_contact or ContactWay.EMAIL).value,
             }
         )
     elif form.validate():
@@ -79,6 +84,8 @@ def cook() -> str | Response | tuple[str, int]:
                     postcode=form.postcode.data or "",
                     address_line=form.address_line.data or "",
                     birth_year=form.birth_year.data,
+                    phone=form.phone.data or "",
+                    preferred_contact=contact_way_value(form),
                 ),
             )
         except FieldError as err:
@@ -140,6 +147,27 @@ def take_break() -> str | Response | tuple[str, int]:
     )
 
 
+@bp.route("/contact", methods=["GET", "POST"])
+@roles_required(Role.CARER)
+def carer_contact() -> str | Response | tuple[str, int]:
+    """A carer's own phone number and way of contact (diners' and cooks' are on their forms)."""
+    form = CarerContactForm()
+    if not form.is_submitted():
+        way = (current_user.preferred_contact or ContactWay.EMAIL).value
+        form = CarerContactForm(data={"phone": current_user.phone or "", "preferred_contact": way})
+    elif form.validate():
+        try:
+            set_carer_contact(
+                current_user, form.phone.data or "", contact_way_value(form) or ContactWay.EMAIL
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash("How we get in touch with you is saved.", "success")
+            return redirect(url_for("main.index"))
+    return _rendered("profiles/carer_contact.html", form)
+
+
 @bp.route("/diner")
 @login_required
 def diner() -> Response:
@@ -189,6 +217,7 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
         session[SELECTED_KEY] = diner.id
     form = DinerForm()
     if not form.is_submitted():
+        way = (diner.preferred_contact or ContactWay.EMAIL).value
         form = DinerForm(
             obj=diner,
             data={
@@ -196,6 +225,7 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
                 "needs": sorted(diner.needs),
                 "allergens": sorted(diner.allergens),
                 "radius_miles": round(km_to_miles(diner.max_km), 1),
+                "preferred_contact": way,
             },
         )
     elif form.validate():

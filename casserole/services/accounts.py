@@ -24,6 +24,7 @@ from casserole.services.input_rules import (  # noqa: F401
     PASSWORD_MIN_LENGTH,
     name_problem,
     normalise_email,
+    normalise_phone,
     password_problem,
     phone_problem,
     text_problem,

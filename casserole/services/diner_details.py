@@ -10,12 +10,15 @@ from casserole import clock
 from casserole.formatting import km_to_miles
 from casserole.models.vocab import (
     ALLERGENS,
+    ContactWay,
     allergen_names,
     allergens_to_mask,
     days_to_mask,
     tags_to_mask,
 )
 from casserole.services.accounts import name_problem, phone_problem, text_problem, tidy_text
+from casserole.services.channels import contact_way_problem
+from casserole.services.input_rules import normalise_phone
 
 OLDEST_AGE_YEARS = 120
 # How far away a diner's cook may live: the diner, their carer or a coordinator chooses.
@@ -52,6 +55,8 @@ class DinerDetails:
     birth_date: date | None = None
     # None keeps the diner's radius as it is (3 km for someone new).
     max_km: float | None = None
+    # None leaves it as it is (a form without the choice); the column stays None for e-mail.
+    preferred_contact: ContactWay | None = None
 
 
 def radius_problem(km: float | None) -> str | None:
@@ -92,6 +97,8 @@ def check_diner(details: DinerDetails, problems: dict[str, str]) -> None:
             problems[name] = problem
     if problem := phone_problem(details.phone):
         problems["phone"] = problem
+    elif problem := contact_way_problem(details.preferred_contact, details.phone, True):
+        problems["preferred_contact"] = problem
     if not details.days:
         problems["days"] = "Choose at least one day."
     if unknown := set(details.allergens) - set(ALLERGENS):
@@ -117,6 +124,7 @@ def tidy_diner(details: DinerDetails) -> DinerDetails:
         allergens=set(details.allergens),
         birth_date=details.birth_date,
         max_km=details.max_km,
+        preferred_contact=details.preferred_contact,
         **tidy,
     )
 
@@ -134,8 +142,9 @@ def diner_fields(details: DinerDetails) -> dict[str, object]:
         "dislikes": details.dislikes,
         "access_notes": details.access_notes,
         "contact_preference": details.contact_preference,
-        "phone": details.phone or None,
+        "phone": normalise_phone(details.phone) or None,
         "birth_date": details.birth_date,
+        **({"preferred_contact": details.preferred_contact} if details.preferred_contact else {}),
     }
     if details.max_km is not None:
         fields["max_km"] = round(details.max_km, 3)

@@ -1,8 +1,10 @@
-"""E-mail for each pairing step, to whoever must act next; queued with the change it reports.
+"""Messages for each pairing step, to whoever must act next; queued with the change it reports.
 
 Every function here only adds messages to the session: the caller commits them together
 with the state change and then calls `mail.dispatch()`, so a rolled-back change sends
-nothing and a failed send never breaks the request.
+nothing and a failed send never breaks the request. Each recipient (an account, a diner
+without one, or a bare e-mail address) is reached by their preferred channel, chosen by
+`channels.reach_for`: e-mail, a text, a letter, or a line on the coordinators' call list.
 """
 
 from __future__ import annotations
@@ -15,14 +17,25 @@ from sqlalchemy import select
 from casserole.extensions import db
 from casserole.formatting import plural
 from casserole.links import public_url
-from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
-from casserole.services.mail import queue_email
+from casserole.models import Area, DinerProfile, Feedback, Pairing, Role, User, coordinator_areas
+from casserole.services.channels import reach_for
+from casserole.services.mail import queue_message
+
+# Whom a message can be for: an account, a diner without one, or a bare e-mail address.
+Recipient = User | DinerProfile | str
 
 
 def diner_side(pairing: Pairing) -> list[User]:
     """The diner (if they have an account) and their carer: whoever speaks for the diner."""
     people = [pairing.diner.user, pairing.diner.carer]
     return [u for u in people if u is not None and u.is_active_account]
+
+
+def offline_diner(pairing: Pairing) -> list[DinerProfile]:
+    """The diner themself when they have no account but asked for letters, texts or calls."""
+    diner = pairing.diner
+    has_account = diner.user is not None and diner.user.is_active_account
+    return [] if has_account or diner.preferred_contact is None else [diner]
 
 
 def coordinators_of(area: Area) -> list[str]:
@@ -45,12 +58,21 @@ def coordinators_of(area: Area) -> list[str]:
 
 
 def _send(
-    to: Iterable[str], subject: str, template: str, kind: str, pairing: Pairing, **context: Any
+    to: Iterable[Recipient],
+    subject: str,
+    template: str,
+    kind: str,
+    pairing: Pairing,
+    **context: Any,
 ) -> int:
+    """Queue one message per recipient, each by their own channel; returns how many."""
     count = 0
-    for address in to:
-        queue_email(
-            address,
+    for recipient in to:
+        reach = reach_for(recipient)
+        if reach is None:
+            continue
+        queue_message(
+            reach,
             subject,
             template,
             kind=kind,
@@ -64,11 +86,35 @@ def _send(
     return count
 
 
+def tell(
+    to: Iterable[Recipient],
+    subject: str,
+    template: str,
+    *,
+    kind: str,
+    area_id: int | None = None,
+    **context: Any,
+) -> int:
+    """Queue a message not tied to one pairing (a reminder, a notice), each by their channel.
+
+    For callers outside the pairing steps: `template` names `email/<template>.txt` (and
+    optionally `sms/`, `letter/`, `call/` versions); pass `link=` for the SMS line.
+    """
+    count = 0
+    for recipient in to:
+        reach = reach_for(recipient)
+        if reach is None:
+            continue
+        queue_message(reach, subject, template, kind=kind, area_id=area_id, **context)
+        count += 1
+    return count
+
+
 def proposal_to_cook(pairing: Pairing) -> int:
     """Ask the cook whether they would like to cook for this neighbour."""
     cook = pairing.cook.user
     return _send(
-        [cook.email],
+        [cook],
         f"Would you like to cook for {pairing.diner.first_name}?",
         "pairing_proposal_to_cook",
         "pairing_proposal_to_cook",
@@ -80,15 +126,15 @@ def proposal_to_cook(pairing: Pairing) -> int:
 def acceptance_to_diner_side(pairing: Pairing) -> int:
     """Tell the diner (or their carer) a cook has said yes and ask them to agree."""
     count = 0
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
-            [person.email],
+            [person],
             f"{pairing.cook.user.first_name} would like to cook for {pairing.diner.first_name}",
             "pairing_acceptance_to_diner",
             "pairing_acceptance_to_diner",
             pairing,
             name=person.first_name,
-            is_carer=person.id != pairing.diner.user_id,
+            is_carer=isinstance(person, User) and person.id != pairing.diner.user_id,
         )
     return count
 
@@ -97,7 +143,7 @@ def active_to_both(pairing: Pairing) -> int:
     """Both sides: the pairing has started, with the contact details each now needs."""
     cook = pairing.cook.user
     count = _send(
-        [cook.email],
+        [cook],
         f"You are now cooking for {pairing.diner.first_name}",
         "pairing_active_to_cook",
         "pairing_active_to_cook",
@@ -105,9 +151,9 @@ def active_to_both(pairing: Pairing) -> int:
         name=cook.first_name,
         diner=pairing.diner,
     )
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
-            [person.email],
+            [person],
             f"{cook.first_name} is now {pairing.diner.first_name}'s cook",
             "pairing_active_to_diner",
             "pairing_active_to_diner",
@@ -121,7 +167,7 @@ def active_to_both(pairing: Pairing) -> int:
 def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
     """Both sides: no meal has been logged for a while; is everything all right?"""
     count = _send(
-        [pairing.cook.user.email],
+        [pairing.cook.user],
         f"No meals logged with {pairing.diner.first_name} for {plural(quiet_days, 'day')}",
         "pairing_at_risk_to_cook",
         "pairing_at_risk_to_cook",
@@ -129,9 +175,9 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
         name=pairing.cook.user.first_name,
         quiet_days=quiet_days,
     )
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
-            [person.email],
+            [person],
             f"Is everything all right with {pairing.diner.first_name}'s meals?",
             "pairing_at_risk_to_diner",
             "pairing_at_risk_to_diner",
@@ -196,7 +242,7 @@ def concern_resolved_to_author(concern: Feedback) -> int:
     if author is None or not author.is_active_account:
         return 0
     return _send(
-        [author.email],
+        [author],
         f"Your concern about {concern.pairing.diner.first_name}'s meals has been resolved",
         "concern_resolved_to_author",
         "concern_resolved_to_author",
@@ -212,7 +258,7 @@ def paused_by_coordinator(pairing: Pairing) -> int:
     cook = pairing.cook.user
     if cook.is_active_account:
         count += _send(
-            [cook.email],
+            [cook],
             f"Meals for {pairing.diner.first_name} are paused for now",
             "pairing_paused_by_coordinator",
             "pairing_paused_by_coordinator",
@@ -220,9 +266,9 @@ def paused_by_coordinator(pairing: Pairing) -> int:
             name=cook.first_name,
             other=pairing.diner.first_name,
         )
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
-            [person.email],
+            [person],
             f"{pairing.diner.first_name}'s meals are paused for now",
             "pairing_paused_by_coordinator",
             "pairing_paused_by_coordinator",

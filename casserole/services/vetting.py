@@ -24,7 +24,7 @@ from casserole.models.people import holds_every_check
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.pagination import Page, paginate
 from casserole.params import EARLIEST_PLAUSIBLE, years_after
-from casserole.services import audit, mail
+from casserole.services import audit, channels, mail
 
 # A check expiring within this many days is flagged so it can be renewed in time (the cook's
 # profile and the coordinator's queue both use it).
@@ -231,13 +231,13 @@ def record_check(
     db.session.refresh(cook, ["checks"])
     newly_vetted = not was_vetted and cook.is_vetted(today)
     if newly_vetted:
-        mail.queue_email(
-            cook.user.email,
+        # By the cook's own choice of channel, like every message to a person.
+        mail.queue_message(
+            channels.reach_for_user(cook.user),
             "Your checks are complete: you can be introduced to a neighbour",
             "vetting_complete_to_cook",
             kind="vetting_complete_to_cook",
             area_id=cook.area_id,
-            person_id=cook.user_id,
             name=cook.user.first_name,
             link=public_url("main.index"),
         )
@@ -330,13 +330,13 @@ def notify_expired(today: date | None = None) -> int:
         cook = check.cook
         area = cook.area
         _tell_coordinators_of_lapse(check, today)
-        mail.queue_email(
-            cook.user.email,
+        # By the cook's own choice of channel (a text, a letter or a call from the coordinator).
+        mail.queue_message(
+            channels.reach_for_user(cook.user),
             f"Your {CHECK_LABELS[check.kind]} has expired",
             "vetting_expired",
             kind="vetting_expired",
             area_id=cook.area_id,
-            person_id=cook.user_id,
             name=cook.user.first_name,
             check_label=CHECK_LABELS[check.kind],
             expired_on=check.expires_on,

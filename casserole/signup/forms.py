@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired
 
 from casserole.auth.validators import NewPassword
 from casserole.forms_common import email_field
-from casserole.profiles.forms import DinerHomeFields, name, phone, postcode, text
+from casserole.models import ContactWay
+from casserole.profiles.forms import DinerHomeFields, contact_way, name, phone, postcode, text
 
 
 class AccountForm(FlaskForm):
@@ -21,6 +22,7 @@ class AccountForm(FlaskForm):
         "Choose a password", validators=[DataRequired("Choose a password."), NewPassword()]
     )
     phone = phone()
+    preferred_contact = contact_way()
 
 
 class CookSignupForm(AccountForm):
@@ -43,5 +45,8 @@ class DinerSignupForm(DinerHomeFields, AccountForm):
 
 class CarerSignupForm(AccountForm):
     """A carer's own account; the people they look after come next."""
+
+    # We keep no address for a carer, so no letters.
+    preferred_contact = contact_way(ways=(ContactWay.EMAIL, ContactWay.SMS, ContactWay.PHONE))
 
     submit = SubmitField("Continue")

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from casserole.forms_common import ConfirmForm, show_errors
 from casserole.models import Role, User
-from casserole.profiles.forms import diner_details
+from casserole.profiles.forms import contact_way_value, diner_details
 from casserole.ratelimits import signup_limits
 from casserole.services import joining, signup, waiting_list
 from casserole.services.accounts import FieldError, TokenError
@@ -52,6 +52,7 @@ def account_from(form: AccountForm) -> signup.Account:
         email=form.email.data or "",
         password=form.password.data or "",
         phone=form.phone.data or "",
+        preferred_contact=contact_way_value(form),
     )
 
 

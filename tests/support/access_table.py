@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from casserole import clock
 from casserole.models import (
     ConcernStatus,
+    ContactWay,
+    EmailStatus,
     Feedback,
     MealShare,
+    OutboundEmail,
     PairingStatus,
     Role,
     VisitReport,
@@ -71,6 +74,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("profiles.take_break", "/profile/cook/break"): Entry(COOKS),
     ("profiles.diner", "/profile/diner"): Entry(frozenset({"diner", "carer"})),
     ("profiles.add_diner", "/profile/diners/new"): Entry(frozenset({"carer"})),
+    ("profiles.carer_contact", "/profile/contact"): Entry(frozenset({"carer"})),
     ("profiles.diner_details_page", "/profile/diners/<int:diner_id>"): Entry(
         frozenset({"carer"}), NOBODY
     ),
@@ -193,6 +197,20 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.welfare_check", "/coordinator/<slug>/welfare/<int:check_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.calls", "/coordinator/<slug>/calls"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.record_call", "/coordinator/<slug>/calls/<int:message_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.letters", "/coordinator/<slug>/letters"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.letters_printed", "/coordinator/<slug>/letters/printed"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.failed_messages", "/coordinator/<slug>/messages/failed"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.send_again", "/coordinator/<slug>/messages/<int:failed_id>/again"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
@@ -267,6 +285,40 @@ def build_world() -> World:
         f.database_add(WelfareCheck(pairing=p, area_id=p.area_id, kind=VisitReport.NOBODY_ANSWERED))
         for p in (pairing, far_pairing)
     )
+    # A call on each area's call list (someone who asked to be rung).
+    call, far_call = (
+        f.database_add(
+            OutboundEmail(
+                kind="test_call",
+                channel=ContactWay.PHONE,
+                to_address="",
+                to_phone="020 8123 4567",
+                subject="About meals",
+                text_body="Ring them",
+                area_id=a.id,
+                diner_id=d.id,
+            )
+        )
+        for a, d in ((barnet, diner), (hamlets, far_diner))
+    )
+    # A text that could not be sent, in each area (the failed-messages list sends it again).
+    failed, far_failed = (
+        f.database_add(
+            OutboundEmail(
+                kind="test_failed",
+                channel=ContactWay.SMS,
+                to_address="",
+                to_phone="020 8123 4567",
+                subject="About meals",
+                text_body="Hello",
+                status=EmailStatus.FAILED,
+                last_error="ValidationError: phone_number Not a UK mobile number",
+                area_id=a.id,
+                person_id=u.id,
+            )
+        )
+        for a, u in ((barnet, paired_cook.user), (hamlets, far_cook.user))
+    )
     # API tokens are records too (revoking one is the admin's alone).
     own_token = f.api_token(barnet)
     far_token = f.api_token(hamlets)
@@ -281,6 +333,8 @@ def build_world() -> World:
             "kind": "diner",
             "subject_id": diner.id,
             "concern_id": concern.id,
+            "message_id": call.id,
+            "failed_id": failed.id,
             "cook_id": paired_cook.id,
             "carer_id": carer.id,
             "user_id": coord_same.id,
@@ -297,6 +351,8 @@ def build_world() -> World:
             "kind": "diner",
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
+            "message_id": far_call.id,
+            "failed_id": far_failed.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,
@@ -314,6 +370,8 @@ def build_world() -> World:
             "kind": "diner",
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
+            "message_id": far_call.id,
+            "failed_id": far_failed.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,

@@ -41,23 +41,10 @@ def check_role(app: Flask, auth: ClientAuth, role: str) -> list[str]:
         if entry.foreign is not None:
             variants.append(("foreign", entry.foreign))
             names = {a.split(":")[-1] for a in rule.arguments}
-            if (
-                len(
-                    names
-                    & {
-                        "slug",
-                        "pairing_id",
-                        "meal_id",
-                        "cook_id",
-                        "diner_id",
-                        "carer_id",
-                        "area_id",
-                        "subject_id",
-                        "concern_id",
-                    }
-                )
-                > 1
-            ):
+            if len(names & {
+                "slug", "pairing_id", "meal_id", "cook_id", "diner_id", "carer_id", "area_id",
+                "subject_id", "concern_id", "message_id", "failed_id", "check_id",
+            }) > 1:
                 # An id swapped for another area's: nobody, not even an admin, gets it.
                 variants.append(("mixed", NOBODY))
         for variant, allowed in variants:

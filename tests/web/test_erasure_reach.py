@@ -11,6 +11,7 @@ from casserole.models import (
     CaseLogKind,
     CheckKind,
     ConcernStatus,
+    ContactWay,
     EmailStatus,
     EndReason,
     OutboundEmail,
@@ -22,6 +23,7 @@ from casserole.models import (
 from casserole.services import accounts, notifications, pairings, welfare
 from casserole.services.casework import case_log
 from casserole.services.casework import concerns as casework_concerns
+from casserole.services.coordinator import messages as console_messages
 from tests.support import factories as f
 from tests.support.markers import (
     digit_marker,
@@ -56,6 +58,7 @@ NOT_PERSONAL = {
     "audit_events.subject_type": "a model's class name",
     "audit_events.detail": "record numbers and code words only: audit.record refuses text",
     "outbound_emails.kind": "a code word set by the app",
+    "outbound_emails.provider_ref": "GOV.UK Notify's random id for a message it sent",
     "api_tokens.label": "an admin's name for a council system's API token, about no diner or cook",
     "api_tokens.prefix": "the first characters of a random token, to tell tokens apart",
     "api_tokens.token_hash": "a SHA-256 digest of a random token",
@@ -88,6 +91,7 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
         contact_preference=f"Phone {dm} after ten",
         carer_relationship=f"daughter of {dm}",
         needs_mask=1 << 4,  # gluten-free: the cook cannot, so pairing needs an override
+        preferred_contact=ContactWay.LETTER,  # letters carry the address
     )
     cook_user = f.user(
         Role.COOK,
@@ -95,6 +99,7 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
         first_name=f"Priya {cm}",
         last_name=cm,
         phone=f"07700 {cm} {cp}",
+        preferred_contact=ContactWay.SMS,  # texts carry the number
     )
     cook = f.cook(
         area,
@@ -150,6 +155,15 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
     welfare.record_outcome(
         area, check, WelfareOutcome.FINE, f"{dm} was at her sister's", coordinator
     )
+    # A call the coordinator makes (asked for by phone) and what came of it.
+    diner.preferred_contact = ContactWay.PHONE
+    notifications.at_risk_reminder(p1, 14)
+    db.session.commit()
+    call = db.session.scalars(
+        select(OutboundEmail).where(OutboundEmail.channel == ContactWay.PHONE)
+    ).one()
+    console_messages.record_call(area, call.id, f"Spoke to {dm}: all well", coordinator)
+    diner.preferred_contact = ContactWay.LETTER
     pairings.pause(p1.id, carer, f"{dm} is in hospital with a broken hip")
     pairings.resume(p1.id, carer)
     pairings.end(p1.id, carer, EndReason.HEALTH, f"{dm} has gone into a care home")

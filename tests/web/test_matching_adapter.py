@@ -144,7 +144,7 @@ def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(dat
         f.diner(area, **_near(offset))
     database.session.commit()
     queued = []
-    real_queue = notifications.queue_email
+    real_queue = notifications.queue_message
 
     def queue_then_fail(*args, **kwargs):
         # The first cook's e-mail is queued; the mail queue breaks on the second.
@@ -153,7 +153,7 @@ def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(dat
         queued.append(real_queue(*args, **kwargs))
         return queued[-1]
 
-    monkeypatch.setattr(notifications, "queue_email", queue_then_fail)
+    monkeypatch.setattr(notifications, "queue_message", queue_then_fail)
     with pytest.raises(RuntimeError, match="mail queue unavailable"):
         propose_for_area(area.id, admin)
     assert len(queued) == 1, "the failure should come after proposals and one e-mail"

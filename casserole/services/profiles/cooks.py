@@ -8,10 +8,17 @@ from datetime import date
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
-from casserole.models import CookProfile
+from casserole.models import ContactWay, CookProfile
 from casserole.models.vocab import ALLERGENS, allergens_to_mask, days_to_mask, tags_to_mask
 from casserole.services import places
-from casserole.services.accounts import FieldError, text_problem, tidy_text
+from casserole.services.accounts import (
+    FieldError,
+    normalise_phone,
+    phone_problem,
+    text_problem,
+    tidy_text,
+)
+from casserole.services.channels import contact_way_problem
 
 CAPACITY_RANGE = (1, 12)
 MAX_MILES = 30.0
@@ -32,6 +39,9 @@ class CookDetails:
     address_line: str
     birth_year: int | None = None
     keeps_out: set[str] | None = None  # None leaves what the cook keeps out as it is
+    # None leaves the account's phone and way of contact as they are.
+    phone: str | None = None
+    preferred_contact: ContactWay | None = None
 
 
 # A cook's age, for the figures' age ranges: adults, and nobody older than 100.
@@ -79,6 +89,11 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
         problems["birth_year"] = problem
     if details.keeps_out is not None and set(details.keeps_out) - set(ALLERGENS):
         problems["keeps_out"] = "Choose from the allergens shown."
+    phone = (cook.user.phone or "") if details.phone is None else tidy_text(details.phone)
+    if problem := phone_problem(phone):
+        problems["phone"] = problem
+    elif problem := contact_way_problem(details.preferred_contact, phone, True):
+        problems["preferred_contact"] = problem
     placement = places.moved_to(cook, details.postcode, problems)
     if problems:
         raise FieldError(errors=problems)
@@ -92,6 +107,10 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     cook.max_km = round(miles_to_km(float(details.max_miles or 0)), 3)
     cook.introduction = introduction
     cook.address_line = address_line
+    if details.phone is not None:
+        cook.user.phone = normalise_phone(phone) or None
+    if details.preferred_contact is not None:
+        cook.user.preferred_contact = details.preferred_contact
     places.apply_placement(cook, placement)
     db.session.commit()
     return cook
