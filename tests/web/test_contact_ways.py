@@ -171,7 +171,10 @@ def test_the_csv_import_checks_and_normalises_phone_numbers(client, database, ba
     coordinator.areas = [barnet]
     database.session.commit()
     auth.login(coordinator)
-    header = "first_name,last_name,postcode,address_line,days,phone,emergency_contact_phone,preferred_contact"
+    header = (
+        "first_name,last_name,postcode,address_line,days,phone,"
+        "emergency_contact_name,emergency_contact_phone,preferred_contact"
+    )
 
     def upload(row):
         data = f"{header}\n{row}\n".encode()
@@ -181,10 +184,12 @@ def test_the_csv_import_checks_and_normalises_phone_numbers(client, database, ba
             content_type="multipart/form-data",
         ).get_data(as_text=True)
 
-    bad = upload("Ivy,Price,N3 1AB,4 Lichfield Grove,Mon,0123 456 789,,phone")
+    bad = upload("Ivy,Price,N3 1AB,4 Lichfield Grove,Mon,0123 456 789,,,phone")
     assert "not a UK phone number" in bad
     assert database.session.scalar(select(func.count()).select_from(DinerProfile)) == 0
-    page = upload("Ivy,Price,N3 1AB,4 Lichfield Grove,Mon,02083590000,0044 20 8346 0000,phone")
+    page = upload(
+        "Ivy,Price,N3 1AB,4 Lichfield Grove,Mon,02083590000,Sam Price,0044 20 8346 0000,phone"
+    )
     token = re.search(r'name="token" value="([0-9a-f]{64})"', page).group(1)
     client.post("/coordinator/barnet/referrals/import", data={"token": token})
     diner = database.session.scalar(select(DinerProfile))
@@ -205,6 +210,7 @@ def test_registration_checks_the_referrers_and_emergency_numbers(client, databas
         "days": ["1"],
         "preferred_contact": "phone",
         "phone": "020 8346 0000",
+        "emergency_contact_name": "Sam Price",
         "emergency_contact_phone": "0123",
         "referrer_kind": "gp",
         "referrer_name": "Dr Shah",
