@@ -4,6 +4,7 @@ from casserole.models.api_token import ApiToken
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
 from casserole.models.casework import CaseLogEntry
+from casserole.models.matching_run import MatchingRun, WaitingReason
 from casserole.models.pairing import Feedback, MealShare, Pairing, PairingPause
 from casserole.models.people import (
     CookProfile,
@@ -45,6 +46,7 @@ __all__ = [
     "EmailStatus",
     "EndReason",
     "Feedback",
+    "MatchingRun",
     "MealShare",
     "OutboundEmail",
     "Pairing",
@@ -58,6 +60,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "VettingCheck",
+    "WaitingReason",
     "WaitingListEntry",
     "coordinator_areas",
     "utcnow",

@@ -23,6 +23,7 @@ from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
 from casserole.models.people import CookProfile, DinerProfile, User
 from casserole.models.vocab import (
     LIVE_STATUSES,
+    OPEN_PROPOSAL_STATUSES,
     STARTED_STATUSES,
     ConcernStatus,
     EndReason,
@@ -34,6 +35,9 @@ from casserole.models.vocab import (
 # The heart of "never two cooks for one diner": enforced by the database itself, so no
 # race between two requests can get past it. Partial unique indexes exist on both engines.
 _LIVE = text(f"status IN ({sql_status_list(LIVE_STATUSES)})")
+# And never two open proposals for one diner: two matching runs (or a run and a pairing by
+# hand) racing for the same diner cannot both land, whichever process or host they run on.
+_OPEN = text(f"status IN ({sql_status_list(OPEN_PROPOSAL_STATUSES)})")
 
 
 class Pairing(Base):
@@ -47,6 +51,13 @@ class Pairing(Base):
             unique=True,
             sqlite_where=_LIVE,
             postgresql_where=_LIVE,
+        ),
+        Index(
+            "uq_pairings_one_open_proposal_per_diner",
+            "diner_id",
+            unique=True,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
         ),
         Index("ix_pairings_area_status", "area_id", "status"),
         Index("ix_pairings_cook_status", "cook_id", "status"),
