@@ -124,11 +124,9 @@ class _Browser:
         return status, time.perf_counter() - started
 
 
-def _jobs(host: str, url: str, delay: float, out: dict[str, object]) -> None:
+def _jobs(browser: _Browser, url: str, delay: float, out: dict[str, object]) -> None:
     """Matching for the city, then "approve all", while the simulated users are busy."""
     time.sleep(delay)
-    browser = _Browser(host, "10.250.0.1")
-    browser.post("/auth/login", "/auth/login", {"email": COORDINATOR, "password": PASSWORD})
     with psycopg.connect(url, autocommit=True) as conn:
         area_id = conn.execute("SELECT id FROM areas WHERE slug = %s", (CITY,)).fetchone()[0]
         clicked = time.time()
@@ -188,7 +186,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per host")
     parser.add_argument("--port", type=int, default=8077, help="first host; the second is +1")
-    parser.add_argument("--jobs-after", type=float, default=10.0, help="seconds into the run")
+    parser.add_argument("--jobs-after", type=float, default=5.0, help="seconds into the run")
     parser.add_argument("--reuse", action="store_true", help="Keep an already seeded database.")
     args = parser.parse_args()
     url = args.admin_url.rsplit("/", 1)[0] + f"/{args.database}"
@@ -270,7 +268,10 @@ def main() -> int:
             "CASSEROLE_LOAD_PLAN": str(work / "plan.json"),
             "CASSEROLE_LOAD_RESULTS": str(work / "results.json"),
         }
-        runner = threading.Thread(target=_jobs, args=(hosts[1], url, args.jobs_after, jobs))
+        # The coordinator logs in before the crowd arrives, so the jobs start on time.
+        coordinator = _Browser(hosts[1], "10.250.0.1")
+        coordinator.post("/auth/login", "/auth/login", {"email": COORDINATOR, "password": PASSWORD})
+        runner = threading.Thread(target=_jobs, args=(coordinator, url, args.jobs_after, jobs))
         runner.start()
         _run(
             [
