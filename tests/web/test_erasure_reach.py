@@ -56,6 +56,9 @@ NOT_PERSONAL = {
     "api_tokens.label": "an admin's name for a council system's API token, about no diner or cook",
     "api_tokens.prefix": "the first characters of a random token, to tell tokens apart",
     "api_tokens.token_hash": "a SHA-256 digest of a random token",
+    "matching_runs.kind": "a code word set by the app (propose or reasons)",
+    "matching_runs.status": "a code word set by the app (running, done, failed)",
+    "waiting_reasons.reason": "the matcher's reason code (no_cook_in_range, ...)",
 }
 
 
