@@ -187,6 +187,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per host")
     parser.add_argument("--port", type=int, default=8077, help="first host; the second is +1")
     parser.add_argument("--jobs-after", type=float, default=5.0, help="seconds into the run")
+    parser.add_argument(
+        "--no-jobs", action="store_true", help="Page views only: a baseline without the jobs."
+    )
     parser.add_argument("--reuse", action="store_true", help="Keep an already seeded database.")
     args = parser.parse_args()
     url = args.admin_url.rsplit("/", 1)[0] + f"/{args.database}"
@@ -272,7 +275,8 @@ def main() -> int:
         coordinator = _Browser(hosts[1], "10.250.0.1")
         coordinator.post("/auth/login", "/auth/login", {"email": COORDINATOR, "password": PASSWORD})
         runner = threading.Thread(target=_jobs, args=(coordinator, url, args.jobs_after, jobs))
-        runner.start()
+        if not args.no_jobs:
+            runner.start()
         _run(
             [
                 str(BIN / "locust"),
@@ -297,7 +301,8 @@ def main() -> int:
             # locust exits 1 when any request failed; the figures below say which.
             check=False,
         )
-        runner.join(timeout=900)
+        if runner.is_alive():
+            runner.join(timeout=900)
     finally:
         for server in servers:
             server.terminate()
