@@ -35,6 +35,22 @@ def live_redis():
     client.delete("casserole-test-queue")
 
 
+@pytest.fixture
+def other_app():
+    """Build extra apps with their own settings; their connection pools are closed after."""
+    made = []
+
+    def build(url: str, **overrides: object):
+        made.append(make_test_app(url, **overrides))
+        return made[-1]
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _health(app) -> tuple[int, dict]:
     response = app.test_client().get("/healthz")
     return response.status_code, json.loads(response.get_data(as_text=True))
@@ -49,8 +65,8 @@ def test_healthz_is_green_when_everything_answers(client, database):
     }
 
 
-def test_healthz_is_red_when_the_database_is_down(app, tmp_path):
-    down = make_test_app(CLOSED_DB)
+def test_healthz_is_red_when_the_database_is_down(app, tmp_path, other_app):
+    down = other_app(CLOSED_DB)
     code, body = _health(down)
     assert code == 503
     assert body["status"] == "fail"
@@ -58,14 +74,14 @@ def test_healthz_is_red_when_the_database_is_down(app, tmp_path):
     assert "127.0.0.1:1" not in json.dumps(body)  # where the database is stays private
 
 
-def test_healthz_checks_redis_when_configured(app, database_url, live_redis):
-    up = make_test_app(database_url, REDIS_URL=LIVE_REDIS)
+def test_healthz_checks_redis_when_configured(app, database_url, live_redis, other_app):
+    up = other_app(database_url, REDIS_URL=LIVE_REDIS)
     code, body = _health(up)
     assert (code, body["checks"]["redis"]) == (200, "ok")
 
 
-def test_healthz_is_red_when_redis_is_down(app, database_url):
-    down = make_test_app(database_url, REDIS_URL=CLOSED_REDIS, RATELIMIT_STORAGE_URI="memory://")
+def test_healthz_is_red_when_redis_is_down(app, database_url, other_app):
+    down = other_app(database_url, REDIS_URL=CLOSED_REDIS, RATELIMIT_STORAGE_URI="memory://")
     code, body = _health(down)
     assert code == 503
     assert body["checks"]["database"] == "ok"
@@ -109,17 +125,17 @@ def test_metrics_count_requests_and_matching_runs(client, database):
     assert "casserole_matching_runs_running 0.0" in body
 
 
-def test_metrics_report_the_queue_length_from_redis(app, database_url, live_redis):
+def test_metrics_report_the_queue_length_from_redis(app, database_url, live_redis, other_app):
     live_redis.rpush("casserole-test-queue", "a", "b", "c")
-    with_queue = make_test_app(
+    with_queue = other_app(
         database_url, CELERY_BROKER_URL=LIVE_REDIS, METRICS_QUEUES="casserole-test-queue"
     )
     body = with_queue.test_client().get("/metrics").get_data(as_text=True)
     assert 'casserole_queue_length{queue="casserole-test-queue"} 3.0' in body
 
 
-def test_metrics_need_the_token_when_one_is_set(app, database_url):
-    guarded = make_test_app(database_url, METRICS_TOKEN="s3cret-scrape")
+def test_metrics_need_the_token_when_one_is_set(app, database_url, other_app):
+    guarded = other_app(database_url, METRICS_TOKEN="s3cret-scrape")
     web = guarded.test_client()
     assert web.get("/metrics").status_code == 404
     assert web.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
@@ -127,7 +143,7 @@ def test_metrics_need_the_token_when_one_is_set(app, database_url):
     assert ok.status_code == 200 and b"casserole_http_requests_total" in ok.data
 
 
-def test_production_without_a_token_serves_no_metrics(app, database_url, monkeypatch):
+def test_production_without_a_token_serves_no_metrics(app, database_url, monkeypatch, other_app):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)  # production resets it; put it back after
-    prod = make_test_app(database_url, ENV_NAME="production", PUBLIC_BASE_URL="https://x.org")
+    prod = other_app(database_url, ENV_NAME="production", PUBLIC_BASE_URL="https://x.org")
     assert prod.test_client().get("/metrics").status_code == 404
