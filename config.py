@@ -82,8 +82,18 @@ class Config:
     # Delivered e-mail keeps its body this long (for "I never got it" questions), then none.
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "7"))
 
-    # memory:// counts per process; give redis://127.0.0.1:6379 when running several workers.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis, shared by every web process and host: rate limits (unless RATELIMIT_STORAGE_URI
+    # says otherwise) and the job queue's broker (unless CELERY_BROKER_URL does). /healthz
+    # checks every Redis configured. Empty: per-process limits, jobs run in the request.
+    REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
+    # memory:// counts per process; with several workers or hosts use Redis (REDIS_URL).
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    # /metrics: with a token, only `Authorization: Bearer <token>`; production needs one.
+    METRICS_TOKEN: str | None = os.environ.get("METRICS_TOKEN") or None
+    # The Redis lists whose length /metrics reports (Celery's default queue is "celery").
+    METRICS_QUEUES = os.environ.get("METRICS_QUEUES", "celery")
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down must not turn every login into a 500: count in this process meanwhile
     # (logged as a warning) and go back to Redis when it answers again.
@@ -124,6 +134,8 @@ class TestConfig(Config):
     # The limiter runs in tests, with limits the suite's hundreds of logins never reach;
     # the rate-limit tests set realistic ones.
     RATELIMIT_LOGIN_IP = RATELIMIT_LOGIN_ACCOUNT = "100000 per minute"
+    # Never the shell's REDIS_URL: counts kept in a shared Redis would leak between tests.
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
     RATELIMIT_RESET_IP = RATELIMIT_RESET_ACCOUNT = RATELIMIT_SIGNUP_IP = "100000 per minute"
 
 

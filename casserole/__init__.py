@@ -66,6 +66,9 @@ def _build_app(config: type | dict[str, Any] | None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security(app)
+    from casserole.ops import register_request_log
+
+    register_request_log(app)
     if app.config.get("CHECK_DATABASE_ON_START"):
         _check_database(app)
     return app
@@ -207,6 +210,7 @@ def register_blueprints(app: Flask) -> None:
     from casserole.auth.routes import bp as auth_bp
     from casserole.coordinator.routes import bp as coordinator_bp
     from casserole.main.routes import bp as main_bp
+    from casserole.ops import bp as ops_bp
     from casserole.pairings.routes import bp as pairings_bp
     from casserole.profiles.routes import bp as profiles_bp
     from casserole.public.routes import bp as public_bp
@@ -223,6 +227,7 @@ def register_blueprints(app: Flask) -> None:
         rights_bp,
         admin_bp,
         public_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     from casserole.api import register_api

@@ -12,6 +12,7 @@ from casserole.coordinator.forms import ApproveForm, DeclineProposalForm
 from casserole.formatting import plural
 from casserole.forms_common import ConfirmForm, confirmed_post
 from casserole.params import query_page
+from casserole.services import matching_runs
 from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
 from casserole.services.coordinator import proposals as proposal_service
@@ -45,7 +46,11 @@ def waiting(slug: str) -> str:
 def refresh_reasons(slug: str) -> Response:
     """Work out every waiting diner's reason again (a matcher dry run)."""
     area = area_or_404(slug)
-    waiting_service.refresh_reasons(area)
+    try:
+        waiting_service.refresh_reasons(area)
+    except matching_runs.MatchingBusy as busy:
+        flash(busy.message, "error")
+        return redirect(url_for("coordinator.waiting", slug=slug))
     flash("The reasons are up to date.", "success")
     return redirect(url_for("coordinator.waiting", slug=slug))
 
@@ -71,9 +76,13 @@ def proposals(slug: str) -> str:
 def run_matching(slug: str) -> Response:
     """Run the matcher for the area; its proposals wait here for approval."""
     area = area_or_404(slug)
-    made = pairing_service.propose_for_area(
-        area.id, current_user, client_address=request.remote_addr
-    )
+    try:
+        made = pairing_service.propose_for_area(
+            area.id, current_user, client_address=request.remote_addr
+        )
+    except matching_runs.MatchingBusy as busy:
+        flash(busy.message, "error")
+        return redirect(url_for("coordinator.proposals", slug=slug))
     flash(
         f"The matcher proposed {plural(len(made), 'new pair')}."
         + (

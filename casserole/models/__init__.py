@@ -4,6 +4,7 @@ from casserole.models.api_token import ApiToken
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
 from casserole.models.casework import CaseLogEntry
+from casserole.models.matching_run import MatchingRun, WaitingReason
 from casserole.models.pairing import (
     BreakCover,
     CookBreak,
@@ -61,6 +62,7 @@ __all__ = [
     "EmailStatus",
     "EndReason",
     "Feedback",
+    "MatchingRun",
     "MealDayReport",
     "MealShare",
     "OutboundEmail",
@@ -78,6 +80,7 @@ __all__ = [
     "User",
     "VettingCheck",
     "VisitReport",
+    "WaitingReason",
     "WaitingListEntry",
     "WelfareCheck",
     "WelfareOutcome",

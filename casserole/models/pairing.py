@@ -24,6 +24,7 @@ from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
 from casserole.models.people import CookProfile, DinerProfile, User
 from casserole.models.vocab import (
     LIVE_STATUSES,
+    OPEN_PROPOSAL_STATUSES,
     STARTED_STATUSES,
     ConcernStatus,
     EndReason,
@@ -38,6 +39,9 @@ _LIVE = text(f"status IN ({sql_status_list(LIVE_STATUSES)}) AND covers_id IS NUL
 # A stand-in cook covers a break while the regular pairing stays live (paused): one live
 # stand-in per diner at a time, beside (never instead of) their one regular pairing.
 _LIVE_STAND_IN = text(f"status IN ({sql_status_list(LIVE_STATUSES)}) AND covers_id IS NOT NULL")
+# And never two open proposals for one diner: two matching runs (or a run and a pairing by
+# hand) racing for the same diner cannot both land, whichever process or host they run on.
+_OPEN = text(f"status IN ({sql_status_list(OPEN_PROPOSAL_STATUSES)})")
 
 STAND_IN = "stand_in"
 REGULAR = "regular"
@@ -61,6 +65,13 @@ class Pairing(Base):
             unique=True,
             sqlite_where=_LIVE_STAND_IN,
             postgresql_where=_LIVE_STAND_IN,
+        ),
+        Index(
+            "uq_pairings_one_open_proposal_per_diner",
+            "diner_id",
+            unique=True,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
         ),
         Index("ix_pairings_area_status", "area_id", "status"),
         Index("ix_pairings_cook_status", "cook_id", "status"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -208,36 +207,13 @@ def exclusions(area_id: int) -> set[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class ReasonSnapshot:
-    """The matcher's last word on an area's waiting diners, and when it was said."""
+    """The matcher's word on an area's waiting diners, when it was said, and by which run."""
 
     computed_at: datetime
     reasons: dict[int, str]
     counts: dict[int, tuple[int, int, int, int]]
-
-
-# A full matcher run takes seconds at city scale, so the console shows the last run's
-# reasons (with their time) instead of running the matcher on every page view. Keyed by
-# the area's creation time too, so a re-created area never inherits another's reasons.
-_last_runs: dict[tuple[int, datetime], ReasonSnapshot] = {}
-_last_runs_lock = threading.Lock()
-
-
-def _remember(area: Area, reasons: dict[int, str], counts: dict) -> ReasonSnapshot:
-    snap = ReasonSnapshot(utcnow(), reasons, counts)
-    with _last_runs_lock:
-        _last_runs[(area.id, area.created_at)] = snap
-    return snap
-
-
-def last_reasons(area: Area) -> ReasonSnapshot | None:
-    """The reasons from the area's last matcher run in this process, if any."""
-    return _last_runs.get((area.id, area.created_at))
-
-
-def forget_reasons() -> None:
-    """Drop every remembered run (tests; after bulk imports)."""
-    with _last_runs_lock:
-        _last_runs.clear()
+    # The stored run (services/matching_runs) these came from; None for a fresh dry run.
+    run_id: int | None = None
 
 
 def _unmatched_counts(result: matching.MatchResult) -> dict[int, tuple[int, int, int, int]]:
@@ -252,11 +228,14 @@ def _unmatched_counts(result: matching.MatchResult) -> dict[int, tuple[int, int,
 
 
 def waiting_details(area: Area) -> ReasonSnapshot:
-    """Dry run: each waiting diner's reason code and filter counts (nothing is written)."""
+    """Dry run: each waiting diner's reason code and filter counts (nothing is written).
+
+    `matching_runs.compute_reasons` runs this under the area's lock and stores the answer.
+    """
     data = load_inputs(area)
     result = matching.match(data.cooks, data.diners, data.existing, excluded=data.excluded)
     reasons = {**result.unmatched, **{d: "match_available" for _, d, _ in result.pairs}}
-    return _remember(area, reasons, _unmatched_counts(result))
+    return ReasonSnapshot(utcnow(), reasons, _unmatched_counts(result))
 
 
 def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> MatchRun:
@@ -291,7 +270,6 @@ def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> M
     else:
         # Ids for the caller's audit records and e-mails; the caller's commit decides.
         db.session.flush()
-    _remember(area, dict(result.unmatched), _unmatched_counts(result))
     return MatchRun(
         area=area,
         proposals=proposals,

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from casserole import clock
 from casserole.models import CheckKind, MealShare, PairingStatus, Role, VettingCheck
-from casserole.services import matching as adapter
+from casserole.services import matching_runs
 from tests.support import factories as f
 from tests.support.auth import PageAuth
 from tests.support.browser import ARTIFACTS, assert_accessible, fill_date
@@ -23,7 +23,7 @@ TODAY = clock.today()
 @pytest.fixture
 def barnet(database):
     """Barnet with a new cook (no checks yet), a waiting diner near her, and a year of history."""
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
     area = f.area("Barnet", ("N3", "N12"))
     coordinator = f.user(Role.COORDINATOR, email="co@example.org", first_name="Cora")
     coordinator.areas = [area]
@@ -55,7 +55,7 @@ def barnet(database):
     )
     database.session.commit()
     yield {"area": area, "nina": nina}
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
 
 
 def _months_touched(months):

@@ -50,6 +50,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("static", "/static/<path:filename>"): Entry(PUBLIC),
     ("main.index", "/"): Entry(PUBLIC),
     ("main.data_sources", "/about/data"): Entry(PUBLIC),
+    # Operations: health for load balancers; metrics open outside production (tests), else
+    # behind METRICS_TOKEN (tests/web/test_ops.py).
+    ("ops.healthz", "/healthz"): Entry(PUBLIC),
+    ("ops.metrics", "/metrics"): Entry(PUBLIC),
     ("main.my_meals", "/my-meals"): Entry(frozenset({"diner"})),
     ("main.my_meals", "/my-meals/<int:diner_id>"): Entry(frozenset({"carer"}), NOBODY),
     ("auth.login", "/auth/login"): Entry(PUBLIC),

@@ -22,7 +22,7 @@ from casserole.models import (
     VettingCheck,
 )
 from casserole.services import matching as adapter
-from casserole.services import stats, vetting
+from casserole.services import matching_runs, stats, vetting
 from casserole.services.coordinator import monitor
 from tests.support import factories as f
 
@@ -32,13 +32,13 @@ TODAY = clock.today()
 @pytest.fixture
 def barnet(database):
     """An area with its coordinator; the matcher's remembered reasons are forgotten."""
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
     area = f.area("Barnet", ("N3",))
     coordinator = f.user(Role.COORDINATOR, email="co@example.org", first_name="Cora")
     coordinator.areas = [area]
     database.session.commit()
     yield area
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
 
 
 def _check(cook, kind, checked, expires):
@@ -424,6 +424,6 @@ def test_each_page_takes_the_same_number_of_queries_for_5_or_50_records(
         database.session.commit()
         if not counts:
             auth.login("co@example.org")
-        adapter.forget_reasons()
+        matching_runs.forget_reasons()
         counts.append(_count_queries(client, database, url))
     assert counts[0] == counts[1], f"{url}: {counts[0]} queries for 5 records, {counts[1]} for 50"

@@ -66,6 +66,9 @@ NOT_PERSONAL = {
     "break_covers.reason": "the matcher's sentence (counts and km), written by the app",
     "sent_reminders.kind": "a code word set by the app",
     "sent_reminders.subject": "a record number (pairing:12, user:5), never a name",
+    "matching_runs.kind": "a code word set by the app (propose or reasons)",
+    "matching_runs.status": "a code word set by the app (running, done, failed)",
+    "waiting_reasons.reason": "the matcher's reason code (no_cook_in_range, ...)",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +39,35 @@ ALREADY_PAIRED = (
     "{name} already has a cook, so this pairing cannot go ahead. Nothing has been changed; "
     "the coordinator will be in touch about it."
 )
+ALREADY_PROPOSED = (
+    "{name} already has an open proposal, so a second one cannot be made. Nothing has been changed."
+)
+# The partial unique index that refuses a second open proposal (models/pairing.py).
+OPEN_PROPOSAL_INDEX = "uq_pairings_one_open_proposal_per_diner"
+
+
+def lost_race(err: IntegrityError, diner_name: str = "This diner") -> PairingError:
+    """The 409 for a write another request beat us to, named by the index that stopped it.
+
+    SQLite's message names columns, not the index; a live pairing is then the likelier race.
+    """
+    if OPEN_PROPOSAL_INDEX in str(err.orig):
+        return PairingError(ALREADY_PROPOSED.format(name=diner_name))
+    return PairingError(ALREADY_PAIRED.format(name=diner_name))
+
+
+@contextmanager
+def refusing_lost_races(diner_name: str = "This diner") -> Iterator[None]:
+    """Turn a unique-index failure, at a flush or at the commit, into a 409 with plain words.
+
+    Only the per-diner unique indexes (one live pairing, one open proposal) can fail on these
+    writes, so an IntegrityError here means another request got there first.
+    """
+    try:
+        yield
+    except IntegrityError as err:
+        db.session.rollback()
+        raise lost_race(err, diner_name) from None
 
 
 def move(
@@ -55,9 +86,14 @@ def move(
     them); the audit event holds only code words and record numbers.
     """
     before = pairing.status
+    name = pairing.diner.first_name  # read before the status changes: loading it may flush
     target = TRANSITIONS[action].target
     if target is not None:
         pairing.status = target
+    # Flush here, so a lost race meets the unique index now and becomes a 409, rather than
+    # at an autoflush inside the audit or e-mail code below (which would be a 500).
+    with refusing_lost_races(name):
+        db.session.flush()
     audit.record(
         f"pairing.{action.value}",
         pairing,
@@ -72,12 +108,8 @@ def move(
 
 def commit(diner_name: str = "This diner") -> None:
     """Commit the change with its queued e-mail, then send; a lost race becomes a 409."""
-    try:
+    with refusing_lost_races(diner_name):
         db.session.commit()
-    except IntegrityError:
-        # Only the one-live-pairing-per-diner index can fail here: another request won.
-        db.session.rollback()
-        raise PairingError(ALREADY_PAIRED.format(name=diner_name)) from None
     mail.dispatch()
 
 

@@ -23,6 +23,7 @@ from casserole.models import (
     ProposalSource,
     utcnow,
 )
+from casserole.models.matching_run import KIND_PROPOSE
 from casserole.models.vocab import (
     DIET_LABELS,
     LIVE_STATUSES,
@@ -31,9 +32,9 @@ from casserole.models.vocab import (
     mask_to_allergens,
     mask_to_tags,
 )
-from casserole.services import audit, notifications, vetting
+from casserole.services import audit, matching_runs, notifications, vetting
 from casserole.services.matching import run_matching
-from casserole.services.pairings.lifecycle import commit
+from casserole.services.pairings.lifecycle import commit, refusing_lost_races
 from casserole.services.pairings.states import NotFound, PairingError
 
 
@@ -166,7 +167,9 @@ def propose_by_hand(
         approved_by_id=actor.id,
     )
     db.session.add(pairing)
-    db.session.flush()
+    # A proposal made for the same diner at the same moment meets the unique index here.
+    with refusing_lost_races(diner.first_name):
+        db.session.flush()
     audit.record(
         "pairing.propose_by_hand",
         pairing,
@@ -180,23 +183,31 @@ def propose_by_hand(
 
 
 def propose_for_area(area_id: int, actor: Any, client_address: str | None = None) -> list[Pairing]:
-    """Run the matcher for an area; auto-approved proposals go straight to their cooks."""
+    """Run the matcher for an area; auto-approved proposals go straight to their cooks.
+
+    One run per area at a time (a database lock, `matching_runs.area_run`): a second one
+    started meanwhile, in any process, gets MatchingBusy with who started the first and when.
+    """
     area = db.session.get(Area, area_id)
     if area is None or not can_see_area(actor, area.id):
         raise NotFound("We could not find that area.")
-    # One transaction: proposals, their audit record and the cooks' e-mails land together.
-    run = run_matching(area, actor, commit=False)
-    audit.record(
-        "pairing.run_matching",
-        area,
-        area_id=area.id,
-        actor=actor,
-        client_address=client_address,
-        proposals=len(run.proposals),
-        unmatched=len(run.unmatched),
-    )
-    for pairing in run.proposals:
-        if pairing.status == PairingStatus.APPROVED:
-            notifications.proposal_to_cook(pairing)
-    commit()
+    with matching_runs.area_run(area, KIND_PROPOSE, actor) as lock:
+        # One transaction: proposals, their audit record, the cooks' e-mails and the run's
+        # stored reasons land together.
+        run = run_matching(area, actor, commit=False)
+        audit.record(
+            "pairing.run_matching",
+            area,
+            area_id=area.id,
+            actor=actor,
+            client_address=client_address,
+            proposals=len(run.proposals),
+            unmatched=len(run.unmatched),
+        )
+        for pairing in run.proposals:
+            if pairing.status == PairingStatus.APPROVED:
+                notifications.proposal_to_cook(pairing)
+        reasons = matching_runs.ReasonSnapshot(utcnow(), dict(run.unmatched), run.counts)
+        matching_runs.finish(lock, reasons, len(run.proposals))
+        commit()
     return run.proposals
