@@ -11,11 +11,16 @@ from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import ApproveForm
 from casserole.formatting import plural
 from casserole.forms_common import ConfirmForm, confirmed_post
+from casserole.jobs import kinds, runner
 from casserole.params import query_page
-from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
 from casserole.services.coordinator import proposals as proposal_service
 from casserole.services.coordinator import waiting as waiting_service
+
+
+def _address() -> dict[str, str]:
+    """The requester's address, for the audit records the job writes on their behalf."""
+    return {"ip": request.remote_addr} if request.remote_addr else {}
 
 
 @bp.route("/<slug>/waiting")
@@ -35,9 +40,8 @@ def waiting(slug: str) -> str:
 def refresh_reasons(slug: str) -> Response:
     """Work out every waiting diner's reason again (a matcher dry run)."""
     area = area_or_404(slug)
-    waiting_service.refresh_reasons(area)
-    flash("The reasons are up to date.", "success")
-    return redirect(url_for("coordinator.waiting", slug=slug))
+    job = runner.start(kinds.REASONS, area, current_user, params=_address())
+    return redirect(url_for("coordinator.job", slug=slug, job_id=job.id))
 
 
 @bp.route("/<slug>/proposals")
@@ -61,19 +65,8 @@ def proposals(slug: str) -> str:
 def run_matching(slug: str) -> Response:
     """Run the matcher for the area; its proposals wait here for approval."""
     area = area_or_404(slug)
-    made = pairing_service.propose_for_area(
-        area.id, current_user, client_address=request.remote_addr
-    )
-    flash(
-        f"The matcher proposed {plural(len(made), 'new pair')}."
-        + (
-            " They went straight to the cooks (this area approves automatically)."
-            if area.auto_approve
-            else " Review them below."
-        ),
-        "success",
-    )
-    return redirect(url_for("coordinator.proposals", slug=slug))
+    job = runner.start(kinds.MATCHING, area, current_user, params=_address())
+    return redirect(url_for("coordinator.job", slug=slug, job_id=job.id))
 
 
 @bp.route("/<slug>/proposals/approve", methods=["POST"])
@@ -87,14 +80,12 @@ def approve(slug: str) -> Any:
         return render_template(
             "coordinator/proposals.html", area=area, page=page, form=form, run_form=ConfirmForm()
         ), 422
-    ids = (
-        proposal_service.open_proposal_ids(area)
-        if form.approve_all.data
-        else (form.pairing_id.data or [])
-    )
-    result = proposal_service.approve_proposals(
-        area, ids, current_user, request.remote_addr
-    )
+    if form.approve_all.data:
+        # Thousands of approvals, each with its e-mail: a job, a batch per transaction.
+        job = runner.start(kinds.APPROVE_ALL, area, current_user, params=_address())
+        return redirect(url_for("coordinator.job", slug=slug, job_id=job.id))
+    ids = form.pairing_id.data or []
+    result = proposal_service.approve_proposals(area, ids, current_user, request.remote_addr)
     if result.approved:
         flash(
             f"Approved {plural(result.approved, 'proposal')}. We have asked the cooks.",

@@ -133,6 +133,7 @@ def notify_expired_checks() -> None:
 from casserole.coordinator import (  # noqa: E402, F401
     care_views,
     casework_views,
+    job_views,
     pairing_views,
     record_views,
     referral_views,

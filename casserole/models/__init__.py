@@ -4,6 +4,7 @@ from casserole.models.api_token import ApiToken
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
 from casserole.models.casework import CaseLogEntry
+from casserole.models.job import Job
 from casserole.models.pairing import Feedback, MealShare, Pairing, PairingPause
 from casserole.models.people import (
     CookProfile,
@@ -21,6 +22,7 @@ from casserole.models.vocab import (
     ContactWay,
     EmailStatus,
     EndReason,
+    JobState,
     PairingStatus,
     Precision,
     ProposalSource,
@@ -45,6 +47,8 @@ __all__ = [
     "EmailStatus",
     "EndReason",
     "Feedback",
+    "Job",
+    "JobState",
     "MealShare",
     "OutboundEmail",
     "Pairing",

@@ -1,0 +1,138 @@
+"""What each kind of job does; every handler is safe to run again after a killed worker.
+
+A handler commits its progress in the same transaction as its work: what was committed is
+never done again, what was not is done by the next delivery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app
+from sqlalchemy import select
+
+from casserole.extensions import db
+from casserole.formatting import plural
+from casserole.jobs import runner
+from casserole.jobs.runner import JobProblem
+from casserole.models import Job, Pairing, PairingStatus, User
+from casserole.models.area import Area
+from casserole.services import mail
+
+MATCHING = "matching"
+APPROVE_ALL = "approve_all"
+REASONS = "reasons"
+# Problems kept on an "approve all" job for its page; the count says how many in all.
+MAX_PROBLEMS_SHOWN = 50
+
+KIND_LABELS = {
+    MATCHING: "Matching run",
+    APPROVE_ALL: "Approving every proposal",
+    REASONS: "Working out the waiting list's reasons",
+}
+
+
+def _requester_and_area(job: Job) -> tuple[User, Area]:
+    actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+    area = db.session.get(Area, job.area_id) if job.area_id else None
+    if actor is None or not actor.is_active_account:
+        raise JobProblem("The person who started this job no longer has an account.")
+    if area is None:
+        raise JobProblem("The area of this job no longer exists.")
+    return actor, area
+
+
+def run_matching(job: Job) -> None:
+    """Run the matcher for the area; the job is marked done in the run's own transaction."""
+    from casserole.services import pairings
+
+    actor, area = _requester_and_area(job)
+    address = job.params.get("ip")
+    # Done goes into the session first, so it commits with the proposals or not at all: a
+    # second delivery after the commit finds the job done and never proposes twice.
+    runner.finish(job, "The matcher ran.")
+    try:
+        made = pairings.propose_for_area(area.id, actor, client_address=address)
+    except pairings.PairingError as err:
+        raise JobProblem(str(err)) from None
+    job.summary = f"The matcher proposed {plural(len(made), 'new pair')}." + (
+        " They went straight to the cooks (this area approves automatically)."
+        if area.auto_approve
+        else " Review them on the proposals page."
+    )
+    job.result = {**(job.result or {}), "proposals": len(made)}
+    db.session.commit()
+
+
+def approve_all(job: Job) -> None:
+    """Approve every proposal of the area made before the job, a batch per transaction."""
+    from casserole.services import pairings
+
+    actor, area = _requester_and_area(job)
+    result = dict(job.result or {})
+    skipped = set(result.get("skipped", []))
+    problems = list(result.get("problems", []))
+    approved = int(result.get("approved", 0))
+    address = job.params.get("ip")
+    # Only what the coordinator saw: proposals made after they pressed the button wait.
+    remaining = [
+        pid
+        for pid in db.session.scalars(
+            select(Pairing.id)
+            .where(
+                Pairing.area_id == area.id,
+                Pairing.status == PairingStatus.PROPOSED,
+                Pairing.proposed_at <= job.created_at,
+            )
+            .order_by(Pairing.id)
+        )
+        if pid not in skipped
+    ]
+    if not job.total:
+        job.total = len(remaining)
+    size = max(1, int(current_app.config.get("JOB_BATCH_SIZE") or 250))
+    for start in range(0, len(remaining), size):
+        batch = remaining[start : start + size]
+        for pairing_id in batch:
+            savepoint = db.session.begin_nested()
+            try:
+                pairings.approve(pairing_id, actor, client_address=address, commit_now=False)
+            except pairings.PairingError as err:
+                savepoint.rollback()
+                skipped.add(pairing_id)
+                if len(problems) < MAX_PROBLEMS_SHOWN:
+                    problems.append(f"Proposal {pairing_id}: {err}")
+            else:
+                savepoint.commit()
+                approved += 1
+        # The batch, its e-mail and the progress that says it is done commit together.
+        job.result = {"approved": approved, "skipped": sorted(skipped), "problems": problems}
+        runner.beat(job, done=job.done + len(batch))
+        db.session.commit()
+        mail.dispatch()
+    summary = f"Approved {plural(approved, 'proposal')}. We have asked the cooks."
+    if skipped:
+        summary += f" {plural(len(skipped), 'proposal')} could not be approved (see below)."
+    runner.finish(job, summary, approved=approved)
+    db.session.commit()
+
+
+def work_out_reasons(job: Job) -> None:
+    """A matcher dry run for the waiting list's reasons (nothing but the reasons is written)."""
+    from casserole.services.coordinator import waiting as waiting_service
+
+    _actor, area = _requester_and_area(job)
+    snap = waiting_service.refresh_reasons(area)
+    runner.finish(
+        job,
+        f"The reasons of {plural(len(snap.reasons), 'waiting diner')} are worked out.",
+        diners=len(snap.reasons),
+    )
+    db.session.commit()
+
+
+HANDLERS: dict[str, Callable[[Job], None]] = {
+    MATCHING: run_matching,
+    APPROVE_ALL: approve_all,
+    REASONS: work_out_reasons,
+}
