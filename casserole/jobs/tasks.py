@@ -48,7 +48,7 @@ def register(celery: Celery) -> None:
     """Define the tasks on `celery` (one Celery app per Flask app)."""
     from casserole.jobs import runner
 
-    @celery.task(name="casserole.run_job", bind=True, max_retries=None)
+    @celery.task(name="casserole.run_job", bind=True, max_retries=None, shared=False)
     def run_job(self: Any, job_id: int) -> str:
         """Run the recorded job `job_id` (a second delivery finds it done and does nothing)."""
         try:
@@ -58,7 +58,7 @@ def register(celery: Celery) -> None:
             lease = int(current_app.config.get("JOB_LEASE_SECONDS") or 300)
             raise self.retry(countdown=min(60, lease), exc=busy) from None
 
-    @celery.task(name="casserole.periodic")
+    @celery.task(name="casserole.periodic", shared=False)
     def periodic(name: str) -> Any:
         """Run one line of the schedule table, unless the previous run is still going."""
         with _only_one(name, seconds=3600) as mine:

@@ -124,6 +124,7 @@ TABLE: dict[tuple[str, str], Entry] = {
         AREA, AREA_FOREIGN
     ),
     ("coordinator.run_matching", "/coordinator/<slug>/matching"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.job", "/coordinator/<slug>/jobs/<int:job_id>"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.proposals", "/coordinator/<slug>/proposals"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.approve", "/coordinator/<slug>/proposals/approve"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.monitor", "/coordinator/<slug>/pairings"): Entry(AREA, AREA_FOREIGN),
@@ -233,16 +234,23 @@ def build_world() -> World:
     far_meal = f.database_add(MealShare(pairing=far_pairing, shared_on=clock.today(), dish="Soup"))
     concern, far_concern = (
         f.database_add(
-            Feedback(pairing=p, comment="Worried", is_concern=True, concern_status=ConcernStatus.NEW)
+            Feedback(
+                pairing=p, comment="Worried", is_concern=True, concern_status=ConcernStatus.NEW
+            )
         )
         for p in (pairing, far_pairing)
     )
     # API tokens are records too (revoking one is the admin's alone).
     own_token = f.api_token(barnet)
     far_token = f.api_token(hamlets)
+    # Background jobs belong to an area: another area's coordinator gets a 404.
+    own_job, far_job = (
+        f.job(a, requested_by=coord) for a, coord in ((barnet, coord_same), (hamlets, coord_other))
+    )
     params = {
         "own": {
             "token_id": own_token.id,
+            "job_id": own_job.id,
             "pairing_id": pairing.id,
             "meal_id": meal.id,
             "diner_id": diner.id,
@@ -257,6 +265,7 @@ def build_world() -> World:
         },
         "foreign": {
             "token_id": far_token.id,
+            "job_id": far_job.id,
             "pairing_id": far_pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
@@ -272,6 +281,7 @@ def build_world() -> World:
         # Own area in one part of the URL, another area's record in the other.
         "mixed": {
             "token_id": far_token.id,
+            "job_id": far_job.id,
             "pairing_id": pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
@@ -293,6 +303,8 @@ def url_for_rule(rule: str, values: dict[str, object]) -> str:
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[-1]
-        return {"filename": "style.css", "token": "not-a-real-token", "people": "carers"}.get(name) or str(values[name])
+        return {"filename": "style.css", "token": "not-a-real-token", "people": "carers"}.get(
+            name
+        ) or str(values[name])
 
     return re.sub(r"<([^>]+)>", fill, rule)

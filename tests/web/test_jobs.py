@@ -1,0 +1,270 @@
+"""Background jobs: eager without a broker, batches, repeated deliveries, the progress page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, func, select
+
+from casserole.jobs import kinds, runner, schedule, tasks
+from casserole.models import (
+    AuditEvent,
+    EmailStatus,
+    Job,
+    JobState,
+    OutboundEmail,
+    Pairing,
+    PairingStatus,
+    Role,
+    utcnow,
+)
+from casserole.services import mail
+from tests.support import factories as f
+from tests.support.app import make_test_app
+
+
+@pytest.fixture
+def barnet(database):
+    """Barnet with its coordinator."""
+    area = f.area("Barnet", ("N3",), slug="barnet")
+    coordinator = f.user(Role.COORDINATOR, email="co@example.org")
+    coordinator.areas = [area]
+    database.session.commit()
+    return area
+
+
+def _coordinator(database):
+    return database.session.scalar(select(f.User).where(f.User.email == "co@example.org"))
+
+
+def _proposals(area, count):
+    """`count` proposals in `area`, each with its own cook and diner."""
+    made = []
+    for i in range(count):
+        cook = f.cook(area, latitude=51.60 + i * 0.001)
+        diner = f.diner(area, first_name=f"Diner{i}", latitude=51.60 + i * 0.001)
+        made.append(f.pairing(cook, diner, PairingStatus.PROPOSED, distance_km=0.2))
+    return made
+
+
+def _job(database, area, kind):
+    job = f.job(area, requested_by=_coordinator(database), kind=kind, state=JobState.QUEUED)
+    database.session.commit()
+    return job
+
+
+def _mail_per_pairing(database, kind="pairing_proposal_to_cook"):
+    return dict(
+        database.session.execute(
+            select(OutboundEmail.pairing_id, func.count())
+            .where(OutboundEmail.kind == kind)
+            .group_by(OutboundEmail.pairing_id)
+        ).all()
+    )
+
+
+def test_without_a_broker_jobs_run_in_the_request(app):
+    celery = app.extensions["celery"]
+    if app.config.get("CELERY_BROKER_URL"):
+        assert celery.conf.task_always_eager is False
+    else:
+        assert celery.conf.task_always_eager is True
+    assert celery.conf.task_acks_late is True
+    assert celery.conf.task_reject_on_worker_lost is True
+
+
+def test_a_broker_url_sends_jobs_to_the_queue(database_url):
+    other = make_test_app(database_url, CELERY_BROKER_URL="redis://127.0.0.1:6379/6")
+    conf = other.extensions["celery"].conf
+    assert conf.task_always_eager is False
+    assert conf.broker_url == "redis://127.0.0.1:6379/6"
+
+
+def test_approve_all_commits_in_batches_and_asks_each_cook_once(app, barnet, database, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_BATCH_SIZE", 3)
+    proposals = _proposals(barnet, 7)
+    job = _job(database, barnet, kinds.APPROVE_ALL)
+    # Delivery commits per message; here only the job's own transactions are counted.
+    monkeypatch.setattr(mail, "dispatch", lambda: None)
+    commits = []
+
+    def count(_connection):
+        commits.append(1)
+
+    # Real COMMITs on the connection (a savepoint per approval is not one).
+    event.listen(database.engine, "commit", count)
+    try:
+        assert runner.run(job.id) == "done"
+    finally:
+        event.remove(database.engine, "commit", count)
+    database.session.expire_all()
+    assert {p.status for p in proposals} == {PairingStatus.APPROVED}
+    assert (job.state, job.done, job.total) == (JobState.DONE, 7, 7)
+    assert job.summary == "Approved 7 proposals. We have asked the cooks."
+    assert _mail_per_pairing(database) == {p.id: 1 for p in proposals}
+    # The claim, three batches of at most three, and the finish.
+    assert len(commits) == 5
+
+
+def test_a_second_delivery_of_a_finished_job_does_nothing(app, barnet, database):
+    proposals = _proposals(barnet, 3)
+    job = _job(database, barnet, kinds.APPROVE_ALL)
+    assert runner.run(job.id) == "done"
+    assert runner.run(job.id) == "skipped"
+    database.session.expire_all()
+    assert job.attempts == 1
+    assert _mail_per_pairing(database) == {p.id: 1 for p in proposals}
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process dying: nothing after it runs, no handler catches it."""
+
+
+def test_a_job_cut_off_half_way_carries_on_and_repeats_nothing(app, barnet, database, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_BATCH_SIZE", 2)
+    proposals = _proposals(barnet, 5)
+    job = _job(database, barnet, kinds.APPROVE_ALL)
+    calls = []
+
+    def dies_after_first_batch():
+        calls.append(1)
+        if len(calls) == 1:
+            raise WorkerKilled
+
+    monkeypatch.setattr(mail, "dispatch", dies_after_first_batch)
+    with pytest.raises(WorkerKilled):
+        runner.run(job.id)
+    database.session.rollback()
+    database.session.expire_all()
+    assert (job.state, job.done) == (JobState.RUNNING, 2)
+    # While its worker may still be going (recent heartbeat) a redelivery leaves it alone.
+    with pytest.raises(runner.JobBusy):
+        runner.run(job.id)
+    # Once the lease is over, the next delivery takes over from the last committed batch.
+    monkeypatch.setitem(app.config, "JOB_LEASE_SECONDS", -1)
+    assert runner.run(job.id) == "done"
+    database.session.expire_all()
+    assert (job.state, job.done, job.total, job.attempts) == (JobState.DONE, 5, 5, 2)
+    assert {p.status for p in proposals} == {PairingStatus.APPROVED}
+    assert _mail_per_pairing(database) == {p.id: 1 for p in proposals}
+    approvals = database.session.scalars(
+        select(AuditEvent.subject_id).where(AuditEvent.action.like("%approve%"))
+    ).all()
+    assert sorted(approvals) == sorted(p.id for p in proposals)
+
+
+def test_a_matching_job_proposes_once_however_often_it_is_delivered(app, barnet, database):
+    for i in range(3):
+        f.cook(barnet, latitude=51.60 + i * 0.001)
+        f.diner(barnet, first_name=f"Wait{i}", latitude=51.60 + i * 0.001)
+    job = _job(database, barnet, kinds.MATCHING)
+    assert runner.run(job.id) == "done"
+    assert runner.run(job.id) == "skipped"
+    database.session.expire_all()
+    count = database.session.scalar(select(func.count()).select_from(Pairing))
+    assert count == 3
+    assert job.summary.startswith("The matcher proposed 3 new pairs.")
+    assert job.result["proposals"] == 3
+    # A new run finds nobody left to propose.
+    again = _job(database, barnet, kinds.MATCHING)
+    assert runner.run(again.id) == "done"
+    assert database.session.scalar(select(func.count()).select_from(Pairing)) == 3
+
+
+def test_a_job_whose_requester_left_fails_with_a_reason(app, barnet, database):
+    job = _job(database, barnet, kinds.MATCHING)
+    _coordinator(database).is_active_account = False
+    database.session.commit()
+    assert runner.run(job.id) == "failed"
+    database.session.expire_all()
+    assert job.state == JobState.FAILED
+    assert job.error == "The person who started this job no longer has an account."
+
+
+def test_the_progress_page_refreshes_itself_while_the_job_runs(client, barnet, database, auth):
+    job = f.job(
+        barnet,
+        requested_by=_coordinator(database),
+        kind=kinds.APPROVE_ALL,
+        state=JobState.RUNNING,
+        done=30,
+        total=120,
+    )
+    database.session.commit()
+    auth.login("co@example.org")
+    html = client.get(f"/coordinator/barnet/jobs/{job.id}").get_data(as_text=True)
+    assert re.search(r'<meta http-equiv="refresh" content="\d+">', html)
+    assert '<progress id="job-progress" max="100" value="25">' in html
+    assert "30 of 120 done" in html
+    job.state, job.done, job.summary = JobState.DONE, 120, "Approved 120 proposals."
+    database.session.commit()
+    html = client.get(f"/coordinator/barnet/jobs/{job.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in html
+    assert "Approved 120 proposals." in html
+    assert 'value="100"' in html
+
+
+def test_another_areas_job_is_not_found(client, barnet, database, auth):
+    other = f.area("Hamlets", ("E14",), slug="hamlets")
+    job = f.job(other)
+    database.session.commit()
+    auth.login("co@example.org")
+    assert client.get(f"/coordinator/barnet/jobs/{job.id}").status_code == 404
+    assert client.get(f"/coordinator/hamlets/jobs/{job.id}").status_code == 404
+
+
+def test_buttons_start_jobs_and_land_on_their_page(client, barnet, database, auth):
+    _proposals(barnet, 2)
+    database.session.commit()
+    auth.login("co@example.org")
+    response = client.post("/coordinator/barnet/proposals/approve", data={"approve_all": "1"})
+    assert response.status_code == 302
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    job = database.session.get(Job, job_id)
+    assert (job.kind, job.state, job.requested_by_id) == (
+        kinds.APPROVE_ALL,
+        JobState.DONE,
+        _coordinator(database).id,
+    )
+    assert "ip" not in job.params
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Approved 2 proposals. We have asked the cooks." in page
+    response = client.post("/coordinator/barnet/waiting/reasons")
+    assert "/coordinator/barnet/jobs/" in response.headers["Location"]
+
+
+def test_the_schedule_is_one_table_of_functions_beat_calls(app, database):
+    beat = app.extensions["celery"].conf.beat_schedule
+    assert (
+        set(beat)
+        == set(schedule.SCHEDULE)
+        >= {
+            "deliver-mail",
+            "remind-at-risk",
+            "notify-expired-checks",
+            "apply-retention",
+        }
+    )
+    for name, entry in beat.items():
+        assert entry["task"] == "casserole.periodic" and entry["args"] == (name,)
+    # Every line names a function that runs (here on empty tables: nothing to do).
+    for name in schedule.SCHEDULE:
+        assert tasks.call_periodic(name) == 0
+
+
+def test_the_periodic_task_delivers_queued_mail(app, database):
+    message = OutboundEmail(
+        kind="test",
+        to_address="someone@example.org",
+        subject="Hello",
+        text_body="Hi",
+        status=EmailStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    database.session.add(message)
+    database.session.commit()
+    # What beat sends, run here and now (eagerly: `apply` never needs a broker).
+    app.extensions["celery"].tasks["casserole.periodic"].apply(args=("deliver-mail",))
+    database.session.expire_all()
+    assert message.status == EmailStatus.SENT
