@@ -110,6 +110,7 @@ def approve_all(job: Job) -> None:
         runner.beat(job, done=job.done + len(batch))
         db.session.commit()
         mail.dispatch()
+        runner.pause()
     summary = f"Approved {plural(approved, 'proposal')}. We have asked the cooks."
     if skipped:
         summary += f" {plural(len(skipped), 'proposal')} could not be approved (see below)."

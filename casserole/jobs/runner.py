@@ -147,9 +147,13 @@ def beat(job: Job, done: int | None = None, total: int | None = None) -> None:
     if total is not None:
         job.total = total
     job.heartbeat_at = clock.now()
-    pause = float(current_app.config.get("JOB_PAUSE_SECONDS") or 0)
-    if pause:
-        time.sleep(pause)
+
+
+def pause() -> None:
+    """Tests only (JOB_PAUSE_SECONDS): wait between steps, so a worker can be killed there."""
+    seconds = float(current_app.config.get("JOB_PAUSE_SECONDS") or 0)
+    if seconds:
+        time.sleep(seconds)
 
 
 def finish(job: Job, summary: str, **result: Any) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from casserole.extensions import db
 from casserole.models import EmailStatus, OutboundEmail, utcnow
@@ -32,6 +32,8 @@ RETRY_DELAYS = (
     timedelta(minutes=30),
     timedelta(hours=2),
 )
+# How long a claimed message is left to the deliverer that claimed it.
+CLAIM_FOR = timedelta(minutes=10)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casserole-mail")
 
 
@@ -137,6 +139,22 @@ def deliver_pending(limit: int = 100) -> int:
     )
     sent = 0
     for row in rows:
+        # Claim the message in its own commit before sending: another deliverer running at
+        # the same moment (a web process's thread, a worker's job, beat's minute) skips it
+        # instead of sending it too. A deliverer killed after its claim leaves the message
+        # to be tried again once CLAIM_FOR has passed.
+        claimed = db.session.execute(
+            update(OutboundEmail)
+            .where(
+                OutboundEmail.id == row.id,
+                OutboundEmail.status == EmailStatus.PENDING,
+                OutboundEmail.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + CLAIM_FOR)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
         row.attempts += 1
         try:
             _send(build_message(row, config["MAIL_DEFAULT_SENDER"]), config)

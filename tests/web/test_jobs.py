@@ -268,3 +268,33 @@ def test_the_periodic_task_delivers_queued_mail(app, database):
     app.extensions["celery"].tasks["casserole.periodic"].apply(args=("deliver-mail",))
     database.session.expire_all()
     assert message.status == EmailStatus.SENT
+
+
+def test_two_deliverers_at_once_never_send_one_message_twice(app, database, monkeypatch):
+    for n in range(3):
+        database.session.add(
+            OutboundEmail(
+                kind="test",
+                to_address=f"person{n}@example.org",
+                subject="Hello",
+                text_body="Hi",
+                status=EmailStatus.PENDING,
+                next_attempt_at=utcnow(),
+            )
+        )
+    database.session.commit()
+    handed_over = []
+    real_send = mail._send
+
+    def send_while_another_runs(msg, config):
+        handed_over.append(msg["To"])
+        if len(handed_over) == 1:
+            # A second deliverer (another process's thread, beat's minute) starts meanwhile.
+            mail.deliver_pending()
+        real_send(msg, config)
+
+    monkeypatch.setattr(mail, "_send", send_while_another_runs)
+    mail.deliver_pending()
+    assert sorted(handed_over) == [f"person{n}@example.org" for n in range(3)]
+    statuses = database.session.scalars(select(OutboundEmail.status)).all()
+    assert statuses == [EmailStatus.SENT] * 3
