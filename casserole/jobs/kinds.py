@@ -43,24 +43,33 @@ def _requester_and_area(job: Job) -> tuple[User, Area]:
 
 
 def run_matching(job: Job) -> None:
-    """Run the matcher for the area; the job is marked done in the run's own transaction."""
+    """Run the matcher for the area; a marker commits with the proposals it makes."""
     from casserole.services import pairings
 
     actor, area = _requester_and_area(job)
+    if job.result.get("proposed"):
+        # A delivery after the run committed (its worker died before finishing the job):
+        # running the matcher again is what must not happen.
+        runner.finish(job, "The matcher ran. Its proposals are on the proposals page.")
+        db.session.commit()
+        return
     address = job.params.get("ip")
-    # Done goes into the session first, so it commits with the proposals or not at all: a
-    # second delivery after the commit finds the job done and never proposes twice.
-    runner.finish(job, "The matcher ran.")
+    # The marker goes into the session first, so it commits with the proposals or not at all.
+    job.result = {**(job.result or {}), "proposed": True}
     try:
         made = pairings.propose_for_area(area.id, actor, client_address=address)
     except pairings.PairingError as err:
         raise JobProblem(str(err)) from None
-    job.summary = f"The matcher proposed {plural(len(made), 'new pair')}." + (
-        " They went straight to the cooks (this area approves automatically)."
-        if area.auto_approve
-        else " Review them on the proposals page."
+    runner.finish(
+        job,
+        f"The matcher proposed {plural(len(made), 'new pair')}."
+        + (
+            " They went straight to the cooks (this area approves automatically)."
+            if area.auto_approve
+            else " Review them on the proposals page."
+        ),
+        proposals=len(made),
     )
-    job.result = {**(job.result or {}), "proposals": len(made)}
     db.session.commit()
 
 

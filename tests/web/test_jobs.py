@@ -298,3 +298,32 @@ def test_two_deliverers_at_once_never_send_one_message_twice(app, database, monk
     assert sorted(handed_over) == [f"person{n}@example.org" for n in range(3)]
     statuses = database.session.scalars(select(OutboundEmail.status)).all()
     assert statuses == [EmailStatus.SENT] * 3
+
+
+def test_a_matching_job_cut_off_after_its_commit_never_runs_the_matcher_again(
+    app, barnet, database, monkeypatch
+):
+    from casserole.services import pairings
+
+    f.cook(barnet, capacity=3)
+    f.diner(barnet, first_name="Wait")
+    job = _job(database, barnet, kinds.MATCHING)
+    real = pairings.propose_for_area
+
+    def commits_then_dies(*args, **kwargs):
+        real(*args, **kwargs)
+        raise WorkerKilled
+
+    monkeypatch.setattr(pairings, "propose_for_area", commits_then_dies)
+    with pytest.raises(WorkerKilled):
+        runner.run(job.id)
+    database.session.rollback()
+    monkeypatch.setattr(pairings, "propose_for_area", real)
+    monkeypatch.setitem(app.config, "JOB_LEASE_SECONDS", -1)
+    # Another waiting diner the matcher could pair: the repeated delivery must not.
+    f.diner(barnet, first_name="Later")
+    database.session.commit()
+    assert runner.run(job.id) == "done"
+    database.session.expire_all()
+    assert database.session.scalar(select(func.count()).select_from(Pairing)) == 1
+    assert job.summary == "The matcher ran. Its proposals are on the proposals page."
