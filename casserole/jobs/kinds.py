@@ -22,6 +22,7 @@ from casserole.services import mail
 MATCHING = "matching"
 APPROVE_ALL = "approve_all"
 REASONS = "reasons"
+EXPORT_ANONYMISED = "export_anonymised"
 # Problems kept on an "approve all" job for its page; the count says how many in all.
 MAX_PROBLEMS_SHOWN = 50
 
@@ -29,6 +30,7 @@ KIND_LABELS = {
     MATCHING: "Matching run",
     APPROVE_ALL: "Approving every proposal",
     REASONS: "Working out the waiting list's reasons",
+    EXPORT_ANONYMISED: "Preparing the anonymised export",
 }
 
 
@@ -141,8 +143,26 @@ def work_out_reasons(job: Job) -> None:
     db.session.commit()
 
 
+def export_anonymised(job: Job) -> None:
+    """Build the anonymised pairings CSV (its coarsening takes seconds at city scale).
+
+    It holds no personal data, so the file can wait in the database for its download; the
+    full export (names, contacts) stays a direct, streamed and audited download instead.
+    """
+    from casserole.services import exports
+
+    actor, area = _requester_and_area(job)
+    data = "".join(exports.anonymised_csv(area, actor, job.params.get("ip"))).encode("utf-8")
+    job.output_data = data
+    job.output_name = f"{area.slug}-pairings-anonymised.csv"
+    rows = max(data.count(b"\n") - 1, 0)
+    runner.finish(job, f"The anonymised export is ready: {plural(rows, 'row')}.", rows=rows)
+    db.session.commit()
+
+
 HANDLERS: dict[str, Callable[[Job], None]] = {
     MATCHING: run_matching,
     APPROVE_ALL: approve_all,
     REASONS: work_out_reasons,
+    EXPORT_ANONYMISED: export_anonymised,
 }

@@ -125,6 +125,12 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("coordinator.run_matching", "/coordinator/<slug>/matching"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.job", "/coordinator/<slug>/jobs/<int:job_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.job_file", "/coordinator/<slug>/jobs/<int:job_id>/file"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.prepare_anonymised", "/coordinator/<slug>/exports/pairings-anonymised"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.proposals", "/coordinator/<slug>/proposals"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.approve", "/coordinator/<slug>/proposals/approve"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.monitor", "/coordinator/<slug>/pairings"): Entry(AREA, AREA_FOREIGN),
@@ -245,7 +251,14 @@ def build_world() -> World:
     far_token = f.api_token(hamlets)
     # Background jobs belong to an area: another area's coordinator gets a 404.
     own_job, far_job = (
-        f.job(a, requested_by=coord) for a, coord in ((barnet, coord_same), (hamlets, coord_other))
+        f.job(
+            a,
+            requested_by=coord,
+            kind="export_anonymised",
+            output_data=b"district,months\n",
+            output_name="pairings-anonymised.csv",
+        )
+        for a, coord in ((barnet, coord_same), (hamlets, coord_other))
     )
     params = {
         "own": {

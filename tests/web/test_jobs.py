@@ -327,3 +327,24 @@ def test_a_matching_job_cut_off_after_its_commit_never_runs_the_matcher_again(
     database.session.expire_all()
     assert database.session.scalar(select(func.count()).select_from(Pairing)) == 1
     assert job.summary == "The matcher ran. Its proposals are on the proposals page."
+
+
+def test_the_anonymised_export_is_prepared_as_a_job_and_downloaded_from_its_page(
+    client, barnet, database, auth
+):
+    auth.login("co@example.org")
+    direct = client.get("/coordinator/barnet/exports/pairings-anonymised.csv").get_data()
+    response = client.post("/coordinator/barnet/exports/pairings-anonymised")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The anonymised export is ready" in page
+    link = re.search(r'href="(/coordinator/barnet/jobs/\d+/file)"', page).group(1)
+    download = client.get(link)
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"] == (
+        'attachment; filename="barnet-pairings-anonymised.csv"'
+    )
+    # The same file as the direct download.
+    assert download.get_data() == direct
+    # Retention drops the file after JOB_FILE_HOURS; the page then has nothing to offer.
+    assert runner.clear_old_files(hours=-1) == 1
+    assert client.get(link).status_code == 404
