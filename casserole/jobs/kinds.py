@@ -23,6 +23,7 @@ MATCHING = "matching"
 APPROVE_ALL = "approve_all"
 REASONS = "reasons"
 EXPORT_ANONYMISED = "export_anonymised"
+IMPORT_REFERRALS = "import_referrals"
 # Problems kept on an "approve all" job for its page; the count says how many in all.
 MAX_PROBLEMS_SHOWN = 50
 
@@ -31,6 +32,7 @@ KIND_LABELS = {
     APPROVE_ALL: "Approving every proposal",
     REASONS: "Working out the waiting list's reasons",
     EXPORT_ANONYMISED: "Preparing the anonymised export",
+    IMPORT_REFERRALS: "Importing referrals",
 }
 
 
@@ -160,9 +162,34 @@ def export_anonymised(job: Job) -> None:
     db.session.commit()
 
 
+def import_referrals(job: Job) -> None:
+    """Import the uploaded referrals: every row checked again, then all of them or none.
+
+    The import skips people already registered, so a delivery after a killed worker's
+    commit adds nothing; the upload is dropped once it is imported.
+    """
+    from casserole.services.casework import imports
+
+    actor, area = _requester_and_area(job)
+    data = job.input_data
+    if not data:
+        raise JobProblem("The uploaded file is no longer kept; please upload it again.")
+    job.total = max(data.count(b"\n") - 1, 1)
+    result, done = imports.run_import(area, data, actor, client_address=job.params.get("ip"))
+    if done is None:
+        lines = imports.problem_lines(result)
+        shown = " ".join(lines[:MAX_PROBLEMS_SHOWN])
+        raise JobProblem(f"{imports.summary(result, None)} {shown}".strip())
+    job = db.session.get(Job, job.id) or job
+    job.input_data = None
+    runner.finish(job, imports.summary(result, done), added=done.added, skipped=done.skipped)
+    db.session.commit()
+
+
 HANDLERS: dict[str, Callable[[Job], None]] = {
     MATCHING: run_matching,
     APPROVE_ALL: approve_all,
     REASONS: work_out_reasons,
     EXPORT_ANONYMISED: export_anonymised,
+    IMPORT_REFERRALS: import_referrals,
 }

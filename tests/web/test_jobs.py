@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 from casserole.jobs import kinds, runner, schedule, tasks
 from casserole.models import (
     AuditEvent,
+    DinerProfile,
     EmailStatus,
     Job,
     JobState,
@@ -17,6 +18,7 @@ from casserole.models import (
     Pairing,
     PairingStatus,
     Role,
+    User,
     utcnow,
 )
 from casserole.services import mail
@@ -35,7 +37,7 @@ def barnet(database):
 
 
 def _coordinator(database):
-    return database.session.scalar(select(f.User).where(f.User.email == "co@example.org"))
+    return database.session.scalar(select(User).where(User.email == "co@example.org"))
 
 
 def _proposals(area, count):
@@ -348,3 +350,46 @@ def test_the_anonymised_export_is_prepared_as_a_job_and_downloaded_from_its_page
     # Retention drops the file after JOB_FILE_HOURS; the page then has nothing to offer.
     assert runner.clear_old_files(hours=-1) == 1
     assert client.get(link).status_code == 404
+
+
+def test_an_import_job_checks_every_row_again_and_adds_nothing_on_a_second_run(
+    app, barnet, database
+):
+    header = b"first_name,last_name,postcode,address_line,days\n"
+    good = header + b"Ada,Importa,N3 1AB,1 Elm Road,Mon;Wed\n"
+    job = f.job(
+        barnet,
+        requested_by=_coordinator(database),
+        kind=kinds.IMPORT_REFERRALS,
+        state=JobState.QUEUED,
+        input_data=good,
+    )
+    database.session.commit()
+    assert runner.run(job.id) == "done"
+    database.session.expire_all()
+    assert job.summary == "Imported 1 new referral; 0 rows already registered, skipped."
+    assert job.input_data is None
+    # The same file as a new job (or a delivery after a lost commit) finds her registered.
+    again = f.job(
+        barnet,
+        requested_by=_coordinator(database),
+        kind=kinds.IMPORT_REFERRALS,
+        state=JobState.QUEUED,
+        input_data=good,
+    )
+    bad = f.job(
+        barnet,
+        requested_by=_coordinator(database),
+        kind=kinds.IMPORT_REFERRALS,
+        state=JobState.QUEUED,
+        input_data=header + b"Bea,Importa,N3 1AB,2 Elm Road,Funday\n",
+    )
+    database.session.commit()
+    assert runner.run(again.id) == "done"
+    assert runner.run(bad.id) == "failed"
+    database.session.expire_all()
+    assert again.summary == "Imported 0 new referrals; 1 row already registered, skipped."
+    assert bad.error.startswith("Nothing imported: 1 of 1 row have problems.")
+    assert "“funday” is not a day" in bad.error
+    names = database.session.scalars(select(DinerProfile.first_name)).all()
+    assert names == ["Ada"]
