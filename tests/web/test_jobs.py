@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from sqlalchemy import event, func, select
 
 from casserole.jobs import kinds, runner, schedule, tasks
 from casserole.models import (
+    Area,
     AuditEvent,
     DinerProfile,
     EmailStatus,
@@ -393,3 +395,20 @@ def test_an_import_job_checks_every_row_again_and_adds_nothing_on_a_second_run(
     assert "“funday” is not a day" in bad.error
     names = database.session.scalars(select(DinerProfile.first_name)).all()
     assert names == ["Ada"]
+
+
+def test_an_unreachable_broker_fails_the_job_with_a_reason_not_a_500(database_url, barnet):
+    from casserole.extensions import db
+
+    other = make_test_app(
+        database_url, CELERY_BROKER_URL="redis://127.0.0.1:9/0", JOB_WAIT_SECONDS=0
+    )
+    with other.app_context():
+        area = db.session.scalar(select(Area).where(Area.slug == "barnet"))
+        actor = db.session.scalar(select(User).where(User.email == "co@example.org"))
+        started = time.monotonic()
+        job = runner.start(kinds.REASONS, area, actor)
+        assert time.monotonic() - started < 10
+        assert job.state == JobState.FAILED
+        assert job.error == "The job queue could not be reached; please try again shortly."
+        db.session.remove()
