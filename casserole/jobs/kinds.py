@@ -24,8 +24,6 @@ APPROVE_ALL = "approve_all"
 REASONS = "reasons"
 EXPORT_ANONYMISED = "export_anonymised"
 IMPORT_REFERRALS = "import_referrals"
-# Problems kept on an "approve all" job for its page; the count says how many in all.
-MAX_PROBLEMS_SHOWN = 50
 
 KIND_LABELS = {
     MATCHING: "Matching run",
@@ -84,7 +82,6 @@ def approve_all(job: Job) -> None:
     actor, area = _requester_and_area(job)
     result = dict(job.result or {})
     skipped = set(result.get("skipped", []))
-    problems = list(result.get("problems", []))
     approved = int(result.get("approved", 0))
     address = job.params.get("ip")
     # Only what the coordinator saw: proposals made after they pressed the button wait.
@@ -110,16 +107,16 @@ def approve_all(job: Job) -> None:
             savepoint = db.session.begin_nested()
             try:
                 pairings.approve(pairing_id, actor, client_address=address, commit_now=False)
-            except pairings.PairingError as err:
+            except pairings.PairingError:
+                # Its reason names the diner: the job keeps only the number (the page
+                # links to each), so erasing a person leaves nothing of them here.
                 savepoint.rollback()
                 skipped.add(pairing_id)
-                if len(problems) < MAX_PROBLEMS_SHOWN:
-                    problems.append(f"Proposal {pairing_id}: {err}")
             else:
                 savepoint.commit()
                 approved += 1
         # The batch, its e-mail and the progress that says it is done commit together.
-        job.result = {"approved": approved, "skipped": sorted(skipped), "problems": problems}
+        job.result = {"approved": approved, "skipped": sorted(skipped)}
         runner.beat(job, done=job.done + len(batch))
         db.session.commit()
         mail.dispatch()
@@ -177,9 +174,11 @@ def import_referrals(job: Job) -> None:
     job.total = max(data.count(b"\n") - 1, 1)
     result, done = imports.run_import(area, data, actor, client_address=job.params.get("ip"))
     if done is None:
-        lines = imports.problem_lines(result)
-        shown = " ".join(lines[:MAX_PROBLEMS_SHOWN])
-        raise JobProblem(f"{imports.summary(result, None)} {shown}".strip())
+        # Something changed since the preview. The rows' problems quote names and values,
+        # which the job must not keep: the preview of the same file lists them again.
+        raise JobProblem(
+            f"{imports.summary(result, None)} Upload the file again to see each row's problem."
+        )
     job = db.session.get(Job, job.id) or job
     job.input_data = None
     runner.finish(job, imports.summary(result, done), added=done.added, skipped=done.skipped)

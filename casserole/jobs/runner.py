@@ -91,11 +91,11 @@ def _wait_for(job_id: int) -> None:
 
 def _fail(job_id: int, message: str) -> None:
     db.session.rollback()
-    db.session.execute(
-        update(Job)
-        .where(Job.id == job_id)
-        .values(state=JobState.FAILED, error=message, finished_at=clock.now())
-    )
+    job = db.session.get(Job, job_id)
+    if job is not None:
+        job.state, job.error, job.finished_at = JobState.FAILED, message, clock.now()
+        # The requester's address was only for the audit records of work now not done.
+        job.params = {k: v for k, v in (job.params or {}).items() if k != "ip"}
     db.session.commit()
 
 

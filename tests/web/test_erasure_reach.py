@@ -56,6 +56,12 @@ NOT_PERSONAL = {
     "api_tokens.label": "an admin's name for a council system's API token, about no diner or cook",
     "api_tokens.prefix": "the first characters of a random token, to tell tokens apart",
     "api_tokens.token_hash": "a SHA-256 digest of a random token",
+    "jobs.kind": "a code word set by the app",
+    "jobs.output_name": "a file name made of the area's slug",
+    "jobs.params": "code words, and the requester's address only until the job ends",
+    "jobs.result": "counts and record numbers only (casserole/jobs/kinds.py)",
+    "jobs.summary": "sentences with counts only, never a person's details",
+    "jobs.error": "fixed sentences with counts only: row problems are never kept",
 }
 
 

@@ -111,6 +111,21 @@ def test_approve_all_commits_in_batches_and_asks_each_cook_once(app, barnet, dat
     assert len(commits) == 5
 
 
+def test_approve_all_skips_a_proposal_whose_diner_found_a_cook_and_links_it(
+    client, barnet, database, auth
+):
+    first, second = _proposals(barnet, 2)
+    f.pairing(f.cook(barnet), second.diner, PairingStatus.ACTIVE)
+    database.session.commit()
+    auth.login("co@example.org")
+    response = client.post("/coordinator/barnet/proposals/approve", data={"approve_all": "1"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Approved 1 proposal. We have asked the cooks. 1 proposal could not be approved" in page
+    assert f'href="/pairings/{second.id}">Proposal {second.id}</a>' in page
+    assert (first.status, second.status) == (PairingStatus.APPROVED, PairingStatus.PROPOSED)
+    assert second.diner.first_name not in page
+
+
 def test_a_second_delivery_of_a_finished_job_does_nothing(app, barnet, database):
     proposals = _proposals(barnet, 3)
     job = _job(database, barnet, kinds.APPROVE_ALL)
@@ -391,8 +406,11 @@ def test_an_import_job_checks_every_row_again_and_adds_nothing_on_a_second_run(
     assert runner.run(bad.id) == "failed"
     database.session.expire_all()
     assert again.summary == "Imported 0 new referrals; 1 row already registered, skipped."
-    assert bad.error.startswith("Nothing imported: 1 of 1 row have problems.")
-    assert "“funday” is not a day" in bad.error
+    # Row problems quote people's details: the job keeps the count, the preview the rest.
+    assert bad.error == (
+        "Nothing imported: 1 of 1 row have problems. "
+        "Upload the file again to see each row's problem."
+    )
     names = database.session.scalars(select(DinerProfile.first_name)).all()
     assert names == ["Ada"]
 
