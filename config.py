@@ -84,6 +84,7 @@ class Config:
     # Background jobs (casserole/jobs): with no broker they run in the request that starts
     # them (Celery's eager mode), so `make run` needs nothing else; give redis://host:6379/0
     # and run `celery -A casserole.jobs.worker worker` (and `beat`) for the real queue.
+    # (Celery itself reads the same environment variable first, so they always agree.)
     CELERY_BROKER_URL: str | None = os.environ.get("CELERY_BROKER_URL") or None
     CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "casserole")
     # A message a killed worker never acknowledged goes back on the queue after this long.

@@ -78,7 +78,8 @@ def test_without_a_broker_jobs_run_in_the_request(app):
     assert celery.conf.task_reject_on_worker_lost is True
 
 
-def test_a_broker_url_sends_jobs_to_the_queue(database_url):
+def test_a_broker_url_sends_jobs_to_the_queue(database_url, monkeypatch):
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/6")
     other = make_test_app(database_url, CELERY_BROKER_URL="redis://127.0.0.1:6379/6")
     conf = other.extensions["celery"].conf
     assert conf.task_always_eager is False
@@ -415,9 +416,13 @@ def test_an_import_job_checks_every_row_again_and_adds_nothing_on_a_second_run(
     assert names == ["Ada"]
 
 
-def test_an_unreachable_broker_fails_the_job_with_a_reason_not_a_500(database_url, barnet):
+def test_an_unreachable_broker_fails_the_job_with_a_reason_not_a_500(
+    database_url, barnet, monkeypatch
+):
     from casserole.extensions import db
 
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
     other = make_test_app(
         database_url, CELERY_BROKER_URL="redis://127.0.0.1:9/0", JOB_WAIT_SECONDS=0
     )
