@@ -435,3 +435,5 @@ def test_an_unreachable_broker_fails_the_job_with_a_reason_not_a_500(
         assert job.state == JobState.FAILED
         assert job.error == "The job queue could not be reached; please try again shortly."
         db.session.remove()
+        # This second app's connections are closed here, not left to the garbage collector.
+        db.engine.dispose()

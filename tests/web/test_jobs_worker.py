@@ -132,8 +132,10 @@ def _wait(database, job_id, until, seconds, what, tmp_path):
     pytest.fail(f"{what} within {seconds} s; last state {row}\n{logs}")
 
 
-def test_a_killed_worker_leaves_nothing_done_twice(redis_and_postgres, tmp_path):
+def test_a_killed_worker_leaves_nothing_done_twice(redis_and_postgres, tmp_path, monkeypatch):
     database = redis_and_postgres
+    # Celery reads CELERY_BROKER_URL (CI's own worker's broker) before its arguments.
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
     area = f.area("Barnet", ("N3",), slug="barnet")
     coordinator = f.user(Role.COORDINATOR, email="co@example.org")
     coordinator.areas = [area]
