@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app casserole
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast install install-dev lint bench screenshots clean
+.PHONY: run test test-fast install install-dev lint bench screenshots clean worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: install-dev
 
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not slow and not browser" -q
+
+# The real queue (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0); without a broker
+# `make run` runs every job in the request instead.
+worker: install
+	$(BIN)/celery -A casserole.jobs.worker worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A casserole.jobs.worker beat --loglevel INFO --schedule instance/celerybeat-schedule
 
 screenshots: install-dev
 	$(BIN)/python -m pytest -q tests/browser/test_accessibility.py -k screenshots

@@ -101,6 +101,26 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
 
+    # Background jobs (casserole/jobs): with no broker they run in the request that starts
+    # them (Celery's eager mode), so `make run` needs nothing else; give redis://host:6379/0
+    # and run `celery -A casserole.jobs.worker worker` (and `beat`) for the real queue.
+    # (Celery itself reads the same environment variable first, so they always agree.)
+    CELERY_BROKER_URL: str | None = os.environ.get("CELERY_BROKER_URL") or None
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "casserole")
+    # A message a killed worker never acknowledged goes back on the queue after this long.
+    CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    # A job whose last progress is older than this is taken over by a redelivery.
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "300"))
+    # "Approve all" commits this many approvals (with their e-mail) per transaction.
+    JOB_BATCH_SIZE = int(os.environ.get("JOB_BATCH_SIZE", "250"))
+    # Tests only: a pause after each batch, so a test can kill a worker half-way.
+    JOB_PAUSE_SECONDS = float(os.environ.get("JOB_PAUSE_SECONDS", "0"))
+    # With a real worker, how long a request waits for the job it started (0: not at all;
+    # the tests wait so that they can read the outcome straight after the request).
+    JOB_WAIT_SECONDS = float(os.environ.get("JOB_WAIT_SECONDS", "0"))
+    # Files made by or uploaded to jobs (CSV exports, imports) are deleted after this.
+    JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -137,6 +157,9 @@ class TestConfig(Config):
     # Never the shell's REDIS_URL: counts kept in a shared Redis would leak between tests.
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
     RATELIMIT_RESET_IP = RATELIMIT_RESET_ACCOUNT = RATELIMIT_SIGNUP_IP = "100000 per minute"
+    # With CELERY_BROKER_URL set (CI's PostgreSQL pass), a request waits for its job on the
+    # worker, so a test reads the job's outcome right after the request as it does eagerly.
+    JOB_WAIT_SECONDS = float(os.environ.get("JOB_WAIT_SECONDS", "120"))
 
 
 CONFIGS: dict[str, type[Config]] = {

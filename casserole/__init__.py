@@ -202,6 +202,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from casserole import jobs
+
+    jobs.init_app(app)
+
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints (imported here so models load after extensions)."""

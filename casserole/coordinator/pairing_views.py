@@ -11,8 +11,8 @@ from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import ApproveForm, DeclineProposalForm
 from casserole.formatting import plural
 from casserole.forms_common import ConfirmForm, confirmed_post
+from casserole.jobs import kinds, runner
 from casserole.params import query_page
-from casserole.services import matching_runs
 from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
 from casserole.services.coordinator import proposals as proposal_service
@@ -27,6 +27,11 @@ def break_helpers() -> dict[str, Any]:
         "uncovered_breaks": lambda area: breaks.uncovered_breaks(area.id),
         "break_note": breaks.break_note,
     }
+
+
+def _address() -> dict[str, str]:
+    """The requester's address, for the audit records the job writes on their behalf."""
+    return {"ip": request.remote_addr} if request.remote_addr else {}
 
 
 @bp.route("/<slug>/waiting")
@@ -46,13 +51,8 @@ def waiting(slug: str) -> str:
 def refresh_reasons(slug: str) -> Response:
     """Work out every waiting diner's reason again (a matcher dry run)."""
     area = area_or_404(slug)
-    try:
-        waiting_service.refresh_reasons(area)
-    except matching_runs.MatchingBusy as busy:
-        flash(busy.message, "error")
-        return redirect(url_for("coordinator.waiting", slug=slug))
-    flash("The reasons are up to date.", "success")
-    return redirect(url_for("coordinator.waiting", slug=slug))
+    job = runner.start(kinds.REASONS, area, current_user, params=_address())
+    return redirect(url_for("coordinator.job", slug=slug, job_id=job.id))
 
 
 @bp.route("/<slug>/proposals")
@@ -76,23 +76,8 @@ def proposals(slug: str) -> str:
 def run_matching(slug: str) -> Response:
     """Run the matcher for the area; its proposals wait here for approval."""
     area = area_or_404(slug)
-    try:
-        made = pairing_service.propose_for_area(
-            area.id, current_user, client_address=request.remote_addr
-        )
-    except matching_runs.MatchingBusy as busy:
-        flash(busy.message, "error")
-        return redirect(url_for("coordinator.proposals", slug=slug))
-    flash(
-        f"The matcher proposed {plural(len(made), 'new pair')}."
-        + (
-            " They went straight to the cooks (this area approves automatically)."
-            if area.auto_approve
-            else " Review them below."
-        ),
-        "success",
-    )
-    return redirect(url_for("coordinator.proposals", slug=slug))
+    job = runner.start(kinds.MATCHING, area, current_user, params=_address())
+    return redirect(url_for("coordinator.job", slug=slug, job_id=job.id))
 
 
 @bp.route("/<slug>/proposals/approve", methods=["POST"])
@@ -106,11 +91,11 @@ def approve(slug: str) -> Any:
         return render_template(
             "coordinator/proposals.html", area=area, page=page, form=form, run_form=ConfirmForm()
         ), 422
-    ids = (
-        proposal_service.open_proposal_ids(area)
-        if form.approve_all.data
-        else (form.pairing_id.data or [])
-    )
+    if form.approve_all.data:
+        # Thousands of approvals, each with its e-mail: a job, a batch per transaction.
+        job = runner.start(kinds.APPROVE_ALL, area, current_user, params=_address())
+        return redirect(url_for("coordinator.job", slug=slug, job_id=job.id))
+    ids = form.pairing_id.data or []
     result = proposal_service.approve_proposals(area, ids, current_user, request.remote_addr)
     if result.approved:
         flash(

@@ -15,6 +15,7 @@ from casserole.coordinator.casework_forms import (
     RegisterCookForm,
     RegisterDinerForm,
 )
+from casserole.jobs import kinds, runner
 from casserole.models import Area, ConsentMethod, ContactWay, DinerProfile, ReferrerKind
 from casserole.profiles.forms import diner_details
 from casserole.services.accounts import FieldError
@@ -163,23 +164,22 @@ def import_referrals(slug: str) -> Any:
         data = imports.unstash(form.token.data)
         if data is None:
             abort(404, description="That upload has expired; please upload the file again.")
-        result, done = imports.run_import(
-            area, data, current_user, client_address=request.remote_addr
+        # The import is a job: the upload travels in its row (any host's worker reads it),
+        # every row is checked again there, and its page says what was added.
+        params = {"ip": request.remote_addr} if request.remote_addr else {}
+        job = runner.start(
+            kinds.IMPORT_REFERRALS, area, current_user, params=params, input_data=data
         )
-        if done is not None:
-            imports.forget(form.token.data)
-            flash(imports.summary(result, done), "success")
-            return redirect(url_for("coordinator.import_referrals", slug=slug))
-        token = form.token.data
-    elif form.file.data is None:
+        imports.forget(form.token.data)
+        return redirect(url_for("coordinator.job", slug=slug, job_id=job.id))
+    if form.file.data is None:
         form.file.errors = ["Choose a CSV file to upload."]
         return render_template(
             "coordinator/import.html", area=area, form=form, columns=imports.COLUMNS
         ), 422
-    else:
-        data = form.file.data.read()
-        result = imports.preview(area, data)
-        token = imports.stash(data) if result.ok and result.new_rows else ""
+    data = form.file.data.read()
+    result = imports.preview(area, data)
+    token = imports.stash(data) if result.ok and result.new_rows else ""
     return render_template(
         "coordinator/import.html",
         area=area,

@@ -21,6 +21,7 @@ from flask_login import current_user
 from casserole.coordinator import charts
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
 from casserole.coordinator.forms import MealCostForm, PeriodForm
+from casserole.forms_common import ConfirmForm
 from casserole.models import Area
 from casserole.services import exports, people_exports
 from casserole.services.casework import feedback as casework_feedback
@@ -114,6 +115,7 @@ def exports_page(slug: str) -> str:
         "coordinator/exports.html",
         area=area_or_404(slug),
         people_files=people_exports.PEOPLE_FILES,
+        form=ConfirmForm(),
     )
 
 

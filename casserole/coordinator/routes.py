@@ -140,6 +140,7 @@ def notify_expired_checks() -> None:
 from casserole.coordinator import (  # noqa: E402, F401
     care_views,
     casework_views,
+    job_views,
     message_views,
     pairing_views,
     record_views,

@@ -4,6 +4,7 @@ from casserole.models.api_token import ApiToken
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
 from casserole.models.casework import CaseLogEntry
+from casserole.models.job import Job
 from casserole.models.matching_run import MatchingRun, WaitingReason
 from casserole.models.pairing import (
     BreakCover,
@@ -29,6 +30,7 @@ from casserole.models.vocab import (
     ContactWay,
     EmailStatus,
     EndReason,
+    JobState,
     PairingStatus,
     Precision,
     ProposalSource,
@@ -62,6 +64,8 @@ __all__ = [
     "EmailStatus",
     "EndReason",
     "Feedback",
+    "Job",
+    "JobState",
     "MatchingRun",
     "MealDayReport",
     "MealShare",

@@ -343,6 +343,15 @@ class ProposalSource(enum.StrEnum):
     COORDINATOR = "coordinator"
 
 
+class JobState(enum.StrEnum):
+    """Where a background job is: waiting for a worker, running, or finished."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class EmailStatus(enum.StrEnum):
     """Delivery state of an outgoing e-mail."""
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import Flask, current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from casserole.extensions import db
 from casserole.models import ContactWay, EmailStatus, OutboundEmail, utcnow
@@ -39,6 +39,8 @@ RETRY_DELAYS = (
     timedelta(minutes=30),
     timedelta(hours=2),
 )
+# How long a claimed message is left to the deliverer that claimed it.
+CLAIM_FOR = timedelta(minutes=10)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casserole-mail")
 
 
@@ -247,6 +249,22 @@ def deliver_pending(now: datetime | None = None, limit: int = 100) -> int:
     )
     sent = 0
     for row in rows:
+        # Claim the message in its own commit before sending: another deliverer running at
+        # the same moment (a web process's thread, a worker's job, beat's minute) skips it
+        # instead of sending it too. A deliverer killed after its claim leaves the message
+        # to be tried again once CLAIM_FOR has passed.
+        claimed = db.session.execute(
+            update(OutboundEmail)
+            .where(
+                OutboundEmail.id == row.id,
+                OutboundEmail.status == EmailStatus.PENDING,
+                OutboundEmail.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + CLAIM_FOR)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
         row.attempts += 1
         try:
             row.provider_ref = _deliver_one(row, config)

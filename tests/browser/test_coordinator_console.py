@@ -110,6 +110,7 @@ def test_a_coordinator_vets_matches_approves_and_reads_the_figures(page, auth, b
     page.get_by_role("link", name="Matching").click()
     page.get_by_role("button", name="Run matching for Barnet").click()
     expect(page.get_by_text("The matcher proposed 1 new pair.")).to_be_visible()
+    page.get_by_role("link", name="Back to the proposals").click()
     row = page.get_by_role("row", name="Nina Newcook")
     expect(row.get_by_text("Wednesday")).to_be_visible()
     expect(row.get_by_text("mile")).to_be_visible()

@@ -151,6 +151,13 @@ TABLE: dict[tuple[str, str], Entry] = {
         AREA, AREA_FOREIGN
     ),
     ("coordinator.run_matching", "/coordinator/<slug>/matching"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.job", "/coordinator/<slug>/jobs/<int:job_id>"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.job_file", "/coordinator/<slug>/jobs/<int:job_id>/file"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.prepare_anonymised", "/coordinator/<slug>/exports/pairings-anonymised"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.proposals", "/coordinator/<slug>/proposals"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.approve", "/coordinator/<slug>/proposals/approve"): Entry(AREA, AREA_FOREIGN),
     (
@@ -281,7 +288,9 @@ def build_world() -> World:
     far_meal = f.database_add(MealShare(pairing=far_pairing, shared_on=clock.today(), dish="Soup"))
     concern, far_concern = (
         f.database_add(
-            Feedback(pairing=p, comment="Worried", is_concern=True, concern_status=ConcernStatus.NEW)
+            Feedback(
+                pairing=p, comment="Worried", is_concern=True, concern_status=ConcernStatus.NEW
+            )
         )
         for p in (pairing, far_pairing)
     )
@@ -326,11 +335,23 @@ def build_world() -> World:
     # API tokens are records too (revoking one is the admin's alone).
     own_token = f.api_token(barnet)
     far_token = f.api_token(hamlets)
+    # Background jobs belong to an area: another area's coordinator gets a 404.
+    own_job, far_job = (
+        f.job(
+            a,
+            requested_by=coord,
+            kind="export_anonymised",
+            output_data=b"district,months\n",
+            output_name="pairings-anonymised.csv",
+        )
+        for a, coord in ((barnet, coord_same), (hamlets, coord_other))
+    )
     params = {
         "own": {
             "check_id": check.id,
             "token_id": own_token.id,
             "proposal_id": pairing.id,
+            "job_id": own_job.id,
             "pairing_id": pairing.id,
             "meal_id": meal.id,
             "diner_id": diner.id,
@@ -349,6 +370,7 @@ def build_world() -> World:
             "check_id": far_check.id,
             "token_id": far_token.id,
             "proposal_id": far_pairing.id,
+            "job_id": far_job.id,
             "pairing_id": far_pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
@@ -368,6 +390,7 @@ def build_world() -> World:
             "check_id": far_check.id,
             "token_id": far_token.id,
             "proposal_id": far_pairing.id,
+            "job_id": far_job.id,
             "pairing_id": pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
@@ -391,6 +414,8 @@ def url_for_rule(rule: str, values: dict[str, object]) -> str:
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[-1]
-        return {"filename": "style.css", "token": "not-a-real-token", "people": "carers"}.get(name) or str(values[name])
+        return {"filename": "style.css", "token": "not-a-real-token", "people": "carers"}.get(
+            name
+        ) or str(values[name])
 
     return re.sub(r"<([^>]+)>", fill, rule)

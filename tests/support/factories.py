@@ -17,6 +17,8 @@ from casserole.models import (
     ConsentMethod,
     CookProfile,
     DinerProfile,
+    Job,
+    JobState,
     MealShare,
     Pairing,
     PairingStatus,
@@ -153,6 +155,31 @@ def api_token(area_obj: Area, raw: str | None = None, days: float = 30, **kw: An
         **kw,
     )
     return database_add(token)
+
+
+def job(
+    area_obj: Area,
+    *,
+    requested_by: User | None = None,
+    kind: str = "reasons",
+    state: JobState = JobState.DONE,
+    **kw: Any,
+) -> Job:
+    """A background job of `area_obj` (finished unless `state` says otherwise)."""
+    kw.setdefault(
+        "summary",
+        "The reasons of 2 waiting diners are worked out." if state == JobState.DONE else "",
+    )
+    return database_add(
+        Job(
+            kind=kind,
+            area_id=area_obj.id,
+            requested_by_id=requested_by.id if requested_by else None,
+            state=state,
+            created_at=utcnow(),
+            **kw,
+        )
+    )
 
 
 def started_pairing(

@@ -225,8 +225,10 @@ def test_run_matching_then_approve_some_and_then_all(client, barnet, database, a
     database.session.commit()
     auth.login("co@example.org")
     response = client.post("/coordinator/barnet/matching", follow_redirects=True)
-    html = response.get_data(as_text=True)
-    assert "The matcher proposed 3 new pairs." in html
+    # The run is a job: its page says what it did and links back to the proposals.
+    assert response.request.path.startswith("/coordinator/barnet/jobs/")
+    assert "The matcher proposed 3 new pairs." in response.get_data(as_text=True)
+    html = client.get("/coordinator/barnet/proposals").get_data(as_text=True)
     assert "Wednesday" in html and "mile" in html
     assert "3 proposals, oldest first" in html
     proposals = database.session.scalars(select(Pairing).order_by(Pairing.diner_id)).all()

@@ -69,6 +69,12 @@ NOT_PERSONAL = {
     "matching_runs.kind": "a code word set by the app (propose or reasons)",
     "matching_runs.status": "a code word set by the app (running, done, failed)",
     "waiting_reasons.reason": "the matcher's reason code (no_cook_in_range, ...)",
+    "jobs.kind": "a code word set by the app",
+    "jobs.output_name": "a file name made of the area's slug",
+    "jobs.params": "code words, and the requester's address only until the job ends",
+    "jobs.result": "counts and record numbers only (casserole/jobs/kinds.py)",
+    "jobs.summary": "sentences with counts only, never a person's details",
+    "jobs.error": "fixed sentences with counts only: row problems are never kept",
 }
 
 

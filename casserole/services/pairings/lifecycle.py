@@ -162,9 +162,18 @@ def _refuse_if_cook_not_vetted(pairing: Pairing, now: datetime, *, to_cook: bool
 
 
 def approve(
-    pairing_id: int, actor: Any, now: datetime | None = None, client_address: str | None = None
+    pairing_id: int,
+    actor: Any,
+    now: datetime | None = None,
+    client_address: str | None = None,
+    *,
+    commit_now: bool = True,
 ) -> Pairing:
-    """A coordinator approves a proposal; the cook is asked."""
+    """A coordinator approves a proposal; the cook is asked.
+
+    With `commit_now=False` the approval and its e-mail are only flushed: "approve all"
+    commits a batch of them at once (casserole/jobs/kinds.py).
+    """
     now = now or utcnow()
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.APPROVE, pairing.status, sides)
@@ -173,7 +182,10 @@ def approve(
     pairing.approved_at, pairing.approved_by_id = now, actor.id
     move(pairing, Action.APPROVE, side, actor, client_address)
     notifications.proposal_to_cook(pairing)
-    commit(pairing.diner.first_name)
+    if commit_now:
+        commit(pairing.diner.first_name)
+    else:
+        db.session.flush()
     return pairing
 
 
