@@ -158,16 +158,21 @@ class SuspensionForm(FlaskForm):
 
 
 class RegisterCookForm(FlaskForm):
-    """A cook met in person: they choose their own password from an e-mailed link."""
+    """A cook met in person; with an e-mail address they choose a password from a link."""
 
     first_name = name("First name")
     last_name = name("Last name", required=False)
     email = StringField(
-        "E-mail address",
+        "E-mail address (optional)",
         filters=[strip],
-        validators=[DataRequired("Enter their e-mail address."), Length(max=254)],
+        validators=[Optional(), Length(max=254)],
     )
     phone = phone()
+    preferred_contact = SelectField(
+        "Best way to contact them",
+        choices=[SelectChoice(w.value, CONTACT_WAY_LABELS[w]) for w in ContactWay],
+        default=ContactWay.EMAIL.value,
+    )
     postcode = postcode()
     address_line = StringField(
         "First line of the address",

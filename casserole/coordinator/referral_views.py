@@ -72,7 +72,7 @@ def register_diner(slug: str) -> Any:
 @bp.route("/<slug>/cooks/new", methods=["GET", "POST"])
 @coordinators_only
 def register_cook(slug: str) -> Any:
-    """Register a cook met in person; they choose a password from the link we e-mail them."""
+    """Register a cook met in person; with an e-mail address they choose a password from a link."""
     area = area_or_404(slug)
     form = RegisterCookForm()
     status = 200
@@ -90,8 +90,14 @@ def register_cook(slug: str) -> Any:
                 put_errors(form, err)
             else:
                 flash(
-                    f"{cook.user.display_name} is registered; we have e-mailed them a link "
-                    "to choose a password. Record their checks below.",
+                    f"{cook.user.display_name} is registered; "
+                    + (
+                        "we have e-mailed them a link to choose a password. "
+                        if cook.user.email
+                        else "they have no e-mail address, so they will not log in: "
+                        "we reach them by the way you chose. "
+                    )
+                    + "Record their checks below.",
                     "success",
                 )
                 return redirect(url_for("coordinator.cook", slug=slug, cook_id=cook.id))

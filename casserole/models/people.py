@@ -50,7 +50,8 @@ class User(SearchKeysMixin, UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # None for a cook registered in person without one: that account never logs in.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role), index=True)
     first_name: Mapped[str] = mapped_column(String(80))

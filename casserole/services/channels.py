@@ -122,7 +122,7 @@ def reach_for_user(user: User) -> Reach:
     reach = Reach(
         channel=wanted,
         name=user.first_name,
-        to_address=user.email,
+        to_address=user.email or "",
         to_phone=phone,
         postal_address=_postal_for_user(user) if wanted == ContactWay.LETTER else "",
         person_id=user.id,

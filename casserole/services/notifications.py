@@ -207,7 +207,7 @@ def allergen_alert_to_diner_side(pairing: Pairing, meal: Any, clash: list[str]) 
     count = 0
     for person in diner_side(pairing):
         count += _send(
-            [person.email],
+            [person],
             f"Allergy warning: {pairing.diner.first_name}'s meal contained " + " and ".join(clash),
             "allergen_alert_to_diner",
             "allergen_alert_to_diner",
@@ -226,7 +226,7 @@ def allergies_changed_to_cook(pairing: Pairing) -> int:
     if not cook.is_active_account:
         return 0
     return _send(
-        [cook.email],
+        [cook],
         f"{pairing.diner.first_name}'s allergies have changed",
         "allergies_changed_to_cook",
         "allergies_changed_to_cook",
@@ -305,7 +305,7 @@ def death_to_others(pairing: Pairing, by: User) -> int:
         if not person.is_active_account:
             continue
         count += _send(
-            [person.email],
+            [person],
             f"Sad news about {pairing.diner.first_name}",
             "pairing_death_to_cook",
             "pairing_death_to_cook",
@@ -336,7 +336,7 @@ def break_notice(pairing: Pairing, people: Iterable[User], subject: str, *paragr
         if person is None or not person.is_active_account:
             continue
         count += _send(
-            [person.email],
+            [person],
             subject,
             "break_notice",
             "pairing_break_notice",

@@ -82,7 +82,7 @@ def welfare_check_opened(check: WelfareCheck, report: MealDayReport, hours: int)
     carer = context["carer"]
     if carer is not None:
         count += _send(
-            [carer.email],
+            [carer],
             f"Please check on {name} now: {VISIT_REPORT_LABELS[report.kind].lower()}",
             "welfare_opened_to_carer",
             "welfare_opened_to_carer",
@@ -132,7 +132,7 @@ def welfare_check_closed(check: WelfareCheck) -> int:
     count = 0
     for person in _unique_people(people):
         count += _send(
-            [person.email],
+            [person],
             f"Update on {pairing.diner.first_name}: the welfare check is closed",
             "welfare_closed",
             "welfare_closed",
@@ -158,7 +158,7 @@ def could_not_come(pairing: Pairing, report: MealDayReport) -> int:
     count = 0
     for person in diner_side(pairing):
         count += _send(
-            [person.email],
+            [person],
             f"{pairing.cook.user.first_name} could not bring {pairing.diner.first_name}'s meal",
             "could_not_come_to_diner",
             "could_not_come_to_diner",
@@ -209,7 +209,7 @@ def pairing_changed(pairing: Pairing, change: str, actor: Any, reason: str = "")
             continue
         is_cook = person.id == pairing.cook.user_id
         count += _send(
-            [person.email],
+            [person],
             f"{pairing.diner.first_name}'s meals: {who.rstrip(',')} has {CHANGE_WORDS[change]}",
             "pairing_changed",
             f"pairing_{change}_to_{'cook' if is_cook else 'diner'}",
@@ -236,7 +236,7 @@ def withdrawn_by_suspension(pairing: Pairing) -> int:
     count = 0
     for person in _unique_people(people):
         count += _send(
-            [person.email],
+            [person],
             f"The introduction for {pairing.diner.first_name} will not go ahead",
             "pairing_withdrawn",
             "pairing_withdrawn",
@@ -254,7 +254,7 @@ def meal_day_reminder(pairing: Pairing, day: date, allergens: str) -> int:
     if not cook.is_active_account:
         return 0
     return _send(
-        [cook.email],
+        [cook],
         f"Tomorrow is {pairing.diner.first_name}'s meal day",
         "meal_day_reminder",
         "meal_day_reminder",
@@ -273,7 +273,7 @@ def missed_meal_nudge(pairing: Pairing, day: date) -> int:
     if not cook.is_active_account:
         return 0
     return _send(
-        [cook.email],
+        [cook],
         f"Did you see {pairing.diner.first_name} on {day:%A}?",
         "missed_meal_nudge",
         "missed_meal_nudge",

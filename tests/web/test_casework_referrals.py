@@ -219,3 +219,42 @@ def test_a_cook_met_in_person_is_registered_without_a_password_and_gets_a_link(c
     assert (
         db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.COOK)) == 1
     )
+
+
+def test_a_cook_without_e_mail_is_registered_and_reached_by_their_chosen_way(client, auth, world):
+    """No e-mail address: no link, no login, and what we tell them lands on the call list."""
+    from casserole.models import CookProfile, OutboundEmail
+    from casserole.services import notifications
+
+    auth.as_user(world["coordinator"])
+    refused = client.post("/coordinator/barnet/cooks/new", data=cook_form(email=""))
+    assert refused.status_code == 422
+    assert "or choose a phone call, a text or a letter instead" in refused.get_data(as_text=True)
+    no_phone = client.post(
+        "/coordinator/barnet/cooks/new",
+        data=cook_form(email="", phone="", preferred_contact="phone"),
+    )
+    assert no_phone.status_code == 422
+    assert "To be rung by the coordinator, enter a phone number." in no_phone.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(CookProfile)) == 0
+    response = client.post(
+        "/coordinator/barnet/cooks/new", data=cook_form(email="", preferred_contact="phone")
+    )
+    assert response.status_code == 302
+    cook = db.session.scalar(select(CookProfile))
+    assert cook.user.email is None and cook.user.preferred_contact == ContactWay.PHONE
+    assert db.session.scalar(select(func.count()).select_from(OutboundEmail)) == 0
+    page = client.get(f"/coordinator/barnet/cooks/{cook.id}").get_data(as_text=True)
+    assert "None: they do not log in" in page and "Phone call" in page
+    # A second cook without e-mail: no clash on the (unique) address.
+    second = client.post(
+        "/coordinator/barnet/cooks/new",
+        data=cook_form(first_name="Bea", email="", preferred_contact="letter"),
+    )
+    assert second.status_code == 302
+    # A proposal for the first one becomes a call for the coordinator to make.
+    pairing = f.pairing(cook, f.diner(world["barnet"], first_name="Ida"), PairingStatus.APPROVED)
+    notifications.proposal_to_cook(pairing)
+    db.session.commit()
+    call = db.session.scalar(select(OutboundEmail))
+    assert call.channel == ContactWay.PHONE and call.to_phone

@@ -36,6 +36,7 @@ from casserole.services.accounts import (
     request_password_reset,
     text_problem,
 )
+from casserole.services.channels import contact_way_problem
 from casserole.services.diner_details import DinerDetails, check_diner, diner_fields, tidy_diner
 from casserole.services.places import locate, location_fields
 
@@ -251,7 +252,8 @@ def diner_in(area: Area, diner_id: int) -> DinerProfile | None:
 
 @dataclass
 class CookInPerson:
-    """A cook met in person: the coordinator types their details; they choose a password later."""
+    """A cook met in person: the coordinator types their details (an e-mail address only if
+    they have one; without it they hear from us by phone, text or letter)."""
 
     first_name: str
     last_name: str
@@ -259,12 +261,14 @@ class CookInPerson:
     phone: str
     postcode: str
     address_line: str
+    preferred_contact: str = ContactWay.EMAIL.value
 
 
 def register_cook(
     area: Area, met: CookInPerson, coordinator: Any, client_address: str | None = None
 ) -> CookProfile:
-    """Create a cook's account without a password; a link to choose one goes to their e-mail."""
+    """Create a cook's account without a password; with an e-mail address, a link to choose
+    one goes there. Without one, the account cannot log in: the coordinator keeps it."""
     if not can_see_area(coordinator, area.id):
         raise PermissionError("not this coordinator's area")
     first, last = _tidy(met.first_name), _tidy(met.last_name)
@@ -273,12 +277,23 @@ def register_cook(
     for name, value in (("first_name", first), ("last_name", last)):
         if (value or name == "first_name") and (problem := name_problem(value)):
             problems[name] = problem
-    if "@" not in email:
-        problems["email"] = "Enter an e-mail address like name@example.com."
-    elif email_taken(email):
+    try:
+        way = ContactWay(met.preferred_contact or ContactWay.EMAIL.value)
+    except ValueError:
+        way = None
+        problems["preferred_contact"] = "Choose one of the ways shown."
+    if email and "@" not in email:
+        problems["email"] = "Enter an e-mail address like name@example.com, or leave it empty."
+    elif email and email_taken(email):
         problems["email"] = "Another account already uses that e-mail address."
+    elif not email and way == ContactWay.EMAIL:
+        problems["email"] = (
+            "Enter their e-mail address, or choose a phone call, a text or a letter instead."
+        )
     if problem := phone_problem(phone):
         problems["phone"] = problem
+    elif way is not None and (problem := contact_way_problem(way, phone, True)):
+        problems["preferred_contact"] = problem
     if not address:
         problems["address_line"] = "Enter the first line of the address."
     elif problem := text_problem(address):
@@ -290,10 +305,11 @@ def register_cook(
         raise FieldError(errors=problems)
     user = User(
         role=Role.COOK,
-        email=email,
+        email=email or None,
         first_name=first,
         last_name=last,
         phone=normalise_phone(phone) or None,
+        preferred_contact=way,
         password_hash=hash_password(secrets.token_urlsafe(32)),
     )
     cook = CookProfile(user=user, address_line=address[:200], **location_fields(placement))
@@ -301,6 +317,7 @@ def register_cook(
     db.session.flush()
     audit.record("cook_registered", cook, actor=coordinator, client_address=client_address)
     db.session.commit()
-    # The same link as "forgot my password": the cook chooses their own password with it.
-    request_password_reset(email)
+    if email:
+        # The same link as "forgot my password": the cook chooses their own password with it.
+        request_password_reset(email)
     return cook
