@@ -6,11 +6,13 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
+from casserole.extensions import db
 from casserole.forms_common import confirmed_post
 from casserole.jobs import kinds, runner
 from casserole.jobs.kinds import KIND_LABELS
-from casserole.models import Job
+from casserole.models import Job, Pairing, PairingStatus
 from casserole.models.area import Area
+from casserole.services import vetting
 
 # Seconds between refreshes of a running job's page (<meta http-equiv="refresh">).
 REFRESH_SECONDS = 2
@@ -25,9 +27,31 @@ def job(slug: str, job_id: int) -> str:
         "coordinator/job.html",
         area=area,
         job=found,
+        not_approved=_not_approved(area, (found.result or {}).get("skipped") or []),
         label=KIND_LABELS.get(found.kind, found.kind),
         refresh=None if found.finished else REFRESH_SECONDS,
     )
+
+
+def _not_approved(area: Area, ids: list[int]) -> list[tuple[int, str, str]]:
+    """Each proposal approve-all left (the first 50): names and why, worked out now.
+
+    The job keeps only numbers (erasing a person leaves nothing of them there); the names and
+    the reason are read afresh for the area's coordinator who opens the page.
+    """
+    rows = []
+    for pairing_id in ids[:50]:
+        pairing = db.session.get(Pairing, pairing_id)
+        if pairing is None or pairing.area_id != area.id:
+            rows.append((pairing_id, "", "It no longer exists."))
+            continue
+        names = f"{pairing.cook.user.display_name} and {pairing.diner.display_name}"
+        if pairing.status != PairingStatus.PROPOSED:
+            why = f"It is now {pairing.status.value.replace('_', ' ')}."
+        else:
+            why = vetting.vetting_problem(pairing.cook) or "The diner found a cook meanwhile."
+        rows.append((pairing_id, names, why))
+    return rows
 
 
 def _job_or_404(slug: str, job_id: int) -> tuple[Area, Job]:
