@@ -207,11 +207,16 @@ def test_a_coordinator_finds_a_diner_and_pairs_them_by_hand(page, auth, barnet, 
     expect(page.get_by_text("No cook within the rules has room")).to_be_visible()
     expect(page.get_by_text("checks not all current")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label(re.compile(r"^Nina Newcook")).check()
+    page.get_by_label(re.compile(r"^Vera Vet")).check()
     page.get_by_role("button", name="Propose outside the rules").click()
     expect(page.get_by_role("alert")).to_be_visible()  # a reason is needed
+    # Missing checks cannot be overridden (a cook is never sent unvetted); a full cook can.
     page.get_by_label(re.compile(r"^Nina Newcook")).check()
     page.get_by_label("Why pair them outside the rules").fill("Checks booked for Monday")
+    page.get_by_role("button", name="Propose outside the rules").click()
+    expect(page.get_by_role("alert")).to_contain_text("cannot be proposed")
+    page.get_by_label(re.compile(r"^Vera Vet")).check()
+    page.get_by_label("Why pair them outside the rules").fill("Vera offered a second meal")
     page.get_by_role("button", name="Propose outside the rules").click()
     expect(page.get_by_text("Pairing proposed.")).to_be_visible()
 
