@@ -83,8 +83,8 @@ class Config:
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "7"))
 
     # Redis, shared by every web process and host: rate limits (unless RATELIMIT_STORAGE_URI
-    # says otherwise) and the job queue's broker (unless CELERY_BROKER_URL does). /healthz
-    # checks every Redis configured. Empty: per-process limits, jobs run in the request.
+    # says otherwise) and the job queue's broker (unless CELERY_BROKER_URL says otherwise).
+    # /healthz checks every Redis configured. Empty: per-process limits, jobs in the request.
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
     # memory:// counts per process; with several workers or hosts use Redis (REDIS_URL).
     RATELIMIT_STORAGE_URI = (
@@ -105,7 +105,9 @@ class Config:
     # them (Celery's eager mode), so `make run` needs nothing else; give redis://host:6379/0
     # and run `celery -A casserole.jobs.worker worker` (and `beat`) for the real queue.
     # (Celery itself reads the same environment variable first, so they always agree.)
-    CELERY_BROKER_URL: str | None = os.environ.get("CELERY_BROKER_URL") or None
+    CELERY_BROKER_URL: str | None = (
+        os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or None
+    )
     CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "casserole")
     # A message a killed worker never acknowledged goes back on the queue after this long.
     CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
@@ -156,6 +158,8 @@ class TestConfig(Config):
     RATELIMIT_LOGIN_IP = RATELIMIT_LOGIN_ACCOUNT = "100000 per minute"
     # Never the shell's REDIS_URL: counts kept in a shared Redis would leak between tests.
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
+    # Nor as the broker: only an explicit CELERY_BROKER_URL (CI's worker pass) sends jobs out.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
     RATELIMIT_RESET_IP = RATELIMIT_RESET_ACCOUNT = RATELIMIT_SIGNUP_IP = "100000 per minute"
     # With CELERY_BROKER_URL set (CI's PostgreSQL pass), a request waits for its job on the
     # worker, so a test reads the job's outcome right after the request as it does eagerly.
