@@ -189,6 +189,9 @@ def register_extensions(app: Flask) -> None:
         raise ConfigError(f"DATABASE_URL needs a driver that is not installed: {err}") from None
     migrate.init_app(app, db, directory=str(_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    from casserole import i18n
+
+    i18n.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -206,6 +209,7 @@ def register_blueprints(app: Flask) -> None:
     from casserole.admin.routes import bp as admin_bp
     from casserole.auth.routes import bp as auth_bp
     from casserole.coordinator.routes import bp as coordinator_bp
+    from casserole.language.routes import bp as language_bp
     from casserole.main.routes import bp as main_bp
     from casserole.pairings.routes import bp as pairings_bp
     from casserole.profiles.routes import bp as profiles_bp
@@ -223,6 +227,7 @@ def register_blueprints(app: Flask) -> None:
         rights_bp,
         admin_bp,
         public_bp,
+        language_bp,
     ):
         app.register_blueprint(blueprint)
     from casserole.api import register_api
@@ -302,3 +307,9 @@ def register_template_helpers(app: Flask) -> None:
     # {{ count|plural("cook") }}: templates agree nouns with the same helper as the services.
     app.jinja_env.filters["plural"] = formatting.plural
     app.jinja_env.globals["day_names"] = formatting.DAY_NAMES
+    app.jinja_env.globals["day_name"] = formatting.day_name
+    app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["number"] = formatting.number
+    from casserole.i18n import role_name
+
+    app.jinja_env.globals["role_name"] = role_name

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from casserole.extensions import db
+from casserole.i18n import current_language
 from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role, User, utcnow
 from casserole.services import places, waiting_list
 from casserole.services.accounts import (
@@ -91,6 +92,8 @@ def _new_user(account: Account, role: Role) -> User:
         last_name=account.last_name,
         phone=account.phone or None,
         password_hash=hash_password(account.password),
+        # Whatever language they signed up in is the one their messages come in.
+        locale=current_language(),
     )
 
 

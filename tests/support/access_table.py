@@ -39,6 +39,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("static", "/static/<path:filename>"): Entry(PUBLIC),
     ("main.index", "/"): Entry(PUBLIC),
     ("main.data_sources", "/about/data"): Entry(PUBLIC),
+    ("language.choose", "/language"): Entry(PUBLIC),
     ("main.my_meals", "/my-meals"): Entry(frozenset({"diner"})),
     ("main.my_meals", "/my-meals/<int:diner_id>"): Entry(frozenset({"carer"}), NOBODY),
     ("auth.login", "/auth/login"): Entry(PUBLIC),

@@ -1,0 +1,94 @@
+"""Languages: which one a page or a message is in (English, Welsh, Bengali) and the switch."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import Babel, force_locale, get_locale, gettext
+from flask_login import current_user
+
+# The languages people can choose, each named in its own language for the switch.
+LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg", "bn": "বাংলা"}
+DEFAULT_LOCALE = "en"
+# Anonymous visitors' choice lives in this cookie (a year); people's in User.locale.
+COOKIE_NAME = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+# Babel locale used for formatting each language (British English dates and money).
+FORMAT_LOCALES: dict[str, str] = {"en": "en_GB", "cy": "cy_GB", "bn": "bn_BD"}
+
+babel = Babel()
+
+__all__ = [
+    "COOKIE_MAX_AGE",
+    "COOKIE_NAME",
+    "DEFAULT_LOCALE",
+    "LANGUAGES",
+    "babel",
+    "current_language",
+    "format_locale",
+    "init_app",
+    "known",
+    "locale_of",
+    "role_name",
+    "select_locale",
+    "with_locale",
+]
+
+
+def known(code: object) -> str | None:
+    """The language code if it is one we offer, else None."""
+    return code if isinstance(code, str) and code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    """The page's language: the person's choice, else the visitor's cookie, else the browser's."""
+    if current_user and current_user.is_authenticated:
+        chosen = known(getattr(current_user, "locale", None))
+        if chosen:
+            return chosen
+    chosen = known(request.cookies.get(COOKIE_NAME))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LOCALE
+
+
+def current_language() -> str:
+    """The language code in force now (a request's, or one forced for a message)."""
+    locale = get_locale()
+    return known(locale.language if locale is not None else None) or DEFAULT_LOCALE
+
+
+def format_locale(code: str | None = None) -> str:
+    """The Babel locale for formatting dates, numbers and money in a language."""
+    return FORMAT_LOCALES[known(code) or current_language()]
+
+
+def locale_of(person: object) -> str:
+    """The language a person reads their messages in (English when they have not chosen)."""
+    return known(getattr(person, "locale", None)) or DEFAULT_LOCALE
+
+
+def with_locale(code: str | None) -> force_locale:
+    """Render something (a message) in another person's language: `with with_locale(x): ...`."""
+    return force_locale(known(code) or DEFAULT_LOCALE)
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel, and give templates the language list and the page's language."""
+    babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
+    # {% trans %} blocks collapse their whitespace, so msgids are the sentences themselves.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["current_language"] = current_language
+
+
+def role_name(role: object) -> str:
+    """A role ("cook", "carer"...) in the page's language, for "Logged in as ..."."""
+    value = getattr(role, "value", role)
+    names = {
+        "cook": gettext("cook"),
+        "diner": gettext("diner"),
+        "carer": gettext("carer"),
+        "coordinator": gettext("coordinator"),
+        "admin": gettext("admin"),
+    }
+    return names.get(str(value), str(value))
