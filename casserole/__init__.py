@@ -196,6 +196,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
+    # Flask-Login flashes it through this, so it comes in the page's language.
+    from flask_babel import gettext
+
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
     from casserole.services.accounts import load_user

@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
@@ -16,7 +17,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 # RFC 5321's limit on a forward path, which is what a mail server will accept.
 EMAIL_MAX_LENGTH = 254
 # What every confirmed POST answers when its token is missing, stale or forged.
-INCOMPLETE_FORM = "The form was incomplete; please try again."
+INCOMPLETE_FORM = _l("The form was incomplete; please try again.")
 
 
 def strip(value: object) -> object:
@@ -36,7 +37,7 @@ def email_field(label: str, required: str) -> EmailField:
         filters=[strip],
         validators=[
             DataRequired(required),
-            Email("Enter an e-mail address like name@example.com."),
+            Email(_l("Enter an e-mail address like name@example.com.")),
             Length(
                 max=EMAIL_MAX_LENGTH,
                 message=f"E-mail addresses can be at most {EMAIL_MAX_LENGTH} characters.",
@@ -51,7 +52,7 @@ class ConfirmForm(FlaskForm):
     Its only check is the CSRF token, so following a link never changes anything by itself.
     """
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 def confirmed_post(view: View) -> View:

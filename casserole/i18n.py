@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext
+from flask_babel import lazy_gettext as gettext_noop
 from flask_login import current_user
 
 # The languages people can choose, each named in its own language for the switch.
@@ -24,6 +25,7 @@ __all__ = [
     "LANGUAGES",
     "babel",
     "current_language",
+    "diet_label",
     "format_locale",
     "init_app",
     "known",
@@ -41,6 +43,9 @@ def known(code: object) -> str | None:
 
 def select_locale() -> str:
     """The page's language: the person's choice, else the visitor's cookie, else the browser's."""
+    if not has_request_context():
+        # A command or a background job: English unless a message forces its reader's.
+        return DEFAULT_LOCALE
     if current_user and current_user.is_authenticated:
         chosen = known(getattr(current_user, "locale", None))
         if chosen:
@@ -75,6 +80,8 @@ def with_locale(code: str | None) -> force_locale:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel, and give templates the language list and the page's language."""
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
+    # Marked for extraction here; Flask-Login translates it through localize_callback.
+    gettext_noop("Please log in to see that page.")
     # {% trans %} blocks collapse their whitespace, so msgids are the sentences themselves.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals["languages"] = LANGUAGES
@@ -92,3 +99,19 @@ def role_name(role: object) -> str:
         "admin": gettext("admin"),
     }
     return names.get(str(value), str(value))
+
+
+def diet_label(tag: str) -> str:
+    """A dietary tag's label ("Vegetarian", "Halal"...) in the page's language."""
+    labels = {
+        "vegetarian": gettext("Vegetarian"),
+        "vegan": gettext("Vegan"),
+        "halal": gettext("Halal"),
+        "kosher": gettext("Kosher"),
+        "gluten-free": gettext("Gluten-free"),
+        "nut-free": gettext("Nut-free"),
+        "dairy-free": gettext("Dairy-free"),
+        "diabetic-friendly": gettext("Diabetic-friendly"),
+        "soft-pureed": gettext("Soft / pureed"),
+    }
+    return labels.get(tag, tag)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from casserole import i18n
-from casserole.extensions import db
+from casserole.extensions import csrf, db
 
 bp = Blueprint("language", __name__)
 
@@ -24,8 +24,14 @@ def _back_to(target: str | None) -> str:
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 def choose() -> Response:
-    """Remember the chosen language (on the account, and in a cookie) and go back."""
+    """Remember the chosen language (on the account, and in a cookie) and go back.
+
+    No CSRF token: the form is on every page, and a per-session token would make each page
+    differ (and an anonymous page set a session). The worst a forged post can do is change
+    the language; the session cookie is SameSite=Lax, so not a logged-in person's setting.
+    """
     code = i18n.known(request.form.get("lang"))
     if code is None:
         abort(400, description="Choose English, Cymraeg or বাংলা.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -95,7 +96,7 @@ def cook() -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            flash("Your cooking details are saved.", "success")
+            flash(gettext("Your cooking details are saved."), "success")
             return redirect(url_for("profiles.checks"))
     return _rendered("profiles/cook.html", form, cook=cook)
 
@@ -123,10 +124,13 @@ def take_break() -> str | Response | tuple[str, int]:
         try:
             if form.action.data == "resume":
                 profiles.resume_cook(cook)
-                flash("Welcome back: we can introduce you to neighbours again.", "success")
+                flash(gettext("Welcome back: we can introduce you to neighbours again."), "success")
             else:
                 profiles.pause_cook(cook, form.until.data)
-                flash("You are on a break: we will not introduce you to anyone new.", "success")
+                flash(
+                    gettext("You are on a break: we will not introduce you to anyone new."),
+                    "success",
+                )
             return redirect(url_for("profiles.checks"))
         except FieldError as err:
             show_errors(form, err)
@@ -165,7 +169,12 @@ def add_diner() -> str | Response | tuple[str, int]:
             if isinstance(result, Waitlisted):
                 return show_waiting(result)
             session[SELECTED_KEY] = result.id
-            flash(f"{result.first_name} is signed up. We will look for a cook nearby.", "success")
+            flash(
+                gettext(
+                    "%(name)s is signed up. We will look for a cook nearby.", name=result.first_name
+                ),
+                "success",
+            )
             return redirect(url_for("profiles.diner_details_page", diner_id=result.id))
     return _rendered("profiles/add_diner.html", form)
 
@@ -189,7 +198,7 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            flash("Saved.", "success")
+            flash(gettext("Saved."), "success")
             return redirect(url_for("profiles.diner_details_page", diner_id=diner.id))
     return _rendered("profiles/diner.html", form, diner=diner)
 
@@ -207,7 +216,7 @@ def switch() -> Response:
     except NotFound:
         abort(404)
     session[SELECTED_KEY] = diner.id
-    flash(f"You are now looking after {diner.first_name}'s meals.", "info")
+    flash(gettext("You are now looking after %(name)s's meals.", name=diner.first_name), "info")
     return redirect(url_for("main.index"))
 
 

@@ -22,6 +22,7 @@ from flask import Flask, current_app, render_template
 from sqlalchemy import select
 
 from casserole.extensions import db
+from casserole.i18n import with_locale
 from casserole.models import EmailStatus, OutboundEmail, utcnow
 
 MAX_ATTEMPTS = 5
@@ -44,19 +45,24 @@ def queue_email(
     area_id: int | None = None,
     pairing_id: int | None = None,
     person_id: int | None = None,
+    locale: str | None = None,
     **context: Any,
 ) -> OutboundEmail:
     """Render `email/<template>.txt` and `.html` and add the message to the session.
 
+    `locale` is the recipient's language (`i18n.locale_of(user)`): the subject (a lazy
+    string) and both bodies are rendered in it, whatever the sender's page was in.
     The caller commits it together with the change it reports, then calls `dispatch()`.
     """
-    text_body = render_template(f"email/{template}.txt", **context)
-    try:
-        html_body = render_template(f"email/{template}.html", **context)
-    except Exception as err:  # noqa: BLE001 - an HTML part is optional
-        if err.__class__.__name__ != "TemplateNotFound":
-            raise
-        html_body = ""
+    with with_locale(locale):
+        subject = str(subject)
+        text_body = render_template(f"email/{template}.txt", **context)
+        try:
+            html_body = render_template(f"email/{template}.html", **context)
+        except Exception as err:  # noqa: BLE001 - an HTML part is optional
+            if err.__class__.__name__ != "TemplateNotFound":
+                raise
+            html_body = ""
     message = OutboundEmail(
         kind=kind,
         to_address=to,

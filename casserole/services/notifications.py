@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select
 
 from casserole.extensions import db
-from casserole.formatting import plural
+from casserole.i18n import locale_of
 from casserole.links import public_url
 from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
 from casserole.services.mail import queue_email
@@ -45,10 +47,17 @@ def coordinators_of(area: Area) -> list[str]:
 
 
 def _send(
-    to: Iterable[str], subject: str, template: str, kind: str, pairing: Pairing, **context: Any
+    to: Iterable[User | str],
+    subject: str,
+    template: str,
+    kind: str,
+    pairing: Pairing,
+    **context: Any,
 ) -> int:
+    """Queue one message per recipient; a User gets it in their own language (a lazy subject)."""
     count = 0
-    for address in to:
+    for recipient in to:
+        address = recipient.email if isinstance(recipient, User) else recipient
         queue_email(
             address,
             subject,
@@ -58,6 +67,7 @@ def _send(
             pairing_id=pairing.id,
             pairing=pairing,
             link=public_url("pairings.show", pairing_id=pairing.id),
+            locale=locale_of(recipient),
             **context,
         )
         count += 1
@@ -68,8 +78,8 @@ def proposal_to_cook(pairing: Pairing) -> int:
     """Ask the cook whether they would like to cook for this neighbour."""
     cook = pairing.cook.user
     return _send(
-        [cook.email],
-        f"Would you like to cook for {pairing.diner.first_name}?",
+        [cook],
+        _l("Would you like to cook for %(name)s?", name=pairing.diner.first_name),
         "pairing_proposal_to_cook",
         "pairing_proposal_to_cook",
         pairing,
@@ -82,8 +92,12 @@ def acceptance_to_diner_side(pairing: Pairing) -> int:
     count = 0
     for person in diner_side(pairing):
         count += _send(
-            [person.email],
-            f"{pairing.cook.user.first_name} would like to cook for {pairing.diner.first_name}",
+            [person],
+            _l(
+                "%(cook)s would like to cook for %(name)s",
+                cook=pairing.cook.user.first_name,
+                name=pairing.diner.first_name,
+            ),
             "pairing_acceptance_to_diner",
             "pairing_acceptance_to_diner",
             pairing,
@@ -97,8 +111,8 @@ def active_to_both(pairing: Pairing) -> int:
     """Both sides: the pairing has started, with the contact details each now needs."""
     cook = pairing.cook.user
     count = _send(
-        [cook.email],
-        f"You are now cooking for {pairing.diner.first_name}",
+        [cook],
+        _l("You are now cooking for %(name)s", name=pairing.diner.first_name),
         "pairing_active_to_cook",
         "pairing_active_to_cook",
         pairing,
@@ -107,8 +121,12 @@ def active_to_both(pairing: Pairing) -> int:
     )
     for person in diner_side(pairing):
         count += _send(
-            [person.email],
-            f"{cook.first_name} is now {pairing.diner.first_name}'s cook",
+            [person],
+            _l(
+                "%(cook)s is now %(name)s's cook",
+                cook=cook.first_name,
+                name=pairing.diner.first_name,
+            ),
             "pairing_active_to_diner",
             "pairing_active_to_diner",
             pairing,
@@ -121,8 +139,13 @@ def active_to_both(pairing: Pairing) -> int:
 def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
     """Both sides: no meal has been logged for a while; is everything all right?"""
     count = _send(
-        [pairing.cook.user.email],
-        f"No meals logged with {pairing.diner.first_name} for {plural(quiet_days, 'day')}",
+        [pairing.cook.user],
+        _ln(
+            "No meals logged with %(name)s for %(num)d day",
+            "No meals logged with %(name)s for %(num)d days",
+            quiet_days,
+            name=pairing.diner.first_name,
+        ),
         "pairing_at_risk_to_cook",
         "pairing_at_risk_to_cook",
         pairing,
@@ -131,8 +154,8 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
     )
     for person in diner_side(pairing):
         count += _send(
-            [person.email],
-            f"Is everything all right with {pairing.diner.first_name}'s meals?",
+            [person],
+            _l("Is everything all right with %(name)s's meals?", name=pairing.diner.first_name),
             "pairing_at_risk_to_diner",
             "pairing_at_risk_to_diner",
             pairing,
@@ -162,8 +185,11 @@ def concern_resolved_to_author(concern: Feedback) -> int:
     if author is None or not author.is_active_account:
         return 0
     return _send(
-        [author.email],
-        f"Your concern about {concern.pairing.diner.first_name}'s meals has been resolved",
+        [author],
+        _l(
+            "Your concern about %(name)s's meals has been resolved",
+            name=concern.pairing.diner.first_name,
+        ),
         "concern_resolved_to_author",
         "concern_resolved_to_author",
         concern.pairing,
@@ -178,8 +204,8 @@ def paused_by_coordinator(pairing: Pairing) -> int:
     cook = pairing.cook.user
     if cook.is_active_account:
         count += _send(
-            [cook.email],
-            f"Meals for {pairing.diner.first_name} are paused for now",
+            [cook],
+            _l("Meals for %(name)s are paused for now", name=pairing.diner.first_name),
             "pairing_paused_by_coordinator",
             "pairing_paused_by_coordinator",
             pairing,
@@ -188,8 +214,8 @@ def paused_by_coordinator(pairing: Pairing) -> int:
         )
     for person in diner_side(pairing):
         count += _send(
-            [person.email],
-            f"{pairing.diner.first_name}'s meals are paused for now",
+            [person],
+            _l("%(name)s's meals are paused for now", name=pairing.diner.first_name),
             "pairing_paused_by_coordinator",
             "pairing_paused_by_coordinator",
             pairing,
