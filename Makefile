@@ -39,7 +39,8 @@ screenshots: install-dev
 # messages.po, then run this again (tests/web/test_translations.py lists what is missing).
 POT := casserole/translations/messages.pot
 translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 \
+		--no-location --sort-output \
 		--omit-header -o $(POT) .
 	$(BIN)/pybabel update -i $(POT) -d casserole/translations --no-fuzzy-matching \
 		--ignore-obsolete

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext
-from flask_babel import lazy_gettext as gettext_noop
+from flask_babel import lazy_gettext as N_
 from flask_login import current_user
 
 # The languages people can choose, each named in its own language for the switch.
@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel, and give templates the language list and the page's language."""
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
     # Marked for extraction here; Flask-Login translates it through localize_callback.
-    gettext_noop("Please log in to see that page.")
+    N_("Please log in to see that page.")
     # {% trans %} blocks collapse their whitespace, so msgids are the sentences themselves.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals["languages"] = LANGUAGES
