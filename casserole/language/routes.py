@@ -9,7 +9,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from casserole import i18n
-from casserole.extensions import csrf, db
+from casserole.extensions import csrf
+from casserole.services import languages
 
 bp = Blueprint("language", __name__)
 
@@ -35,10 +36,9 @@ def choose() -> Response:
     code = i18n.known(request.form.get("lang"))
     if code is None:
         abort(400, description="Choose English, Cymraeg or বাংলা.")
-    if current_user.is_authenticated and current_user.locale != code:
+    if current_user.is_authenticated:
         # The person's messages follow their pages' language from now on.
-        current_user.locale = code
-        db.session.commit()
+        languages.choose_language(current_user, code)
     response = redirect(_back_to(request.form.get("next")))
     response.set_cookie(
         i18n.COOKIE_NAME,
