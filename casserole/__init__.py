@@ -314,6 +314,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["day_name"] = formatting.day_name
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["number"] = formatting.number
-    from casserole.i18n import role_name
+    from casserole.i18n import diet_label, role_name, status_name
+
+    app.jinja_env.filters["diet_label"] = diet_label
+    app.jinja_env.filters["status_name"] = status_name
 
     app.jinja_env.globals["role_name"] = role_name

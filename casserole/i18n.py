@@ -31,6 +31,7 @@ __all__ = [
     "known",
     "locale_of",
     "role_name",
+    "status_name",
     "select_locale",
     "with_locale",
 ]
@@ -115,3 +116,18 @@ def diet_label(tag: str) -> str:
         "soft-pureed": gettext("Soft / pureed"),
     }
     return labels.get(tag, tag)
+
+
+def status_name(status: object) -> str:
+    """A pairing's status ("active", "paused"...) in the page's language."""
+    value = str(getattr(status, "value", status))
+    names = {
+        "proposed": gettext("proposed"),
+        "approved": gettext("approved"),
+        "cook_accepted": gettext("cook accepted"),
+        "active": gettext("active"),
+        "paused": gettext("paused"),
+        "ended": gettext("ended"),
+        "declined": gettext("declined"),
+    }
+    return names.get(value, value.replace("_", " "))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from casserole.access import area_ids_for, can_see_area
@@ -124,24 +126,25 @@ def page_for(
     )
 
 
+# Lazy: each is read in the language of the page that shows it.
 _STATUS_TEXT = {
-    P.PROPOSED: "Proposed: waiting for a coordinator to approve it.",
-    P.APPROVED: "Waiting for the cook to say yes.",
-    P.COOK_ACCEPTED: "The cook has said yes. Waiting for the diner or their carer to say yes.",
-    P.ACTIVE: "Meals are being shared.",
-    P.PAUSED: "Meals are paused for now.",
-    P.ENDED: "This pairing has ended.",
-    P.DECLINED: "This pairing was declined.",
+    P.PROPOSED: _l("Proposed: waiting for a coordinator to approve it."),
+    P.APPROVED: _l("Waiting for the cook to say yes."),
+    P.COOK_ACCEPTED: _l("The cook has said yes. Waiting for the diner or their carer to say yes."),
+    P.ACTIVE: _l("Meals are being shared."),
+    P.PAUSED: _l("Meals are paused for now."),
+    P.ENDED: _l("This pairing has ended."),
+    P.DECLINED: _l("This pairing was declined."),
 }
 
 
 def status_text(pairing: Pairing, sides: frozenset[Side]) -> str:
     """Where the pairing is, in plain words for the person reading."""
     if pairing.status == P.APPROVED and Side.COOK in sides:
-        return "We think you could cook for this neighbour. Would you like to?"
+        return gettext("We think you could cook for this neighbour. Would you like to?")
     if pairing.status == P.COOK_ACCEPTED and Side.DINER in sides:
-        return "This cook would like to cook for you. Would you like that?"
-    return _STATUS_TEXT[pairing.status]
+        return gettext("This cook would like to cook for you. Would you like that?")
+    return str(_STATUS_TEXT[pairing.status])
 
 
 @dataclass
