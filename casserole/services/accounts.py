@@ -8,11 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from casserole.extensions import db
+from casserole.i18n import locale_of
 from casserole.links import public_url
 from casserole.models import User, utcnow
 from casserole.services import mail
@@ -170,10 +172,11 @@ def _send_reset_link(email: str) -> None:
     token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _reset_fingerprint(user)})
     mail.queue_email(
         user.email,
-        "Reset your Casserole password",
+        _l("Reset your Casserole password"),
         "account_password_reset",
         kind="password_reset",
         person_id=user.id,
+        locale=locale_of(user),
         name=user.first_name,
         link=public_url("auth.reset_password", token=token),
         minutes=RESET_MAX_AGE_SECONDS // 60,
@@ -232,10 +235,11 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     )
     mail.queue_email(
         new_email,
-        "Confirm your new e-mail address for Casserole",
+        _l("Confirm your new e-mail address for Casserole"),
         "account_email_confirm",
         kind="email_change_confirm",
         person_id=user.id,
+        locale=locale_of(user),
         name=user.first_name,
         link=public_url("auth.confirm_email", token=token),
         new_email=new_email,
@@ -270,10 +274,11 @@ def confirm_email_change(token: str) -> User:
     user.session_version += 1
     mail.queue_email(
         old_email,
-        "Your Casserole e-mail address was changed",
+        _l("Your Casserole e-mail address was changed"),
         "account_email_changed",
         kind="email_changed_notice",
         person_id=user.id,
+        locale=locale_of(user),
         name=user.first_name,
         new_email=new_email,
     )

@@ -106,3 +106,33 @@ def test_a_page_and_a_message_come_out_in_each_language(app, client) -> None:
     client.set_cookie("lang", "bn")
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="bn">' in page and "ঘরে রান্না খাবার" in page
+
+
+def test_each_person_gets_their_message_in_their_own_language(app, database) -> None:
+    """A proposal goes out while an English page is in force: each reader gets their own."""
+    from sqlalchemy import select
+
+    from casserole.models import OutboundEmail, PairingStatus, Role
+    from casserole.services import notifications
+    from tests.support import factories as f
+
+    area = f.area()
+    welsh_cook = f.cook(area, user=f.user(Role.COOK, first_name="Gwen", locale="cy"))
+    bengali_carer = f.user(Role.CARER, first_name="Rahima", locale="bn")
+    diner = f.diner(area, carer=bengali_carer, first_name="Abdul")
+    pairing = f.pairing(welsh_cook, diner, PairingStatus.ACTIVE)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        notifications.active_to_both(pairing)
+        database.session.flush()
+        sent = {
+            m.to_address: m
+            for m in database.session.scalars(
+                select(OutboundEmail).where(OutboundEmail.pairing_id == pairing.id)
+            )
+        }
+    to_cook = sent[welsh_cook.user.email]
+    assert to_cook.subject == "Rydych chi bellach yn coginio i Abdul"
+    assert "Helo Gwen," in to_cook.text_body and '<html lang="cy">' in to_cook.html_body
+    to_carer = sent[bengali_carer.email]
+    assert to_carer.subject == "Gwen এখন Abdul-এর রাঁধুনি"
+    assert "প্রিয় Rahima," in to_carer.text_body and "Gwen এখন Abdul-এর রাঁধুনি" in to_carer.text_body
