@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, FloatField, IntegerField, SelectMultipleField
 from wtforms.validators import ValidationError
@@ -149,9 +150,13 @@ class BoundedDateField(DateField):
             raise ValueError(self.gettext("Not a valid date value."))
         if self.data < self.earliest:
             self.data = None
-            raise ValueError(f"Enter a date from {_day(self.earliest)} onwards.")
+            raise ValueError(
+                gettext("Enter a date from %(date)s onwards.", date=_day(self.earliest))
+            )
         if self.years_ahead is not None:
             latest = years_after(clock.today(), self.years_ahead)
             if self.data > latest:
                 self.data = None
-                raise ValueError(f"Enter a date at most {self.years_ahead} years ahead.")
+                raise ValueError(
+                    gettext("Enter a date at most %(years)s years ahead.", years=self.years_ahead)
+                )

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -225,11 +226,11 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     """Send a confirmation link to the new address; nothing changes until it is followed."""
     new_email = normalise_email(new_email)
     if not verify_password(user.password_hash, password):
-        raise FieldError("password", "That is not your current password.")
+        raise FieldError("password", gettext("That is not your current password."))
     if new_email == normalise_email(user.email):
-        raise FieldError("email", "That is already your e-mail address.")
+        raise FieldError("email", gettext("That is already your e-mail address."))
     if email_taken(new_email, except_user_id=user.id):
-        raise FieldError("email", "Another account already uses that e-mail address.")
+        raise FieldError("email", gettext("Another account already uses that e-mail address."))
     token = _serializer(_EMAIL_SALT).dumps(
         {"u": user.id, "e": new_email, "o": _fingerprint(normalise_email(user.email))}
     )

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext
+
 from casserole import clock
 from casserole.models.vocab import days_to_mask, tags_to_mask
 from casserole.services.accounts import name_problem, phone_problem, text_problem, tidy_text
@@ -69,11 +71,11 @@ def check_diner(details: DinerDetails, problems: dict[str, str]) -> None:
     if problem := phone_problem(details.phone):
         problems["phone"] = problem
     if not details.days:
-        problems["days"] = "Choose at least one day."
+        problems["days"] = gettext("Choose at least one day.")
     if details.birth_date is not None:
         today = clock.today()
         if not date(today.year - OLDEST_AGE_YEARS, 1, 1) <= details.birth_date <= today:
-            problems["birth_date"] = "Enter a date of birth in the past, like 14 3 1938."
+            problems["birth_date"] = gettext("Enter a date of birth in the past, like 14 3 1938.")
 
 
 def tidy_diner(details: DinerDetails) -> DinerDetails:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from casserole.extensions import db
@@ -62,7 +63,7 @@ def check_account(account: Account, problems: dict[str, str]) -> None:
     check_names(account, problems)
     # Whether the address already has an account is never said here (see AlreadyRegistered).
     if not account.email or "@" not in account.email:
-        problems["email"] = "Enter an e-mail address like name@example.com."
+        problems["email"] = gettext("Enter an e-mail address like name@example.com.")
     if problem := password_problem(account.password, account.email):
         problems["password"] = problem
     if problem := phone_problem(account.phone):
@@ -202,11 +203,13 @@ def add_managed_diner(
     problems: dict[str, str] = {}
     check_diner(details, problems)
     if not relationship:
-        problems["relationship"] = "Say how you know them, for example daughter or neighbour."
+        problems["relationship"] = gettext(
+            "Say how you know them, for example daughter or neighbour."
+        )
     elif problem := text_problem(relationship):
         problems["relationship"] = problem
     if consent == ConsentMethod.SELF_ONLINE:
-        problems["consent_method"] = "Say how they told you they agree."
+        problems["consent_method"] = gettext("Say how they told you they agree.")
     placement = places.locate(details.postcode, problems)
     _raise_if(problems)
     assert placement is not None

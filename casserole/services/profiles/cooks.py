@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
+
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
@@ -43,7 +45,9 @@ def birth_year_problem(year: int | None, today: date) -> str | None:
     youngest, oldest = COOK_AGE_RANGE
     low, high = today.year - oldest, today.year - youngest
     if year is not None and not low <= year <= high:
-        return f"Enter a year between {low} and {high}, or leave it empty."
+        return gettext(
+            "Enter a year between %(low)s and %(high)s, or leave it empty.", low=low, high=high
+        )
     return None
 
 
@@ -55,9 +59,13 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     address_line = tidy_text(details.address_line)
     low, high = CAPACITY_RANGE
     if details.capacity is None or not low <= details.capacity <= high:
-        problems["capacity"] = f"Choose between {low} and {high} neighbours."
+        problems["capacity"] = gettext(
+            "Choose between %(low)s and %(high)s neighbours.", low=low, high=high
+        )
     if details.max_miles is None or not 0 < details.max_miles <= MAX_MILES:
-        problems["max_miles"] = f"Enter a distance more than 0 and up to {MAX_MILES:g} miles."
+        problems["max_miles"] = gettext(
+            "Enter a distance more than 0 and up to %(miles)s miles.", miles=f"{MAX_MILES:g}"
+        )
     if len(introduction) > INTRODUCTION_LIMIT:
         problems["introduction"] = (
             f"Keep your introduction to {INTRODUCTION_LIMIT} characters "
@@ -92,7 +100,7 @@ def pause_cook(cook: CookProfile, until: date | None, today: date | None = None)
     """Take a break from new introductions (a holiday), optionally until a date."""
     today = today or clock.today()
     if until is not None and not today < until <= today + timedelta(days=LONGEST_BREAK_DAYS):
-        raise FieldError("until", "Choose a date after today and within a year.")
+        raise FieldError("until", gettext("Choose a date after today and within a year."))
     cook.paused = True
     cook.paused_until = until
     db.session.commit()
