@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -56,7 +58,7 @@ def _form_step(
                 raise
             form[err.field].errors = [*form[err.field].errors, err.message]
         else:
-            flash(done, "success")
+            flash(str(done), "success")
             return redirect(url_for("pairings.show", pairing_id=pairing_id))
     return render_template(template, page=page, form=form), 422 if form.errors else 200
 
@@ -85,9 +87,9 @@ def accept(pairing_id: int) -> Response:
     """The cook, then the diner or their carer, say yes."""
     pairing = pairings.accept(pairing_id, current_user, client_address=request.remote_addr)
     flash(
-        "Thank you. Meals can start: you will find the contact details below."
+        gettext("Thank you. Meals can start: you will find the contact details below.")
         if pairing.started_at
-        else "Thank you. We have asked them to say yes too.",
+        else gettext("Thank you. We have asked them to say yes too."),
         "success",
     )
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
@@ -107,7 +109,7 @@ def decline(pairing_id: int) -> Any:
         lambda: pairings.decline(
             pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
         ),
-        "Thank you for letting us know. We will not suggest this pairing again.",
+        _l("Thank you for letting us know. We will not suggest this pairing again."),
     )
 
 
@@ -125,7 +127,7 @@ def pause(pairing_id: int) -> Any:
         lambda: pairings.pause(
             pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
         ),
-        "Meals are paused. Restart them here whenever you are ready.",
+        _l("Meals are paused. Restart them here whenever you are ready."),
     )
 
 
@@ -136,7 +138,7 @@ def pause(pairing_id: int) -> Any:
 def resume(pairing_id: int) -> Response:
     """Restart meals after a pause."""
     pairings.resume(pairing_id, current_user, client_address=request.remote_addr)
-    flash("Meals have restarted.", "success")
+    flash(gettext("Meals have restarted."), "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
 
@@ -158,7 +160,7 @@ def end(pairing_id: int) -> Any:
             form.note.data or "",
             client_address=request.remote_addr,
         ),
-        "The pairing has ended. Thank you for everything you shared.",
+        _l("The pairing has ended. Thank you for everything you shared."),
     )
 
 
@@ -181,7 +183,7 @@ def log_meal(pairing_id: int) -> Any:
             form.allergen_note.data or "",
             client_address=request.remote_addr,
         ),
-        "Meal logged. Thank you!",
+        _l("Meal logged. Thank you!"),
     )
 
 
@@ -194,7 +196,7 @@ def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     pairings.confirm_meal(
         pairing_id, meal_id, current_user, client_address=request.remote_addr
     )
-    flash("Thank you for confirming the meal.", "success")
+    flash(gettext("Thank you for confirming the meal."), "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
 
@@ -216,7 +218,7 @@ def feedback(pairing_id: int) -> Any:
             form.comment.data or "",
             client_address=request.remote_addr,
         ),
-        "Thank you for telling us how it is going.",
+        _l("Thank you for telling us how it is going."),
     )
 
 
@@ -238,7 +240,7 @@ def concern(pairing_id: int) -> Any:
             client_address=request.remote_addr,
             urgent=bool(form.safeguarding.data),
         ),
-        "Thank you. The coordinator has been told and will be in touch.",
+        _l("Thank you. The coordinator has been told and will be in touch."),
     )
 
 

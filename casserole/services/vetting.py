@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from casserole import clock
 from casserole.extensions import db
+from casserole.i18n import locale_of
 from casserole.models import (
     Area,
     AuditEvent,
@@ -28,10 +30,11 @@ EXPIRY_WARNING_DAYS = 30
 # ID, DBS and food-hygiene certificates are renewed within this many years.
 VETTING_YEARS_AHEAD = 10
 # What each check is called, to cooks and coordinators alike.
+# Lazy: each page or message reads them in its own language (coordinator pages in English).
 CHECK_LABELS = {
-    CheckKind.ID: "Proof of identity",
-    CheckKind.DBS: "DBS check",
-    CheckKind.FOOD_HYGIENE: "Food hygiene certificate",
+    CheckKind.ID: _l("Proof of identity"),
+    CheckKind.DBS: _l("DBS check"),
+    CheckKind.FOOD_HYGIENE: _l("Food hygiene certificate"),
 }
 NOTICE_ACTION = "vetting_expired_notice"
 
@@ -247,11 +250,12 @@ def notify_expired(today: date | None = None) -> int:
         area = cook.area
         mail.queue_email(
             cook.user.email,
-            f"Your {CHECK_LABELS[check.kind]} has expired",
+            _l("Your %(check)s has expired", check=CHECK_LABELS[check.kind]),
             "vetting_expired",
             kind="vetting_expired",
             area_id=cook.area_id,
             person_id=cook.user_id,
+            locale=locale_of(cook.user),
             name=cook.user.first_name,
             check_label=CHECK_LABELS[check.kind],
             expired_on=check.expires_on,
