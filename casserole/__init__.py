@@ -275,7 +275,11 @@ def register_errorhandlers(app: Flask) -> None:
 
         db.session.rollback()
         app.logger.warning("value the database refused: %s", error)
-        error_page = type("E", (), {"description": "One of the values sent is out of range."})
+        from flask_babel import gettext
+
+        error_page = type(
+            "E", (), {"description": gettext("One of the values sent is out of range.")}
+        )
         return render_template("errors/error.html", error=error_page, code=400), 400
 
     app.register_error_handler(sa_exc.DataError, value_out_of_range)
@@ -285,7 +289,9 @@ def register_errorhandlers(app: Flask) -> None:
     def form_expired(error: CSRFError) -> tuple[str, int]:
         # The token is missing or stale (an old tab, a form sent from another site): say
         # what to do instead of "CSRF token missing".
-        error.description = (
+        from flask_babel import gettext
+
+        error.description = gettext(
             "This form could not be accepted: it was open too long or came from another "
             "site. Please go back, reload the page and try again."
         )

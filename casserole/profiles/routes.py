@@ -210,7 +210,7 @@ def switch() -> Response:
     form = SwitchForm()
     diner_id = parse_int(form.diner_id.data or "", minimum=1)
     if not form.validate_on_submit() or diner_id is None:
-        abort(400, description="Choose someone from your list.")
+        abort(400, description=gettext("Choose someone from your list."))
     try:
         diner = profiles.own_diner(current_user, diner_id)
     except NotFound:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 
 from casserole.models import DinerProfile
@@ -67,7 +68,7 @@ def erase_mine() -> Response | tuple[str, int]:
         ), 422
     rights.erase_user(current_user, request.remote_addr)
     logout_user()
-    flash("Your personal details have been erased and your account closed.", "success")
+    flash(gettext("Your personal details have been erased and your account closed."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -84,5 +85,5 @@ def erase_diner(diner_id: int) -> Response | tuple[str, int]:
         ), 422
     name = diner.first_name
     rights.erase_diner(diner, current_user, request.remote_addr)
-    flash(f"{name}'s personal details have been erased.", "success")
+    flash(gettext("%(name)s's personal details have been erased.", name=name), "success")
     return redirect(url_for("rights.overview"))

@@ -206,7 +206,9 @@ def user_for_reset(token: str) -> User:
             raise (invite_err if "expired" in str(invite_err) else err) from None
     user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
     if user is None or not user.is_active or data.get("h") != _reset_fingerprint(user):
-        raise TokenError("This link has already been used. Ask for a new one if you need it.")
+        raise TokenError(
+            gettext("This link has already been used. Ask for a new one if you need it.")
+        )
     return user
 
 
@@ -259,7 +261,9 @@ def pending_email_change(token: str) -> tuple[User, str]:
         or not isinstance(new_email, str)
         or data.get("o") != _fingerprint(normalise_email(user.email))
     ):
-        raise TokenError("This link has already been used. Your e-mail address is up to date.")
+        raise TokenError(
+            gettext("This link has already been used. Your e-mail address is up to date.")
+        )
     return user, new_email
 
 
@@ -267,7 +271,9 @@ def confirm_email_change(token: str) -> User:
     """Change the address from a confirmation link and tell the old address it happened."""
     user, new_email = pending_email_change(token)
     if email_taken(new_email, except_user_id=user.id):
-        raise TokenError("Another account now uses that e-mail address, so we cannot move to it.")
+        raise TokenError(
+            gettext("Another account now uses that e-mail address, so we cannot move to it.")
+        )
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()
@@ -288,7 +294,7 @@ def confirm_email_change(token: str) -> User:
     except IntegrityError:
         db.session.rollback()
         raise TokenError(
-            "Another account now uses that e-mail address, so we cannot move to it."
+            gettext("Another account now uses that e-mail address, so we cannot move to it.")
         ) from None
     mail.dispatch()
     return user

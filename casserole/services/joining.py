@@ -8,6 +8,7 @@ reset the password. Either way the person sees "we have sent you a link".
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -70,7 +71,9 @@ def user_to_finish(token: str) -> User:
         or user.email_confirmed_at is not None
         or data.get("e") != fingerprint(user.email)
     ):
-        raise TokenError("This link has already been used. Log in with your e-mail and password.")
+        raise TokenError(
+            gettext("This link has already been used. Log in with your e-mail and password.")
+        )
     return user
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -167,7 +168,7 @@ def decline(
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.DECLINE, pairing.status, sides)
     if not reason:
-        raise PairingError("Tell us why, so we can find a better match.", field="reason")
+        raise PairingError(gettext("Tell us why, so we can find a better match."), field="reason")
     pairing.declined_at, pairing.declined_by_id, pairing.decline_reason = now, actor.id, reason
     _move(pairing, Action.DECLINE, side, actor, client_address)
     notifications.declined_to_coordinators(pairing, actor)
@@ -231,7 +232,7 @@ def end(
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.END, pairing.status, sides)
     if reason == EndReason.OTHER and not note:
-        raise PairingError("Tell us briefly why the pairing is ending.", field="note")
+        raise PairingError(gettext("Tell us briefly why the pairing is ending."), field="note")
     _close_pause(pairing, now)
     pairing.ended_at = max(now, pairing.started_at or now)
     pairing.end_reason, pairing.end_note = reason, note
