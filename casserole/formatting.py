@@ -84,8 +84,9 @@ def day_list(days: frozenset[int] | set[int]) -> str:
     locale = format_locale()
     text = format_list(names, locale=locale)
     if locale.startswith("cy"):
-        # CLDR writes Welsh "and" as "a(c)"; every Welsh day name starts "Dydd", so it is "a".
-        text = text.replace(" a(c) ", " a ")
+        # CLDR writes Welsh "and" as ", a(c)"; every Welsh day name starts "Dydd", so it is
+        # " a ", and Welsh lists take no comma before it.
+        text = text.replace(", a(c) ", " a ").replace(" a(c) ", " a ")
     return text
 
 

@@ -136,3 +136,39 @@ def test_each_person_gets_their_message_in_their_own_language(app, database) -> 
     to_carer = sent[bengali_carer.email]
     assert to_carer.subject == "Gwen এখন Abdul-এর রাঁধুনি"
     assert "প্রিয় Rahima," in to_carer.text_body and "Gwen এখন Abdul-এর রাঁধুনি" in to_carer.text_body
+
+
+@pytest.mark.parametrize(
+    ("code", "when", "days", "money", "distance"),
+    [
+        (
+            "en",
+            "Tuesday 3 December 2024",
+            "Monday, Wednesday and Thursday",
+            "£1,234.50",
+            "1.0 mile",
+        ),
+        (
+            "cy",
+            "Dydd Mawrth 3 Rhagfyr 2024",
+            "Dydd Llun, Dydd Mercher a Dydd Iau",
+            "£1,234.50",
+            "1.0 milltir",
+        ),
+        ("bn", "মঙ্গলবার 3 ডিসেম্বর 2024", "সোমবার, বুধবার এবং বৃহস্পতিবার", "1,234.50£", "1.0 মাইল"),
+    ],
+)
+def test_dates_days_money_and_miles_are_written_the_language_s_way(
+    app, code, when, days, money, distance
+) -> None:
+    """One formatter for each: the language in force decides how they are written."""
+    from datetime import date
+
+    from casserole import formatting
+    from casserole.i18n import with_locale
+
+    with app.test_request_context("/"), with_locale(code):
+        assert formatting.long_date(date(2024, 12, 3)) == when
+        assert formatting.day_list({0, 2, 3}) == days
+        assert formatting.money(123450) == money
+        assert formatting.miles(formatting.miles_to_km(1)) == distance
