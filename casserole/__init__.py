@@ -241,10 +241,17 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Friendly pages for the errors people can meet."""
+    from casserole.i18n import generic_reason
 
     def render_error(error: Any) -> tuple[str, int]:
         code = getattr(error, "code", 500) or 500
-        return render_template("errors/error.html", error=error, code=code), code
+        description = getattr(error, "description", None)
+        if description is not None and description == getattr(type(error), "description", None):
+            # Werkzeug's stock English sentence: say it in the page's language instead.
+            description = generic_reason(code)
+        return render_template(
+            "errors/error.html", error=error, code=code, description=description
+        ), code
 
     for code in (400, 403, 404, 405, 409, 413, 422, 429, 500, 503):
         app.register_error_handler(code, render_error)
