@@ -13,12 +13,15 @@ DEFAULT_LOCALE = "en"
 # Anonymous visitors' choice lives in this cookie (a year); people's in User.locale.
 COOKIE_NAME = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# The <html lang> of each language's pages and e-mails.
+HTML_LANG: dict[str, str] = {"en": "en-GB", "cy": "cy", "bn": "bn"}
 # Babel locale used for formatting each language (British English dates and money).
 FORMAT_LOCALES: dict[str, str] = {"en": "en_GB", "cy": "cy_GB", "bn": "bn_BD"}
 
 babel = Babel()
 
 __all__ = [
+    "HTML_LANG",
     "COOKIE_MAX_AGE",
     "COOKIE_NAME",
     "DEFAULT_LOCALE",
@@ -28,6 +31,7 @@ __all__ = [
     "diet_label",
     "format_locale",
     "generic_reason",
+    "html_lang",
     "init_app",
     "known",
     "locale_of",
@@ -64,6 +68,11 @@ def current_language() -> str:
     return known(locale.language if locale is not None else None) or DEFAULT_LOCALE
 
 
+def html_lang() -> str:
+    """The `lang` attribute for the page or message being rendered."""
+    return HTML_LANG[current_language()]
+
+
 def format_locale(code: str | None = None) -> str:
     """The Babel locale for formatting dates, numbers and money in a language."""
     return FORMAT_LOCALES[known(code) or current_language()]
@@ -88,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["html_lang"] = html_lang
 
 
 def role_name(role: object) -> str:

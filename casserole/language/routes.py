@@ -17,7 +17,16 @@ bp = Blueprint("language", __name__)
 
 def _back_to(target: str | None) -> str:
     """The page the switch was on, if it is a path on this site; else the home page."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    # Only a plain path on this site: no other host, no control characters or spaces.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and target.isascii()
+        and target.isprintable()
+        and " " not in target
+        and len(target) <= 2000
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

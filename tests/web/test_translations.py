@@ -172,3 +172,28 @@ def test_dates_days_money_and_miles_are_written_the_language_s_way(
         assert formatting.day_list({0, 2, 3}) == days
         assert formatting.money(123450) == money
         assert formatting.miles(formatting.miles_to_km(1)) == distance
+
+
+def test_the_switch_remembers_the_choice_and_goes_back_only_to_this_site(
+    client, database, auth
+) -> None:
+    """Visitors keep it in a cookie, people on their account; odd input is a 400 or home."""
+    from casserole.models import Role, User
+    from tests.support import factories as f
+
+    refused = client.post("/language", data={"lang": "fr", "next": "/join/"})
+    assert refused.status_code == 400
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/a\x00b"):
+        answer = client.post("/language", data={"lang": "cy", "next": target})
+        assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    answer = client.post("/language", data={"lang": "cy", "next": "/join/?x=1"})
+    assert answer.headers["Location"] == "/join/?x=1"
+    assert "lang=cy" in answer.headers["Set-Cookie"]
+
+    cook = f.user(Role.COOK, first_name="Gwen")
+    database.session.commit()
+    auth.login(cook)
+    client.post("/language", data={"lang": "bn", "next": "/"})
+    database.session.expire_all()
+    assert database.session.get(User, cook.id).locale == "bn"
+    assert '<html lang="bn">' in client.get("/").get_data(as_text=True)
