@@ -32,7 +32,8 @@ test-fast: install-dev
 
 screenshots: install-dev
 	$(BIN)/python -m pytest -q tests/browser/test_accessibility.py -k screenshots
-	mkdir -p docs/screenshots && cp test-artifacts/home-*.png docs/screenshots/
+	$(BIN)/python -m pytest -q tests/browser/test_polish.py -k "date_input or death_step or map_points"
+	mkdir -p docs/screenshots && cp test-artifacts/home-*.png test-artifacts/polish-*.png docs/screenshots/
 
 # Extract every translatable text, add new ones to the Welsh and Bengali catalogs, compile them.
 # New texts arrive untranslated: fill their msgstr in casserole/translations/*/LC_MESSAGES/

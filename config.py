@@ -53,6 +53,14 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     # Deliver inside the request instead of on the background thread (tests use this).
     MAIL_SEND_SYNC = _bool("MAIL_SEND_SYNC", False)
+    # GOV.UK Notify: with an API key, e-mail, texts and letters go through Notify (one
+    # template per channel: see casserole/services/notify.py); the base URL is for tests.
+    NOTIFY_API_KEY: str | None = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+    NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", "")
+    NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "10"))
     # Absolute links in e-mail (reset, invitations) always start with this, never with the
     # Host a request claims. Development follows the port `flask run` / `make run` serves on;
     # production has no default and refuses to start without it.
@@ -67,13 +75,25 @@ class Config:
 
     # The council's cost of one delivered meal, used for "cost avoided" figures.
     MEAL_COST_PENCE = int(os.environ.get("MEAL_COST_PENCE", "490"))
+    # A welfare check with no outcome recorded this long goes to every coordinator and admin.
+    WELFARE_ESCALATION_HOURS = int(os.environ.get("WELFARE_ESCALATION_HOURS", "4"))
     # Ended pairings' notes and comments are cleared after this many days.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "730"))
     # Delivered e-mail keeps its body this long (for "I never got it" questions), then none.
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "7"))
 
-    # memory:// counts per process; give redis://127.0.0.1:6379 when running several workers.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis, shared by every web process and host: rate limits (unless RATELIMIT_STORAGE_URI
+    # says otherwise) and the job queue's broker (unless CELERY_BROKER_URL does). /healthz
+    # checks every Redis configured. Empty: per-process limits, jobs run in the request.
+    REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
+    # memory:// counts per process; with several workers or hosts use Redis (REDIS_URL).
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    # /metrics: with a token, only `Authorization: Bearer <token>`; production needs one.
+    METRICS_TOKEN: str | None = os.environ.get("METRICS_TOKEN") or None
+    # The Redis lists whose length /metrics reports (Celery's default queue is "celery").
+    METRICS_QUEUES = os.environ.get("METRICS_QUEUES", "celery")
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down must not turn every login into a 500: count in this process meanwhile
     # (logged as a warning) and go back to Redis when it answers again.
@@ -110,9 +130,12 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     CHECK_DATABASE_ON_START = False
     MAIL_SEND_SYNC = True
+    NOTIFY_API_KEY = None  # tests switch Notify on against their local server
     # The limiter runs in tests, with limits the suite's hundreds of logins never reach;
     # the rate-limit tests set realistic ones.
     RATELIMIT_LOGIN_IP = RATELIMIT_LOGIN_ACCOUNT = "100000 per minute"
+    # Never the shell's REDIS_URL: counts kept in a shared Redis would leak between tests.
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
     RATELIMIT_RESET_IP = RATELIMIT_RESET_ACCOUNT = RATELIMIT_SIGNUP_IP = "100000 per minute"
 
 

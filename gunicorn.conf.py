@@ -20,3 +20,10 @@ def on_starting(server: Any) -> None:
     # into the forks.
     with app.app_context():
         db.engine.dispose()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker has gone: with PROMETHEUS_MULTIPROC_DIR set, drop its live gauges."""
+    from casserole.ops import multiprocess_child_exit
+
+    multiprocess_child_exit(worker.pid)

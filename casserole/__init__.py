@@ -66,6 +66,9 @@ def _build_app(config: type | dict[str, Any] | None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security(app)
+    from casserole.ops import register_request_log
+
+    register_request_log(app)
     if app.config.get("CHECK_DATABASE_ON_START"):
         _check_database(app)
     return app
@@ -215,6 +218,7 @@ def register_blueprints(app: Flask) -> None:
     from casserole.coordinator.routes import bp as coordinator_bp
     from casserole.language.routes import bp as language_bp
     from casserole.main.routes import bp as main_bp
+    from casserole.ops import bp as ops_bp
     from casserole.pairings.routes import bp as pairings_bp
     from casserole.profiles.routes import bp as profiles_bp
     from casserole.public.routes import bp as public_bp
@@ -232,6 +236,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         public_bp,
         language_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     from casserole.api import register_api
@@ -241,20 +246,23 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Friendly pages for the errors people can meet."""
-    from casserole.i18n import generic_reason
+    from werkzeug.exceptions import HTTPException
+
+    from casserole.errors import error_wording
 
     def render_error(error: Any) -> tuple[str, int]:
         code = getattr(error, "code", 500) or 500
-        description = getattr(error, "description", None)
-        if description is not None and description == getattr(type(error), "description", None):
-            # Werkzeug's stock English sentence: say it in the page's language instead.
-            description = generic_reason(code)
-        return render_template(
-            "errors/error.html", error=error, code=code, description=description
-        ), code
+        default = getattr(type(error), "description", None)
+        heading, message = error_wording(code, getattr(error, "description", None), default)
+        page = render_template(
+            "errors/error.html", error=error, code=code, heading=heading, message=message
+        )
+        return page, code
 
     for code in (400, 403, 404, 405, 409, 413, 422, 429, 500, 503):
         app.register_error_handler(code, render_error)
+    # Any other 4xx or 5xx (401, 406, 410, 415, 501...) gets the same page, not Werkzeug's.
+    app.register_error_handler(HTTPException, render_error)
 
     def database_unavailable(error: Exception) -> tuple[str, int]:
         # A lost database connection is an outage, not a bug in the request: say so, roll
@@ -270,7 +278,11 @@ def register_errorhandlers(app: Flask) -> None:
         # account again (and fail again, ending in a bare 500). Show it as to a visitor.
         g._login_user = login_manager.anonymous_user()
         app.logger.error("database unavailable: %s", error)
-        return render_template("errors/error.html", error=error, code=503), 503
+        heading, message = error_wording(503, None, None)
+        page = render_template(
+            "errors/error.html", error=error, code=503, heading=heading, message=message
+        )
+        return page, 503
 
     app.register_error_handler(sa_exc.OperationalError, database_unavailable)
 
@@ -284,10 +296,15 @@ def register_errorhandlers(app: Flask) -> None:
         app.logger.warning("value the database refused: %s", error)
         from flask_babel import gettext
 
-        error_page = type(
-            "E", (), {"description": gettext("One of the values sent is out of range.")}
+        message = gettext("One of the values sent is out of range.")
+        page = render_template(
+            "errors/error.html",
+            error=error,
+            code=400,
+            heading=error_wording(400, None, None)[0],
+            message=message,
         )
-        return render_template("errors/error.html", error=error_page, code=400), 400
+        return page, 400
 
     app.register_error_handler(sa_exc.DataError, value_out_of_range)
 
@@ -302,7 +319,11 @@ def register_errorhandlers(app: Flask) -> None:
             "This form could not be accepted: it was open too long or came from another "
             "site. Please go back, reload the page and try again."
         )
-        return render_template("errors/error.html", error=error, code=400), 400
+        heading, message = error_wording(400, error.description, None)
+        page = render_template(
+            "errors/error.html", error=error, code=400, heading=heading, message=message
+        )
+        return page, 400
 
     app.register_error_handler(CSRFError, form_expired)
 
@@ -317,10 +338,18 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters shared by every template."""
     from casserole import formatting
+    from casserole.models.vocab import allergen_names, mask_to_allergens
+    from casserole.services.diner_details import allergen_lines
+    from casserole.services.pairings.allergens import recent_allergen_alerts
 
     app.jinja_env.filters["long_date"] = formatting.long_date
+    # A diner's allergens, one plain-English line each, wherever their needs are shown.
+    app.jinja_env.globals["allergen_lines"] = allergen_lines
+    app.jinja_env.globals["recent_allergen_alerts"] = recent_allergen_alerts
+    app.jinja_env.filters["allergen_list"] = lambda mask: allergen_names(mask_to_allergens(mask))
     app.jinja_env.filters["miles"] = formatting.miles
     app.jinja_env.filters["day_list"] = formatting.day_list
+    app.jinja_env.filters["word_list"] = formatting.word_list
     # {{ count|plural("cook") }}: templates agree nouns with the same helper as the services.
     app.jinja_env.filters["plural"] = formatting.plural
     app.jinja_env.globals["day_names"] = formatting.DAY_NAMES

@@ -23,3 +23,8 @@ def today() -> date:
 def local_date(moment: datetime) -> date:
     """The Europe/London calendar date of an aware instant."""
     return moment.astimezone(LOCAL_ZONE).date()
+
+
+def local_time(moment: datetime) -> datetime:
+    """An aware instant as Europe/London wall-clock time (for "opened at 14:05")."""
+    return moment.astimezone(LOCAL_ZONE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -25,6 +26,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(create_admin)
     app.cli.add_command(import_referrals)
+    app.cli.add_command(apply_breaks)
+    app.cli.add_command(welfare_group)
 
 
 @click.command("seed-demo")
@@ -120,6 +123,28 @@ def deliver_mail() -> None:
     click.echo(f"Sent {plural(deliver_pending(limit=10_000), 'message')}.")
 
 
+@click.command("apply-breaks")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Run as if on this date (YYYY-MM-DD); default: today in London.",
+)
+def apply_breaks(today: datetime | None) -> None:
+    """Start cooks' breaks due, end those over, and look again for missing stand-ins (daily)."""
+    from casserole.services.pairings.breaks import apply_break_transitions
+
+    run = apply_break_transitions(today=today.date() if today else None)
+    click.echo(
+        f"Started {plural(run.breaks_started, 'break')} ({plural(run.paused, 'pairing')} "
+        f"paused), ended {plural(run.breaks_ended, 'break')} ({plural(run.resumed, 'pairing')} "
+        f"restarted, {plural(run.stand_ins_ended, 'stand-in')} ended, "
+        f"{plural(run.proposals_withdrawn, 'proposal')} withdrawn); "
+        f"{plural(run.stand_ins_proposed, 'stand-in')} proposed, "
+        f"{plural(run.uncovered, 'diner')} still without a stand-in."
+    )
+
+
 @click.command("apply-retention")
 @click.option("--days", type=int, default=None, help="Override RETENTION_DAYS.")
 def apply_retention(days: int | None) -> None:
@@ -203,6 +228,8 @@ def create_admin(email: str) -> None:
         raise click.ClickException("; ".join(err.errors.values())) from None
     click.echo(f"Admin {invited.user.email} created. To choose a password (once, within 7 days):")
     click.echo(invited.link)
+
+
 @click.command("import-referrals")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--area", "slug", required=True, help="The area's slug, e.g. barnet.")
@@ -235,3 +262,58 @@ def import_referrals(file: Path, slug: str, email: str, dry_run: bool) -> None:
         click.echo(imports.summary(result, done))
     if not result.ok:
         sys.exit(1)
+
+
+@click.group("welfare")
+def welfare_group() -> None:
+    """The safety net's timed work: escalations, reminders, nudges and digests."""
+
+
+def _day(value: str | None) -> date | None:
+    from casserole.params import parse_date
+
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise click.BadParameter("give a date like 2026-12-01", param_hint="--today")
+    return day
+
+
+@welfare_group.command("escalate")
+def welfare_escalate() -> None:
+    """Escalate welfare checks left without an outcome (run it every few minutes)."""
+    from casserole.services import welfare
+
+    count = welfare.escalate_overdue()
+    click.echo(f"Escalated {plural(count, 'welfare check')}.")
+
+
+@welfare_group.command("remind")
+@click.option("--today", default=None, help="Run as if today were this date (YYYY-MM-DD).")
+def welfare_remind(today: str | None) -> None:
+    """Remind cooks of tomorrow's meal days (run it daily)."""
+    from casserole.services.pairings import reminders
+
+    count = reminders.send_meal_day_reminders(_day(today))
+    click.echo(f"Sent {plural(count, 'meal-day reminder')}.")
+
+
+@welfare_group.command("nudge")
+@click.option("--today", default=None, help="Run as if today were this date (YYYY-MM-DD).")
+def welfare_nudge(today: str | None) -> None:
+    """Nudge cooks whose usual meal day yesterday has no meal logged (run it daily)."""
+    from casserole.services.pairings import reminders
+
+    count = reminders.nudge_missed_meal_days(_day(today))
+    click.echo(f"Sent {plural(count, 'nudge')} about a missed meal day.")
+
+
+@welfare_group.command("digest")
+@click.option("--today", default=None, help="Run as if today were this date (YYYY-MM-DD).")
+def welfare_digest(today: str | None) -> None:
+    """Send each coordinator their daily digest (run it daily)."""
+    from casserole.services.pairings import reminders
+
+    count = reminders.send_coordinator_digest(_day(today))
+    click.echo(f"Sent {plural(count, 'digest')}.")

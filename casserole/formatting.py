@@ -19,6 +19,7 @@ __all__ = [
     "KM_PER_MILE",
     "day_list",
     "day_name",
+    "word_list",
     "km_to_miles",
     "long_date",
     "miles",
@@ -88,6 +89,20 @@ def day_list(days: frozenset[int] | set[int]) -> str:
         # " a ", and Welsh lists take no comma before it.
         text = text.replace(", a(c) ", " a ").replace(" a(c) ", " a ")
     return text
+
+
+def word_list(items: list[str] | tuple[str, ...]) -> str:
+    """Words joined as the page's language joins a list: "milk, eggs and fish"."""
+    words = [str(item) for item in items]
+    if not words:
+        return ""
+    locale = format_locale()
+    if locale.startswith("cy") and len(words) > 1:
+        # CLDR writes Welsh "and" as "a(c)": it is "ac" before a vowel, "a" otherwise.
+        last = words[-1]
+        joiner = "ac" if last[:1].lower() in "aeiouwyâêîôûŵŷ" else "a"
+        return f"{', '.join(words[:-1])} {joiner} {last}"
+    return format_list(words, locale=locale)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

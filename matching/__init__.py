@@ -19,6 +19,7 @@ from matching.reasons import (
     reason_codes,
 )
 from matching.solve import assign
+from matching.standin import Commitment, Cover, StandInResult, load_during, match_stand_ins
 
 __all__ = [
     "COOKS_EXCLUDED",
@@ -27,12 +28,17 @@ __all__ = [
     "NO_COOK_IN_RANGE",
     "NO_SHARED_DAY",
     "REASON_CODES",
+    "Commitment",
     "Cook",
+    "Cover",
     "Diner",
     "DinerCounts",
     "MatchResult",
     "Pairing",
+    "StandInResult",
+    "load_during",
     "match",
+    "match_stand_ins",
 ]
 
 

@@ -12,7 +12,10 @@ from matching.reasons import REASON_SENTENCES
 
 @dataclass(frozen=True, slots=True)
 class Cook:
-    """A volunteer cook: where they are, which days, what they can cook, how many diners."""
+    """A volunteer cook: where they are, which days, what they can cook, how many diners.
+
+    ``keeps_out`` names the allergens the cook can reliably keep out of a meal.
+    """
 
     id: int
     lat: float
@@ -22,11 +25,15 @@ class Cook:
     capacity: int = 1
     max_km: float = 3.0
     vetted: bool = True
+    keeps_out: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class Diner:
-    """An older neighbour who would like meals: where, which days, dietary needs."""
+    """An older neighbour who would like meals: where, which days, dietary needs.
+
+    ``allergens`` must all be in a cook's ``keeps_out``: a hard constraint like the needs.
+    """
 
     id: int
     lat: float
@@ -34,6 +41,7 @@ class Diner:
     days: frozenset[int]
     needs: frozenset[str] = frozenset()
     max_km: float = 3.0
+    allergens: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +56,9 @@ class DinerCounts(NamedTuple):
     """How many cooks survive each successive filter for one diner.
 
     ``in_range`` counts vetted cooks within range; ``fit_needs`` those of them that can cook all
-    the diner's needs; ``share_day`` those that also share a day; ``feasible`` those that are
-    also not excluded for this diner. For an unmatched diner every feasible cook is full.
+    the diner's needs and keep out all their allergens; ``share_day`` those that also share a
+    day; ``feasible`` those that are also not excluded for this diner. For an unmatched diner
+    every feasible cook is full.
     """
 
     in_range: int

@@ -56,12 +56,27 @@ def _day_masks(kind: str, records: Sequence[Any]) -> np.ndarray:
     return out
 
 
-def _tag_masks(records: Sequence[Any], attr: str, vocab: dict[str, int]) -> np.ndarray:
+#: Allergens share the needs' bit vocabulary under this prefix: "keeps out peanuts" is a skill
+#: and "allergic to peanuts" a need, so one subset test covers both and no path changes.
+ALLERGEN_PREFIX = "allergen:"
+
+
+def wants(record: Any, kind: str) -> frozenset[str]:
+    """A diner's needs plus its allergens, or a cook's skills plus what it keeps out, as tags."""
+    tags, extra = (
+        (record.can_cook, record.keeps_out) if kind == "cook" else (record.needs, record.allergens)
+    )
+    if not extra:
+        return tags
+    return tags | {ALLERGEN_PREFIX + a for a in extra}
+
+
+def _tag_masks(records: Sequence[Any], kind: str, vocab: dict[str, int]) -> np.ndarray:
     words = max(1, -(-len(vocab) // 64))
     out = np.zeros((len(records), words), dtype=np.uint64)
     cache: dict[Any, list[int]] = {}
     for i, r in enumerate(records):
-        tags = getattr(r, attr)
+        tags = wants(r, kind)
         row = cache.get(tags)
         if row is None:
             row = [0] * words
@@ -82,7 +97,6 @@ def people(kind: str, records: Sequence[Any], vocab: dict[str, int]) -> People:
 
 def encode(kind: str, records: Sequence[Any], vocab: dict[str, int]) -> tuple[People, np.ndarray]:
     """Return ``people(kind, records, vocab)`` and the input position of each of its rows."""
-    attr = "can_cook" if kind == "cook" else "needs"
     try:
         ids = _column(records, "id", np.int64)
         lat = _column(records, "lat", np.float64)
@@ -103,7 +117,7 @@ def encode(kind: str, records: Sequence[Any], vocab: dict[str, int]) -> tuple[Pe
         lat=lat[order],
         lon=lon[order],
         days=_day_masks(kind, records)[order],
-        tags=_tag_masks(records, attr, vocab)[order],
+        tags=_tag_masks(records, kind, vocab)[order],
         max_km=max_km[order],
     )
     if kind == "cook":
@@ -116,9 +130,9 @@ def encode(kind: str, records: Sequence[Any], vocab: dict[str, int]) -> tuple[Pe
 
 
 def vocabulary(diners: Sequence[Diner], vocab: dict[str, int] | None = None) -> dict[str, int]:
-    """Return a bit number for every need of ``diners``, extending ``vocab`` if given."""
+    """Return a bit number for every need and allergen of ``diners``, extending ``vocab``."""
     vocab = {} if vocab is None else dict(vocab)
-    for needs in {d.needs for d in diners}:
+    for needs in {wants(d, "diner") for d in diners}:
         for t in sorted(needs):
             vocab.setdefault(t, len(vocab))
     return vocab

@@ -24,6 +24,9 @@ NEEDS = {
     "kosher": 0.05,
 }
 
+#: A few allergens with how likely a cook can reliably keep each out of a meal.
+ALLERGENS = {"peanuts": 0.7, "tree_nuts": 0.6, "milk": 0.4, "gluten": 0.3, "eggs": 0.4}
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -93,6 +96,21 @@ def generate(scale: Scale, seed: int = 0) -> tuple[list[Cook], list[Diner]]:
         return need_sets[mask]
 
     nc, nd = scale.n_cooks, scale.n_diners
+    # Allergens draw from their own stream so every other column stays as it always was.
+    arng = np.random.default_rng([seed, 14])
+    anames = list(ALLERGENS)
+    allergen_sets: dict[int, frozenset[str]] = {}
+
+    def allergen_set(mask: int) -> frozenset[str]:
+        if mask not in allergen_sets:
+            allergen_sets[mask] = frozenset(n for i, n in enumerate(anames) if mask >> i & 1)
+        return allergen_sets[mask]
+
+    ckeep = (arng.random((nc, len(anames))) < np.array(list(ALLERGENS.values()))) @ (
+        1 << np.arange(len(anames))
+    )
+    # About 8 % of diners have one allergen.
+    dall = np.where(arng.random(nd) < 0.08, 1 << arng.integers(len(anames), size=nd), 0)
     clat, clon = _positions(rng, centres, nc, 3.0)
     cdays = _day_masks(rng, nc, 2, 4)
     ccan = (rng.random((nc, len(names))) < np.array(list(NEEDS.values()))) @ (
@@ -102,9 +120,19 @@ def generate(scale: Scale, seed: int = 0) -> tuple[list[Cook], list[Diner]]:
     ckm = rng.choice([1.0, 1.5, 2.0, 3.0], size=nc, p=[0.3, 0.3, 0.2, 0.2]) * scale.radius_scale
     cvet = rng.random(nc) < 0.9
     cooks = [
-        Cook(int(i), float(a), float(b), day_sets[d], need_set(int(m)), int(c), float(k), bool(v))
-        for i, a, b, d, m, c, k, v in zip(
-            range(1, nc + 1), clat, clon, cdays, ccan, ccap, ckm, cvet, strict=True
+        Cook(
+            int(i),
+            float(a),
+            float(b),
+            day_sets[d],
+            need_set(int(m)),
+            int(c),
+            float(k),
+            bool(v),
+            allergen_set(int(o)),
+        )
+        for i, a, b, d, m, c, k, v, o in zip(
+            range(1, nc + 1), clat, clon, cdays, ccan, ccap, ckm, cvet, ckeep, strict=True
         )
     ]
     dlat, dlon = _positions(rng, centres, nd, 3.0)
@@ -116,8 +144,18 @@ def generate(scale: Scale, seed: int = 0) -> tuple[list[Cook], list[Diner]]:
     dneeds = np.where(has, (1 << first) | (1 << second), 0)
     dkm = rng.choice([1.5, 2.0, 3.0], size=nd) * scale.radius_scale
     diners = [
-        Diner(int(i), float(a), float(b), day_sets[d], need_set(int(m)), float(k))
-        for i, a, b, d, m, k in zip(range(1, nd + 1), dlat, dlon, ddays, dneeds, dkm, strict=True)
+        Diner(
+            int(i),
+            float(a),
+            float(b),
+            day_sets[d],
+            need_set(int(m)),
+            float(k),
+            allergen_set(int(x)),
+        )
+        for i, a, b, d, m, k, x in zip(
+            range(1, nd + 1), dlat, dlon, ddays, dneeds, dkm, dall, strict=True
+        )
     ]
     # Shuffle so nothing downstream can rely on id order.
     perm_c, perm_d = rng.permutation(nc), rng.permutation(nd)

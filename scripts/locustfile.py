@@ -18,6 +18,8 @@ _lock = threading.Lock()
 _cooks = list(PLAN["cooks"])
 _proposals = list(PLAN["proposals"])
 LOGGED_MEALS: list[str] = []
+ACCEPTED: list[int] = []
+_addresses = iter(range(1, 1 << 24))
 REFUSED_MEALS: list[str] = []
 STATUS_COUNTS: dict[int, int] = {}
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -33,7 +35,15 @@ def _count(response: object = None, **_: object) -> None:
 @events.test_stop.add_listener
 def _dump(**_: object) -> None:
     with open(os.environ["CASSEROLE_LOAD_RESULTS"], "w", encoding="utf-8") as out:
-        json.dump({"meals": LOGGED_MEALS, "refused": REFUSED_MEALS, "statuses": STATUS_COUNTS}, out)
+        json.dump(
+            {
+                "meals": LOGGED_MEALS,
+                "refused": REFUSED_MEALS,
+                "accepted": ACCEPTED,
+                "statuses": STATUS_COUNTS,
+            },
+            out,
+        )
 
 
 class _Person(HttpUser):
@@ -42,6 +52,15 @@ class _Person(HttpUser):
     abstract = True
     # People read a page before the next click: a few seconds, as on a phone or tablet.
     wait_time = between(2, 8)
+
+    def on_start(self) -> None:
+        """Keep to one of the two hosts, from an address of one's own (through the proxy)."""
+        with _lock:
+            n = next(_addresses)
+        hosts = PLAN.get("hosts") or [self.host]
+        self.client.base_url = hosts[n % len(hosts)]
+        # The proxy the app trusts (TRUSTED_PROXIES=1) appends the client's address.
+        self.client.headers["X-Forwarded-For"] = f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
 
     def _csrf(self, path: str, name: str) -> str | None:
         page = self.client.get(path, name=name)
@@ -64,6 +83,7 @@ class Cook(_Person):
 
     def on_start(self) -> None:
         """Pick an account and log in."""
+        super().on_start()
         with _lock:
             self.me = _cooks.pop() if _cooks else random.choice(PLAN["cooks"])
         # One meal a day is the rule: each logged meal goes one day further back.
@@ -122,6 +142,7 @@ class ProposedCook(_Person):
 
     def on_start(self) -> None:
         """Pick an account and log in."""
+        super().on_start()
         with _lock:
             self.proposal = _proposals.pop() if _proposals else None
         if self.proposal:
@@ -137,7 +158,15 @@ class ProposedCook(_Person):
         path = f"/pairings/{self.proposal['pairing_id']}"
         if not self.accepted:
             token = self._csrf(path, "pairing page")
-            self.client.post(f"{path}/accept", data={"csrf_token": token}, name="accept proposal")
+            response = self.client.post(
+                f"{path}/accept",
+                data={"csrf_token": token},
+                name="accept proposal",
+                allow_redirects=False,
+            )
+            if response.status_code == 302:
+                with _lock:
+                    ACCEPTED.append(self.proposal["pairing_id"])
             self.accepted = True
         self.client.get(path, name="pairing page")
 
@@ -149,6 +178,7 @@ class Coordinator(_Person):
 
     def on_start(self) -> None:
         """Pick an account and log in."""
+        super().on_start()
         self._login(PLAN["coordinator"])
 
     @task

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+from tests.support import notify_server as notify_support
 from tests.support.app import IsolatedClient, empty_tables, make_test_app, reset_schema
 from tests.support.auth import ClientAuth, PageAuth
 from tests.support.requirements import CHROMIUM, REQUIRE_ALL, REQUIRE_POSTGRES, TEST_DATABASE_URL
@@ -101,6 +102,19 @@ def smtp_server(app: Flask) -> Iterator[Inbox]:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
         try:
             yield inbox
+        finally:
+            app.config.update(saved)
+
+
+@pytest.fixture
+def notify_server(app: Flask) -> Iterator[notify_support.NotifyServer]:
+    """A local GOV.UK Notify API; the app sends e-mail, texts and letters to it for this test."""
+    with notify_support.serve() as server:
+        settings = notify_support.config_for(server.base_url)
+        saved = {k: app.config.get(k) for k in settings}
+        app.config.update(settings)
+        try:
+            yield server
         finally:
             app.config.update(saved)
 

@@ -108,9 +108,7 @@ def coordinator_areas(user_id: int) -> Any:
         form.areas.data = [a.id for a in user.areas]
     if form.validate_on_submit():
         try:
-            people.set_areas(
-                current_user, user, list(form.areas.data or []), request.remote_addr
-            )
+            people.set_areas(current_user, user, list(form.areas.data or []), request.remote_addr)
         except FieldError as err:
             show_errors(form, err)
         else:

@@ -15,6 +15,7 @@ from casserole import clock
 from casserole.params import EARLIEST_PLAUSIBLE, parse_date, years_after
 from casserole.services.accounts import (
     name_problem,
+    normalise_phone,
     password_problem,
     phone_problem,
     text_problem,
@@ -47,6 +48,8 @@ class Phone:
         """Raise when the number does not look like one."""
         if problem := phone_problem(tidy_text(field.data)):
             raise ValidationError(problem)
+        # Stored in one written form, whoever typed it how ("02079460000", "+44 20 ...").
+        field.data = normalise_phone(tidy_text(field.data))
 
 
 class NewPassword:

@@ -20,6 +20,8 @@ from casserole.models.vocab import (
     CONTACT_WAY_LABELS,
     REFERRER_LABELS,
 )
+from casserole.pagination import Page
+from casserole.params import query_page
 from casserole.services.casework import care, case_log, concerns, feedback
 
 
@@ -29,14 +31,14 @@ class CaseLogPanel:
 
     subject: case_log.Subject
     title: str
-    entries: list[Any]
+    entries: Page
     form: CaseLogForm
     action: str
 
     @property
     def intro_visit_due(self) -> bool:
         """A pairing with no meal yet and no introduction visit logged: the visit comes first."""
-        return case_log.intro_visit_due(self.subject, self.entries)
+        return case_log.intro_visit_due(self.subject)
 
 
 def _is_coordinator() -> bool:
@@ -54,7 +56,9 @@ def case_log_panel(context: Any, log_subject: Any) -> CaseLogPanel | None:
         return None
     if not case_log.can_see(subject, current_user):
         return None
-    rows = case_log.entries(subject, current_user, client_address=request.remote_addr)
+    rows = case_log.entries(
+        subject, current_user, client_address=request.remote_addr, page=query_page("log_page")
+    )
     slug = case_log.area_slug(subject)
     action = url_for(
         "coordinator.add_case_entry", slug=slug, kind=subject.kind, subject_id=subject.id
@@ -163,9 +167,8 @@ def concerns_queue(slug: str) -> str:
     show = request.args.get("show", "open")
     if show not in ("open", "all"):
         abort(400, description="Show either the open concerns or all of them.")
-    return render_template(
-        "coordinator/concerns.html", area=area, show=show, queue=concerns.queue(area, show)
-    )
+    queue = concerns.queue(area, show, query_page())
+    return render_template("coordinator/concerns.html", area=area, show=show, queue=queue)
 
 
 @bp.route("/<slug>/concerns/<int:concern_id>", methods=["POST"])

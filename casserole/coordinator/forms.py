@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,10 +19,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from casserole import clock
-from casserole.auth.validators import BoundedDateField, FreeText
-from casserole.forms_common import strip
+from casserole.auth.validators import CheckboxesField, FreeText, MilesField
+from casserole.forms_common import DateInputField, strip
 from casserole.models import CheckKind
-from casserole.params import MAX_ID, coerce_id
+from casserole.params import EARLIEST_PLAUSIBLE, MAX_ID, coerce_id
+from casserole.profiles.forms import ALLERGEN_CHOICES
 from casserole.services.vetting import CHECK_LABELS, VETTING_YEARS_AHEAD
 
 
@@ -33,12 +35,13 @@ class CheckForm(FlaskForm):
         choices=[SelectChoice(k.value, CHECK_LABELS[k]) for k in CheckKind],
         validators=[InputRequired("Choose which check this is.")],
     )
-    checked_on = BoundedDateField(
+    checked_on = DateInputField(
         "Date of the check",
-        validators=[InputRequired("Enter the date of the check, for example 2025-03-14.")],
+        required="Enter the date of the check.",
+        earliest=EARLIEST_PLAUSIBLE,
     )
-    expires_on = BoundedDateField(
-        "Expiry date", validators=[Optional()], years_ahead=VETTING_YEARS_AHEAD
+    expires_on = DateInputField(
+        "Expiry date", earliest=EARLIEST_PLAUSIBLE, years_ahead=VETTING_YEARS_AHEAD
     )
     reference = StringField(
         "Reference (certificate or document number)",
@@ -64,6 +67,45 @@ class ApproveForm(FlaskForm):
             raise ValidationError("Tick at least one proposal to approve.")
 
 
+# Why a coordinator turns a proposal down: the usual reasons, then "something else".
+DECLINE_REASONS = [
+    SelectChoice("distance", "Too far apart in practice (hills, buses, no car)"),
+    SelectChoice("known", "We know they would not get on, or they already know each other"),
+    SelectChoice("needs", "The cook cannot really meet the diner's needs"),
+    SelectChoice("timing", "The cook or the diner is not ready yet"),
+    SelectChoice("other", "Something else"),
+]
+
+
+class DeclineProposalForm(FlaskForm):
+    """A coordinator turning down a proposal from the list, with a reason."""
+
+    reason = RadioField(
+        "Why not this pair?",
+        choices=DECLINE_REASONS,
+        validators=[InputRequired("Choose why you are turning this pair down.")],
+    )
+    note = TextAreaField(
+        "More detail (needed for something else)",
+        filters=[strip],
+        validators=[
+            FreeText(),
+            Length(max=1000, message="Keep this to 1,000 characters or fewer."),
+        ],
+    )
+    submit = SubmitField("Turn this pair down")
+
+    def validate_note(self, field: TextAreaField) -> None:
+        """Something else needs a few words, so the next coordinator knows why."""
+        if self.reason.data == "other" and not field.data:
+            raise ValidationError("Say briefly why you are turning this pair down.")
+
+    def reason_text(self) -> str:
+        """The reason as it is kept on the pairing: the choice, then any detail."""
+        label = dict((c.value, c.label) for c in DECLINE_REASONS).get(self.reason.data or "", "")
+        return f"{label}: {self.note.data}" if self.note.data else label
+
+
 PERIOD_CHOICES = [
     SelectChoice("3m", "Last 3 months"),
     SelectChoice("6m", "Last 6 months"),
@@ -83,8 +125,8 @@ class PeriodForm(FlaskForm):
         csrf = False
 
     period = SelectField("Period", choices=PERIOD_CHOICES, default="12m")
-    start = BoundedDateField("From", validators=[Optional()])
-    end = BoundedDateField("To", validators=[Optional()])
+    start = DateInputField("From", earliest=EARLIEST_PLAUSIBLE)
+    end = DateInputField("To", earliest=EARLIEST_PLAUSIBLE)
 
     def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
         """Dates are needed for a custom period, in order, not in the future, within 5 years."""
@@ -135,3 +177,19 @@ class ByHandForm(FlaskForm):
         filters=[strip],
         validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
     )
+
+
+class DinerNeedsForm(FlaskForm):
+    """A coordinator changes a diner's allergens, the note and how far a cook may come."""
+
+    allergens = CheckboxesField("Allergic to", choices=ALLERGEN_CHOICES)
+    allergies = StringField(
+        "Any other allergy or intolerance",
+        filters=[strip],
+        validators=[Optional(), Length(max=500, message="Keep it to 500 characters."), FreeText()],
+    )
+    radius_miles = MilesField(
+        "How far away may the cook live? (miles)",
+        validators=[InputRequired("Enter how far a cook may come, like 2 or 1.5.")],
+    )
+    submit = SubmitField("Save allergies and distance")

@@ -8,14 +8,25 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
-from casserole.coordinator.forms import ApproveForm
+from casserole.coordinator.forms import ApproveForm, DeclineProposalForm
 from casserole.formatting import plural
 from casserole.forms_common import ConfirmForm, confirmed_post
 from casserole.params import query_page
+from casserole.services import matching_runs
 from casserole.services import pairings as pairing_service
 from casserole.services.coordinator import monitor as monitor_service
 from casserole.services.coordinator import proposals as proposal_service
 from casserole.services.coordinator import waiting as waiting_service
+from casserole.services.pairings import breaks
+
+
+@bp.app_context_processor
+def break_helpers() -> dict[str, Any]:
+    """Breaks left without a stand-in (console) and a pairing's break in words (home pages)."""
+    return {
+        "uncovered_breaks": lambda area: breaks.uncovered_breaks(area.id),
+        "break_note": breaks.break_note,
+    }
 
 
 @bp.route("/<slug>/waiting")
@@ -35,7 +46,11 @@ def waiting(slug: str) -> str:
 def refresh_reasons(slug: str) -> Response:
     """Work out every waiting diner's reason again (a matcher dry run)."""
     area = area_or_404(slug)
-    waiting_service.refresh_reasons(area)
+    try:
+        waiting_service.refresh_reasons(area)
+    except matching_runs.MatchingBusy as busy:
+        flash(busy.message, "error")
+        return redirect(url_for("coordinator.waiting", slug=slug))
     flash("The reasons are up to date.", "success")
     return redirect(url_for("coordinator.waiting", slug=slug))
 
@@ -61,9 +76,13 @@ def proposals(slug: str) -> str:
 def run_matching(slug: str) -> Response:
     """Run the matcher for the area; its proposals wait here for approval."""
     area = area_or_404(slug)
-    made = pairing_service.propose_for_area(
-        area.id, current_user, client_address=request.remote_addr
-    )
+    try:
+        made = pairing_service.propose_for_area(
+            area.id, current_user, client_address=request.remote_addr
+        )
+    except matching_runs.MatchingBusy as busy:
+        flash(busy.message, "error")
+        return redirect(url_for("coordinator.proposals", slug=slug))
     flash(
         f"The matcher proposed {plural(len(made), 'new pair')}."
         + (
@@ -92,9 +111,7 @@ def approve(slug: str) -> Any:
         if form.approve_all.data
         else (form.pairing_id.data or [])
     )
-    result = proposal_service.approve_proposals(
-        area, ids, current_user, request.remote_addr
-    )
+    result = proposal_service.approve_proposals(area, ids, current_user, request.remote_addr)
     if result.approved:
         flash(
             f"Approved {plural(result.approved, 'proposal')}. We have asked the cooks.",
@@ -103,6 +120,34 @@ def approve(slug: str) -> Any:
     for problem in result.problems:
         flash(problem, "error")
     return redirect(url_for("coordinator.proposals", slug=slug))
+
+
+@bp.route("/<slug>/proposals/<int:proposal_id>/decline", methods=["GET", "POST"])
+@coordinators_only
+def decline_proposal(slug: str, proposal_id: int) -> Any:
+    """Turn one proposal down from the list, with a reason; the diner keeps waiting."""
+    area = area_or_404(slug)
+    row = proposal_service.proposal_row(area, proposal_id)
+    if row is None:
+        if proposal_service.is_in_area(area, proposal_id):
+            abort(409, description="That pair is no longer waiting for your approval.")
+        abort(404, description="We could not find that proposal in this area.")
+    form = DeclineProposalForm()
+    if form.validate_on_submit():
+        try:
+            pairing_service.decline(
+                proposal_id, current_user, form.reason_text(), client_address=request.remote_addr
+            )
+        except pairing_service.PairingError as err:
+            abort(err.status, description=err.message)
+        flash(
+            f"You turned down {row.cook_name} for {row.diner_name}. "
+            f"{row.diner_name} stays on the waiting list and this pair will not be proposed again.",
+            "success",
+        )
+        return redirect(url_for("coordinator.proposals", slug=slug))
+    page = render_template("coordinator/decline_proposal.html", area=area, row=row, form=form)
+    return page, 422 if form.errors else 200
 
 
 @bp.route("/<slug>/pairings")

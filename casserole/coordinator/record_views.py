@@ -11,10 +11,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casserole.coordinator.blueprint import area_or_404, bp, coordinators_only
-from casserole.coordinator.forms import ByHandForm
-from casserole.formatting import day_list, miles
-from casserole.services import pairings
-from casserole.services.coordinator import by_hand, records
+from casserole.coordinator.forms import ByHandForm, DinerNeedsForm
+from casserole.formatting import day_list, km_to_miles, miles, miles_to_km
+from casserole.forms_common import show_errors
+from casserole.services import pairings, profiles
+from casserole.services.accounts import FieldError
+from casserole.services.coordinator import by_hand, records, scope
 from casserole.services.coordinator import search as people_search
 
 
@@ -36,6 +38,44 @@ def diner(slug: str, diner_id: int) -> str:
     )
 
 
+@bp.route("/<slug>/diners/<int:diner_id>/needs", methods=["GET", "POST"])
+@coordinators_only
+def diner_needs(slug: str, diner_id: int) -> Any:
+    """Change a diner's allergens, the note for anything else, and how far a cook may come."""
+    area = area_or_404(slug)
+    diner = records.diner_in(area, diner_id)
+    if diner is None:
+        abort(404, description="We could not find that diner in this area.")
+    form = DinerNeedsForm()
+    if not form.is_submitted():
+        form = DinerNeedsForm(
+            data={
+                "allergens": sorted(diner.allergens),
+                "allergies": diner.allergies,
+                "radius_miles": round(km_to_miles(diner.max_km), 1),
+            }
+        )
+    elif form.validate():
+        miles_value = form.radius_miles.data
+        try:
+            profiles.change_needs(
+                diner,
+                set(form.allergens.data or []),
+                form.allergies.data or "",
+                miles_to_km(miles_value) if miles_value is not None else None,
+                current_user,
+                request.remote_addr,
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash(f"{diner.first_name}'s allergies and distance are saved.", "success")
+            return redirect(url_for("coordinator.diner", slug=area.slug, diner_id=diner.id))
+    return render_template("coordinator/diner_needs.html", area=area, diner=diner, form=form), (
+        422 if form.errors else 200
+    )
+
+
 @bp.route("/<slug>/carers/<int:carer_id>")
 @coordinators_only
 def carer(slug: str, carer_id: int) -> str:
@@ -53,13 +93,13 @@ def carer(slug: str, carer_id: int) -> str:
 @bp.route("/<slug>/search")
 @coordinators_only
 def search(slug: str) -> tuple[str, int]:
-    """Find a diner, cook or carer of this area; works as a plain GET form without JavaScript."""
+    """Find a diner, cook or carer in any of the coordinator's areas; a plain GET form."""
     area = area_or_404(slug)
     query = request.args.get("q", "").strip()[: people_search.MAX_LENGTH]
     results, error = None, None
     if query:
         try:
-            results = people_search.search(area, query)
+            results = people_search.search(scope.areas_for(current_user), query)
         except people_search.SearchError as err:
             error = str(err)
     return (

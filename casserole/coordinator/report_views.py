@@ -93,7 +93,15 @@ def area_map(slug: str) -> str:
 @coordinators_only
 def map_json(slug: str) -> Response:
     """The map's points (coordinators of the area only)."""
-    response = jsonify(map_service.map_data(area_or_404(slug), current_user, request.remote_addr))
+    area = area_or_404(slug)
+    data = map_service.map_data(area, current_user, request.remote_addr)
+    # Where each point's record lives: the id is appended in the browser.
+    data["links"] = {
+        "cook": url_for("coordinator.cook", slug=slug, cook_id=0)[:-1],
+        "diner": url_for("coordinator.diner", slug=slug, diner_id=0)[:-1],
+        "pairing": url_for("pairings.show", pairing_id=0)[:-1],
+    }
+    response = jsonify(data)
     response.headers["Cache-Control"] = "no-store"
     return response
 

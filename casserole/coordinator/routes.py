@@ -19,7 +19,7 @@ from casserole.formatting import day_list, miles, plural
 from casserole.models import Area, CheckKind
 from casserole.params import query_page
 from casserole.services import vetting
-from casserole.services.coordinator import records, scope
+from casserole.services.coordinator import messages, records, scope
 
 __all__ = ["bp"]
 
@@ -39,9 +39,16 @@ def index() -> Any:
 def area(slug: str) -> str:
     """An area's console: headline counts and the tasks."""
     area = area_or_404(slug)
+    from casserole.services.coordinator.monitor import lapsed_count
     from casserole.services.dashboard import area_summaries
 
-    return render_template("coordinator/area.html", area=area, summary=area_summaries([area])[0])
+    return render_template(
+        "coordinator/area.html",
+        area=area,
+        summary=area_summaries([area])[0],
+        lapsed=lapsed_count(area),
+        messages_waiting=messages.waiting(area),
+    )
 
 
 @bp.route("/<slug>/vetting")
@@ -133,8 +140,10 @@ def notify_expired_checks() -> None:
 from casserole.coordinator import (  # noqa: E402, F401
     care_views,
     casework_views,
+    message_views,
     pairing_views,
     record_views,
     referral_views,
     report_views,
+    welfare_views,
 )

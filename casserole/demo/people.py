@@ -23,7 +23,14 @@ from casserole.models import (
     User,
     VettingCheck,
 )
-from casserole.models.vocab import DIET_TAGS, days_to_mask, tags_to_mask
+from casserole.models.vocab import (
+    ALL_ALLERGEN_MASK,
+    DIET_TAGS,
+    allergens_in_text,
+    allergens_to_mask,
+    days_to_mask,
+    tags_to_mask,
+)
 
 # A DBS certificate and a food-hygiene course are good for three years here.
 CHECK_YEARS = 3
@@ -94,6 +101,9 @@ def make_cooks(town: Town) -> None:
             user=user,
             days_mask=some_days(rng, 2, 5),
             can_cook_mask=tags_to_mask(t for t in DIET_TAGS if rng.random() < 0.45),
+            # Every demo cook keeps every allergen out, so the demo's planned waiting
+            # reasons stay the matcher's own.
+            keeps_out_mask=ALL_ALLERGEN_MASK,
             capacity=rng.choice((1, 1, 2, 2, 3)),
             max_km=rng.choice((2.5, 3.0, 3.0, 4.0, 5.0)),
             birth_year=born,
@@ -211,9 +221,13 @@ def make_diner(
         phone=fake.phone_number(),
         days_mask=days_mask,
         needs_mask=needs_mask,
-        allergies="Nuts"
-        if needs_mask & tags_to_mask(["nut-free"])
-        else rng.choice(("", "", "Shellfish")),
+        # Drawn here, in keyword order, so the demo's random stream stays as it was.
+        allergies=(
+            note := "Nuts"
+            if needs_mask & tags_to_mask(["nut-free"])
+            else rng.choice(("", "", "Shellfish"))
+        ),
+        allergen_mask=allergens_to_mask(allergens_in_text(note)),
         likes=rng.choice(("Soups", "Fish", "Anything with gravy", "Puddings", "Spicy food")),
         dislikes=rng.choice(("", "Mushrooms", "Very spicy food", "Liver")),
         access_notes=rng.choice(

@@ -75,7 +75,7 @@ class Borough:
     diners: int = 36
     self_registered: int = 4  # the first diners have their own login
     carers: int = 8
-    first_carer_diners: int = 3  # so switching between people can be tried
+    first_carer_diners: int = 3  # so a carer with several people (a page each) can be tried
     over_80: int = 29  # of the diners: about 80 %, like the published figures
     pairings: PairingPlan = field(default_factory=PairingPlan)
     waiting: tuple[str, ...] = WAITING_REASONS  # one waiting diner per reason code

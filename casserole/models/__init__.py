@@ -4,7 +4,15 @@ from casserole.models.api_token import ApiToken
 from casserole.models.area import Area, AreaDistrict, coordinator_areas
 from casserole.models.base import Base, UTCDateTime, utcnow
 from casserole.models.casework import CaseLogEntry
-from casserole.models.pairing import Feedback, MealShare, Pairing, PairingPause
+from casserole.models.matching_run import MatchingRun, WaitingReason
+from casserole.models.pairing import (
+    BreakCover,
+    CookBreak,
+    Feedback,
+    MealShare,
+    Pairing,
+    PairingPause,
+)
 from casserole.models.people import (
     CookProfile,
     DinerProfile,
@@ -12,7 +20,7 @@ from casserole.models.people import (
     VettingCheck,
     WaitingListEntry,
 )
-from casserole.models.records import AuditEvent, OutboundEmail, PostcodeLocation
+from casserole.models.records import AuditEvent, OutboundEmail, OutboundMessage, PostcodeLocation
 from casserole.models.vocab import (
     CaseLogKind,
     CheckKind,
@@ -27,6 +35,13 @@ from casserole.models.vocab import (
     ReferrerKind,
     Role,
 )
+from casserole.models.welfare import (
+    MealDayReport,
+    SentReminder,
+    VisitReport,
+    WelfareCheck,
+    WelfareOutcome,
+)
 
 __all__ = [
     "ApiToken",
@@ -34,10 +49,12 @@ __all__ = [
     "AreaDistrict",
     "AuditEvent",
     "Base",
+    "BreakCover",
     "CaseLogEntry",
     "CaseLogKind",
     "ConcernStatus",
     "ContactWay",
+    "CookBreak",
     "CheckKind",
     "ConsentMethod",
     "CookProfile",
@@ -45,8 +62,11 @@ __all__ = [
     "EmailStatus",
     "EndReason",
     "Feedback",
+    "MatchingRun",
+    "MealDayReport",
     "MealShare",
     "OutboundEmail",
+    "OutboundMessage",
     "Pairing",
     "PairingPause",
     "PairingStatus",
@@ -55,10 +75,15 @@ __all__ = [
     "ProposalSource",
     "ReferrerKind",
     "Role",
+    "SentReminder",
     "UTCDateTime",
     "User",
     "VettingCheck",
+    "VisitReport",
+    "WaitingReason",
     "WaitingListEntry",
+    "WelfareCheck",
+    "WelfareOutcome",
     "coordinator_areas",
     "utcnow",
 ]

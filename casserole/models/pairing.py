@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     SmallInteger,
     String,
     Text,
@@ -23,6 +24,7 @@ from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
 from casserole.models.people import CookProfile, DinerProfile, User
 from casserole.models.vocab import (
     LIVE_STATUSES,
+    OPEN_PROPOSAL_STATUSES,
     STARTED_STATUSES,
     ConcernStatus,
     EndReason,
@@ -33,7 +35,16 @@ from casserole.models.vocab import (
 
 # The heart of "never two cooks for one diner": enforced by the database itself, so no
 # race between two requests can get past it. Partial unique indexes exist on both engines.
-_LIVE = text(f"status IN ({sql_status_list(LIVE_STATUSES)})")
+_LIVE = text(f"status IN ({sql_status_list(LIVE_STATUSES)}) AND covers_id IS NULL")
+# A stand-in cook covers a break while the regular pairing stays live (paused): one live
+# stand-in per diner at a time, beside (never instead of) their one regular pairing.
+_LIVE_STAND_IN = text(f"status IN ({sql_status_list(LIVE_STATUSES)}) AND covers_id IS NOT NULL")
+# And never two open proposals for one diner: two matching runs (or a run and a pairing by
+# hand) racing for the same diner cannot both land, whichever process or host they run on.
+_OPEN = text(f"status IN ({sql_status_list(OPEN_PROPOSAL_STATUSES)})")
+
+STAND_IN = "stand_in"
+REGULAR = "regular"
 
 
 class Pairing(Base):
@@ -48,6 +59,20 @@ class Pairing(Base):
             sqlite_where=_LIVE,
             postgresql_where=_LIVE,
         ),
+        Index(
+            "uq_pairings_one_live_stand_in_per_diner",
+            "diner_id",
+            unique=True,
+            sqlite_where=_LIVE_STAND_IN,
+            postgresql_where=_LIVE_STAND_IN,
+        ),
+        Index(
+            "uq_pairings_one_open_proposal_per_diner",
+            "diner_id",
+            unique=True,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        ),
         Index("ix_pairings_area_status", "area_id", "status"),
         Index("ix_pairings_cook_status", "cook_id", "status"),
         CheckConstraint("distance_km IS NULL OR distance_km >= 0", name="distance_nonnegative"),
@@ -58,6 +83,10 @@ class Pairing(Base):
         CheckConstraint(
             f"status NOT IN ({sql_status_list(STARTED_STATUSES)}) OR started_at IS NOT NULL",
             name="live_has_start",
+        ),
+        CheckConstraint(
+            "covers_id IS NULL OR (first_day IS NOT NULL AND last_day >= first_day)",
+            name="stand_in_has_dates",
         ),
     )
 
@@ -93,6 +122,16 @@ class Pairing(Base):
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     # When both sides were last reminded that meals have stopped; stops repeat reminders.
     at_risk_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A stand-in pairing covers a regular one through the regular cook's break, for exactly
+    # the break's dates (first_day to last_day, both included); it ends by itself after.
+    covers_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pairings.id", ondelete="CASCADE"), index=True
+    )
+    cook_break_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cook_breaks.id", ondelete="CASCADE"), index=True
+    )
+    first_day: Mapped[date | None] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
 
     cook: Mapped[CookProfile] = relationship()
     diner: Mapped[DinerProfile] = relationship()
@@ -103,6 +142,68 @@ class Pairing(Base):
     meals: Mapped[list[MealShare]] = relationship(
         back_populates="pairing", cascade="all, delete-orphan", order_by="MealShare.shared_on"
     )
+    covers: Mapped[Pairing | None] = relationship(remote_side=[id], foreign_keys=[covers_id])
+    cook_break: Mapped[CookBreak | None] = relationship(foreign_keys=[cook_break_id])
+
+    @property
+    def kind(self) -> str:
+        """ "stand_in" for a pairing covering a cook's break, else "regular"."""
+        return STAND_IN if self.covers_id is not None else REGULAR
+
+    @property
+    def is_stand_in(self) -> bool:
+        """Whether this pairing covers another one through its cook's break."""
+        return self.covers_id is not None
+
+
+class CookBreak(Base):
+    """A cook's planned break: their pairings pause for exactly these dates.
+
+    `last_day` is the last day away (included); None is a break "from today, no end", for
+    which no stand-in is sought. `started_at`/`ended_at` say when the timed job paused and
+    resumed the pairings, so running it twice changes nothing.
+    """
+
+    __tablename__ = "cook_breaks"
+    __table_args__ = (
+        CheckConstraint("last_day IS NULL OR last_day >= first_day", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cook_id: Mapped[int] = mapped_column(
+        ForeignKey("cook_profiles.id", ondelete="CASCADE"), index=True
+    )
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    cook: Mapped[CookProfile] = relationship()
+    covers: Mapped[list[BreakCover]] = relationship(
+        back_populates="cook_break", cascade="all, delete-orphan", order_by="BreakCover.id"
+    )
+
+
+class BreakCover(Base):
+    """One diner's cover through a cook's break: the regular pairing and, if none was found,
+    the matcher's reason (code and sentence) for the coordinator's console."""
+
+    __tablename__ = "break_covers"
+    __table_args__ = (Index("uq_break_covers_pairing", "cook_break_id", "pairing_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cook_break_id: Mapped[int] = mapped_column(ForeignKey("cook_breaks.id", ondelete="CASCADE"))
+    pairing_id: Mapped[int] = mapped_column(
+        ForeignKey("pairings.id", ondelete="CASCADE"), index=True
+    )
+    reason_code: Mapped[str] = mapped_column(String(40), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    searched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    cook_break: Mapped[CookBreak] = relationship(back_populates="covers")
+    pairing: Mapped[Pairing] = relationship()
 
 
 class PairingPause(Base):
@@ -120,8 +221,13 @@ class PairingPause(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    # Set when the pause is the cook's planned break: only the break's end restarts it.
+    cook_break_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cook_breaks.id", ondelete="CASCADE"), index=True
+    )
 
     pairing: Mapped[Pairing] = relationship(back_populates="pauses")
+    cook_break: Mapped[CookBreak | None] = relationship()
 
 
 class MealShare(Base):
@@ -135,6 +241,8 @@ class MealShare(Base):
     shared_on: Mapped[date] = mapped_column(Date, index=True)
     dish: Mapped[str] = mapped_column(String(200))
     allergen_note: Mapped[str] = mapped_column(String(300), default="")
+    # Which of the 14 allergens (vocab.ALLERGENS bits) the cook said the meal contains.
+    allergen_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

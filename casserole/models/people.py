@@ -30,12 +30,15 @@ from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
 from casserole.models.casework import HAS_CONTACT, ReferralMixin
 from casserole.models.search_keys import SearchKeysMixin
 from casserole.models.vocab import (
+    ALL_ALLERGEN_MASK,
     ALL_DAYS_MASK,
     ALL_DIET_MASK,
     CheckKind,
     ConsentMethod,
+    ContactWay,
     Precision,
     Role,
+    mask_to_allergens,
     mask_to_days,
     mask_to_tags,
 )
@@ -53,6 +56,9 @@ class User(SearchKeysMixin, UserMixin, Base):
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str | None] = mapped_column(String(40))
+    # How the person likes to hear from the service; None is e-mail. A diner with an
+    # account uses their diner profile's `preferred_contact` instead (one place per person).
+    preferred_contact: Mapped[ContactWay | None] = mapped_column(str_enum(ContactWay))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on password change so every other session and remember-me cookie dies.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
@@ -127,6 +133,9 @@ class CookProfile(LocatedMixin, Base):
         CheckConstraint("max_km > 0 AND max_km <= 50", name="max_km_range"),
         CheckConstraint(f"days_mask BETWEEN 0 AND {ALL_DAYS_MASK}", name="days_mask_range"),
         CheckConstraint(f"can_cook_mask BETWEEN 0 AND {ALL_DIET_MASK}", name="can_cook_range"),
+        CheckConstraint(
+            f"keeps_out_mask BETWEEN 0 AND {ALL_ALLERGEN_MASK}", name="keeps_out_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,6 +143,8 @@ class CookProfile(LocatedMixin, Base):
     days_mask: Mapped[int] = mapped_column(Integer, default=0)
     availability_note: Mapped[str] = mapped_column(String(200), default="")
     can_cook_mask: Mapped[int] = mapped_column(Integer, default=0)
+    # The allergens (vocab.ALLERGENS bits) the cook can reliably keep out of a meal.
+    keeps_out_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     max_km: Mapped[float] = mapped_column(Float, default=3.0)
     introduction: Mapped[str] = mapped_column(String(1000), default="")
@@ -159,6 +170,11 @@ class CookProfile(LocatedMixin, Base):
     def can_cook(self) -> frozenset[str]:
         """Dietary tags the cook can cook for."""
         return mask_to_tags(self.can_cook_mask)
+
+    @property
+    def keeps_out(self) -> frozenset[str]:
+        """Allergens the cook can reliably keep out of a meal."""
+        return mask_to_allergens(self.keeps_out_mask)
 
     # The vetting rule, its one owner: every kind of check done by `day` and unexpired on it
     # (expiring soon still counts). Python and SQL sides sit together; a parity test holds them.
@@ -232,6 +248,7 @@ class DinerProfile(SearchKeysMixin, LocatedMixin, ReferralMixin, Base):
         CheckConstraint("max_km > 0 AND max_km <= 50", name="max_km_range"),
         CheckConstraint(f"days_mask BETWEEN 0 AND {ALL_DAYS_MASK}", name="days_mask_range"),
         CheckConstraint(f"needs_mask BETWEEN 0 AND {ALL_DIET_MASK}", name="needs_range"),
+        CheckConstraint(f"allergen_mask BETWEEN 0 AND {ALL_ALLERGEN_MASK}", name="allergen_range"),
         CheckConstraint(HAS_CONTACT, name="has_contact"),
         # "Is this carer's diner in the area?" in one probe (console search, carer records).
         Index("ix_diner_profiles_carer_area", "carer_id", "area_id"),
@@ -251,6 +268,9 @@ class DinerProfile(SearchKeysMixin, LocatedMixin, ReferralMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     days_mask: Mapped[int] = mapped_column(Integer, default=0)
     needs_mask: Mapped[int] = mapped_column(Integer, default=0)
+    # The diner's allergens (vocab.ALLERGENS bits): hard constraints for matching.
+    allergen_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Anything else about allergies or intolerances, in the diner's words.
     allergies: Mapped[str] = mapped_column(String(500), default="")
     likes: Mapped[str] = mapped_column(String(500), default="")
     dislikes: Mapped[str] = mapped_column(String(500), default="")
@@ -283,6 +303,11 @@ class DinerProfile(SearchKeysMixin, LocatedMixin, ReferralMixin, Base):
     def needs(self) -> frozenset[str]:
         """Dietary tags every meal must satisfy (hard constraints for matching)."""
         return mask_to_tags(self.needs_mask)
+
+    @property
+    def allergens(self) -> frozenset[str]:
+        """Allergens every meal must leave out (hard constraints for matching)."""
+        return mask_to_allergens(self.allergen_mask)
 
     @property
     def display_name(self) -> str:

@@ -1,4 +1,4 @@
-"""Supporting records: audit trail, imported postcode positions and the e-mail outbox."""
+"""Supporting records: audit trail, imported postcode positions and the message outbox."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casserole.models.base import Base, UTCDateTime, str_enum, utcnow
-from casserole.models.vocab import EmailStatus
+from casserole.models.vocab import ContactWay, EmailStatus
 
 
 class AuditEvent(Base):
@@ -45,7 +45,11 @@ class PostcodeLocation(Base):
 
 
 class OutboundEmail(Base):
-    """An e-mail waiting to go, sent, or failed after retries (visible to coordinators)."""
+    """A message (e-mail, SMS, letter or a call to make) waiting, sent, or failed after retries.
+
+    The table keeps its old name: every channel shares the queue, the retries and the
+    coordinators' failed list; `channel` says how it goes and which address columns count.
+    """
 
     __tablename__ = "outbound_emails"
 
@@ -74,6 +78,28 @@ class OutboundEmail(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How it goes: e-mail (to_address), SMS or a call (to_phone), letter (postal_address).
+    channel: Mapped[ContactWay] = mapped_column(
+        str_enum(ContactWay), default=ContactWay.EMAIL, server_default="email", index=True
+    )
+    to_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Letter address lines, one per line, the postcode last (as Notify and a window need).
+    postal_address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A diner without an account (a letter, SMS or call to them): their record on the console.
+    diner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("diner_profiles.id", ondelete="SET NULL"), index=True
+    )
+    # The provider's id for a sent message (GOV.UK Notify's notification id).
+    provider_ref: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Letters: when the coordinator printed it in a batch (councils that post their own).
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Calls: what came of ringing, and who rang (the outcome also goes to the case log).
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+# The same table under the name every channel can read naturally.
+OutboundMessage = OutboundEmail
 
 
 @event.listens_for(AuditEvent, "before_update")

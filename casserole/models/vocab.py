@@ -1,9 +1,12 @@
-"""The closed vocabularies of the domain: weekdays, dietary tags, roles, states, reasons."""
+"""The closed vocabularies of the domain: weekdays, dietary tags, allergens, roles, states."""
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -32,6 +35,77 @@ DIET_LABELS = {
 }
 ALL_DAYS_MASK = (1 << len(DAY_NAMES)) - 1
 ALL_DIET_MASK = (1 << len(DIET_TAGS)) - 1
+
+# The 14 allergens UK food law names. Order matters: a key's position is its bit in the
+# stored masks (a diner's allergens, what a cook keeps out, what a meal contains).
+# Append only, never reorder.
+ALLERGENS = (
+    "celery",
+    "gluten",
+    "crustaceans",
+    "eggs",
+    "fish",
+    "lupin",
+    "milk",
+    "molluscs",
+    "mustard",
+    "tree_nuts",
+    "peanuts",
+    "sesame",
+    "soya",
+    "sulphites",
+)
+ALLERGEN_LABELS = {
+    "celery": _l("Celery"),
+    "gluten": _l("Cereals containing gluten (wheat, rye, barley, oats)"),
+    "crustaceans": _l("Crustaceans (prawns, crab, lobster)"),
+    "eggs": _l("Eggs"),
+    "fish": _l("Fish"),
+    "lupin": _l("Lupin"),
+    "milk": _l("Milk"),
+    "molluscs": _l("Molluscs (mussels, oysters, squid)"),
+    "mustard": _l("Mustard"),
+    "tree_nuts": _l("Tree nuts (almonds, hazelnuts, walnuts, cashews)"),
+    "peanuts": _l("Peanuts"),
+    "sesame": _l("Sesame"),
+    "soya": _l("Soya"),
+    "sulphites": _l("Sulphur dioxide and sulphites"),
+}
+# Short names for sentences ("allergic to peanuts and milk").
+ALLERGEN_SHORT = {
+    "celery": _l("celery"),
+    "gluten": _l("gluten (cereals)"),
+    "crustaceans": _l("crustaceans"),
+    "eggs": _l("eggs"),
+    "fish": _l("fish"),
+    "lupin": _l("lupin"),
+    "milk": _l("milk"),
+    "molluscs": _l("molluscs"),
+    "mustard": _l("mustard"),
+    "tree_nuts": _l("tree nuts"),
+    "peanuts": _l("peanuts"),
+    "sesame": _l("sesame"),
+    "soya": _l("soya"),
+    "sulphites": _l("sulphites"),
+}
+ALL_ALLERGEN_MASK = (1 << len(ALLERGENS)) - 1
+# Words in old free-text allergy notes and what they mean (the migration and the CSV import).
+ALLERGEN_WORDS = {
+    "celery": ("celery", "celeriac"),
+    "gluten": ("gluten", "wheat", "coeliac", "celiac", "barley", "rye"),
+    "crustaceans": ("crustacean", "shellfish", "prawn", "shrimp", "crab", "lobster"),
+    "eggs": ("egg",),
+    "fish": ("fish",),
+    "lupin": ("lupin",),
+    "milk": ("milk", "dairy", "lactose", "cheese", "cream"),
+    "molluscs": ("mollusc", "shellfish", "mussel", "oyster", "squid", "clam", "scallop"),
+    "mustard": ("mustard",),
+    "tree_nuts": ("nut", "almond", "cashew", "hazelnut", "walnut", "pecan", "pistachio"),
+    "peanuts": ("nut", "peanut", "groundnut"),
+    "sesame": ("sesame",),
+    "soya": ("soya", "soy"),
+    "sulphites": ("sulphite", "sulfite", "sulphur", "sulfur"),
+}
 
 
 def days_to_mask(days: Iterable[int]) -> int:
@@ -63,6 +137,38 @@ def tags_to_mask(tags: Iterable[str]) -> int:
 def mask_to_tags(mask: int) -> frozenset[str]:
     """Unpack a dietary mask into tag names."""
     return frozenset(t for i, t in enumerate(DIET_TAGS) if mask >> i & 1)
+
+
+def allergens_to_mask(keys: Iterable[str]) -> int:
+    """Pack allergen keys into a mask; unknown keys are an error naming the key."""
+    mask = 0
+    for key in keys:
+        try:
+            mask |= 1 << ALLERGENS.index(key)
+        except ValueError:
+            raise ValueError(f"unknown allergen {key!r}") from None
+    return mask
+
+
+def mask_to_allergens(mask: int) -> frozenset[str]:
+    """Unpack an allergen mask into keys."""
+    return frozenset(a for i, a in enumerate(ALLERGENS) if mask >> i & 1)
+
+
+def allergens_in_text(text: str) -> frozenset[str]:
+    """Allergens an old free-text note names ("nuts, shellfish" -> tree nuts, peanuts, ...)."""
+    # A stem must start a word: "peanut" is not a tree nut, "shellfish" is not a fish.
+    words = (text or "").casefold()
+    return frozenset(
+        a for a, stems in ALLERGEN_WORDS.items() if any(re.search(rf"\b{s}", words) for s in stems)
+    )
+
+
+def allergen_names(keys: Iterable[str]) -> list[str]:
+    """Short plain-English names of allergens, in the vocabulary's order."""
+    wanted = set(keys)
+    # Read now, in the language in force (English outside a request).
+    return [str(ALLERGEN_SHORT[a]) for a in ALLERGENS if a in wanted]
 
 
 class Role(enum.StrEnum):
@@ -220,6 +326,17 @@ class EndReason(enum.StrEnum):
     DIFFERENT_COOK = "different_cook"
     DIED = "died"
     OTHER = "other"
+
+
+# Why a pairing ended, as coordinators read it on the monitor.
+END_REASON_LABELS = {
+    EndReason.MOVED_AWAY: "Moved away",
+    EndReason.HEALTH: "Health",
+    EndReason.COOK_UNAVAILABLE: "The cook could no longer cook",
+    EndReason.DIFFERENT_COOK: "Asked for a different cook",
+    EndReason.DIED: "The diner died",
+    EndReason.OTHER: "Something else",
+}
 
 
 class ProposalSource(enum.StrEnum):

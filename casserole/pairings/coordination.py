@@ -78,9 +78,7 @@ def _prefill() -> dict[str, Any]:
 @confirmed_post
 def match_area(area_id: int) -> Response:
     """Run the matcher for an area and store its proposals."""
-    proposals = pairings.propose_for_area(
-        area_id, current_user, client_address=request.remote_addr
-    )
+    proposals = pairings.propose_for_area(area_id, current_user, client_address=request.remote_addr)
     flash(f"The matcher proposed {plural(len(proposals), 'new pair')}.", "success")
     return redirect(url_for("pairings.index"))
 

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     StringField,
@@ -17,9 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from casserole import clock
-from casserole.auth.validators import FreeText
-from casserole.forms_common import ConfirmForm, at_most, strip
+from casserole.auth.validators import CheckboxesField, FreeText
+from casserole.forms_common import ConfirmForm, DateInputField, at_most, strip
 from casserole.models import EndReason
+from casserole.models.vocab import ALLERGEN_LABELS, ALLERGENS
 from casserole.params import MAX_ID
 
 
@@ -54,7 +54,6 @@ END_CHOICES = [
     SelectChoice(EndReason.HEALTH.value, _l("Health")),
     SelectChoice(EndReason.COOK_UNAVAILABLE.value, _l("The cook can no longer cook")),
     SelectChoice(EndReason.DIFFERENT_COOK.value, _l("The diner would like a different cook")),
-    SelectChoice(EndReason.DIED.value, _l("The diner has died")),
     SelectChoice(EndReason.OTHER.value, _l("Something else")),
 ]
 
@@ -75,13 +74,22 @@ class EndForm(FlaskForm):
     submit = SubmitField(_l("End the pairing"))
 
 
+class DeathForm(FlaskForm):
+    """Telling us a diner has died: its own gentle step, apart from the other reasons."""
+
+    note = TextAreaField(
+        _l("Anything you would like us to know (optional)"),
+        filters=[strip],
+        validators=[FreeText(), at_most(2000)],
+    )
+    submit = SubmitField(_l("Tell the coordinator"))
+
+
 class MealForm(FlaskForm):
     """One meal a cook took round."""
 
-    shared_on = DateField(
-        _l("Date of the meal"),
-        default=clock.today,
-        validators=[InputRequired(_l("Enter the date of the meal, like 2025-03-14."))],
+    shared_on = DateInputField(
+        _l("Date of the meal"), default=clock.today, required=_l("Enter the date of the meal.")
     )
     dish = StringField(
         _l("What did you cook?"),
@@ -92,8 +100,12 @@ class MealForm(FlaskForm):
             at_most(200),
         ],
     )
+    allergens = CheckboxesField(
+        _l("Which of these allergens did the meal contain?"),
+        choices=[SelectChoice(key, ALLERGEN_LABELS[key]) for key in ALLERGENS],
+    )
     allergen_note = StringField(
-        _l("Allergens in it (optional)"),
+        _l("Anything else in it someone might be allergic to (optional)"),
         filters=[strip],
         validators=[FreeText(), at_most(300)],
     )

@@ -12,15 +12,17 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from casserole.formatting import word_list
 from casserole.forms_common import confirmed_post
 from casserole.models import EndReason
 
 # The coordinators' views register on the same blueprint when their module is imported.
-from casserole.pairings import coordination  # noqa: F401
+from casserole.pairings import coordination, welfare_views  # noqa: F401
 from casserole.pairings.blueprint import bp, refusals
 from casserole.pairings.forms import (
     ConcernForm,
     ConfirmForm,
+    DeathForm,
     DeclineForm,
     EndForm,
     FeedbackForm,
@@ -28,6 +30,7 @@ from casserole.pairings.forms import (
     PauseForm,
 )
 from casserole.services import pairings
+from casserole.services.pairings.allergens import allergen_clash
 from casserole.services.pairings.states import Action, authorise
 
 __all__ = ["bp"]
@@ -46,19 +49,24 @@ def _form_step(
     form: FlaskForm,
     template: str,
     run: Callable[[], object],
-    done: str,
+    done: str | Callable[[Any], tuple[str, str]],
 ) -> Any:
-    """Show a step's form; on a valid post run the service, or put its reason by the field."""
+    """Show a step's form; on a valid post run the service, or put its reason by the field.
+
+    `done` is the message for success, or a function of the service's result giving the
+    message and its category (a meal with the diner's allergen is a warning, not thanks).
+    """
     page = _page_allowing(pairing_id, action)
     if form.validate_on_submit():
         try:
-            run()
+            result = run()
         except pairings.PairingError as err:
             if err.field is None or err.field not in form:
                 raise
             form[err.field].errors = [*form[err.field].errors, err.message]
         else:
-            flash(str(done), "success")
+            message, category = done(result) if callable(done) else (done, "success")
+            flash(str(message), category)
             return redirect(url_for("pairings.show", pairing_id=pairing_id))
     return render_template(template, page=page, form=form), 422 if form.errors else 200
 
@@ -164,6 +172,28 @@ def end(pairing_id: int) -> Any:
     )
 
 
+@bp.route("/<int:pairing_id>/died", methods=["GET", "POST"])
+@login_required
+@refusals
+def died(pairing_id: int) -> Any:
+    """A diner has died: a gentle step of its own (no reasons list, no feedback asked)."""
+    form = DeathForm()
+    return _form_step(
+        pairing_id,
+        Action.END,
+        form,
+        "pairings/died.html",
+        lambda: pairings.end(
+            pairing_id,
+            current_user,
+            EndReason.DIED,
+            form.note.data or "",
+            client_address=request.remote_addr,
+        ),
+        "Thank you for telling us. We are very sorry for your loss.",
+    )
+
+
 @bp.route("/<int:pairing_id>/meals/new", methods=["GET", "POST"])
 @login_required
 @refusals
@@ -182,8 +212,27 @@ def log_meal(pairing_id: int) -> Any:
             form.dish.data or "",
             form.allergen_note.data or "",
             client_address=request.remote_addr,
+            allergens=form.allergens.data or [],
         ),
-        _l("Meal logged. Thank you!"),
+        _meal_logged,
+    )
+
+
+def _meal_logged(meal: Any) -> tuple[str, str]:
+    """Thanks for a safe meal; a clear warning when it contained the diner's allergen."""
+    clash = allergen_clash(meal, meal.pairing)
+    if not clash:
+        return gettext("Meal logged. Thank you!"), "success"
+    return (
+        gettext(
+            "Warning: %(diner)s is allergic to %(words)s, and this meal contained %(words)s. "
+            "Make sure %(diner)s does not eat it. If there is swelling, difficulty breathing or "
+            "feeling faint, call 999 at once. The meal is recorded and the coordinator and "
+            "%(diner)s's carer have been told.",
+            diner=meal.pairing.diner.first_name,
+            words=word_list(clash),
+        ),
+        "error",
     )
 
 
@@ -193,9 +242,7 @@ def log_meal(pairing_id: int) -> Any:
 @confirmed_post
 def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     """The diner or carer confirms a meal arrived."""
-    pairings.confirm_meal(
-        pairing_id, meal_id, current_user, client_address=request.remote_addr
-    )
+    pairings.confirm_meal(pairing_id, meal_id, current_user, client_address=request.remote_addr)
     flash(gettext("Thank you for confirming the meal."), "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
@@ -242,5 +289,3 @@ def concern(pairing_id: int) -> Any:
         ),
         _l("Thank you. The coordinator has been told and will be in touch."),
     )
-
-

@@ -23,21 +23,57 @@ from casserole.auth.validators import (
     CheckboxesField,
     FreeText,
     MilesField,
-    OptionalDateField,
     PersonName,
     Phone,
     WholeNumberField,
 )
-from casserole.formatting import day_name
-from casserole.forms_common import at_most, strip
+from casserole.formatting import day_name, miles_to_km
+from casserole.forms_common import DateInputField, at_most, strip
 from casserole.i18n import diet_label
-from casserole.models import ConsentMethod
-from casserole.models.vocab import DAY_NAMES, DIET_TAGS
+from casserole.models import ConsentMethod, ContactWay
+from casserole.models.vocab import ALLERGEN_LABELS, ALLERGENS, DAY_NAMES, DIET_TAGS
 from casserole.services.diner_details import DinerDetails
+
+# How a person would like to hear from us, in their words (a carer's have no letters:
+# we hold no address for them).
+CONTACT_WAY_CHOICES = {
+    ContactWay.EMAIL: _l("E-mail"),
+    ContactWay.SMS: _l("Text message to my mobile"),
+    ContactWay.LETTER: _l("Letter by post"),
+    ContactWay.PHONE: _l("A phone call from the coordinator"),
+}
+
+
+HEAR_FROM_US = _l("How would you like to hear from us?")
+
+
+def contact_way(
+    label: Any = HEAR_FROM_US,
+    ways: tuple[ContactWay, ...] = tuple(CONTACT_WAY_CHOICES),
+    names: dict[ContactWay, Any] | None = None,
+) -> RadioField:
+    """The preferred way of contact: e-mail unless chosen otherwise."""
+    names = {**CONTACT_WAY_CHOICES, **(names or {})}
+    return RadioField(
+        label,
+        choices=[SelectChoice(w.value, names[w]) for w in ways],
+        default=ContactWay.EMAIL.value,
+        invalid_choice_message=_l("Choose one of the ways shown."),
+        validators=[Optional()],
+    )
+
+
+def contact_way_value(form: Any) -> ContactWay | None:
+    """The chosen way on a form that has the field, as the vocabulary's member."""
+    field = form._fields.get("preferred_contact")
+    value = getattr(field, "data", None)
+    return ContactWay(value) if value in set(ContactWay) else None
+
 
 # Day names in the page's language (Babel's); diet labels through the catalog (i18n.diet_label).
 DAY_CHOICES = [SelectChoice(i, LazyString(day_name, i)) for i in range(len(DAY_NAMES))]
 DIET_CHOICES = [SelectChoice(tag, LazyString(diet_label, tag)) for tag in DIET_TAGS]
+ALLERGEN_CHOICES = [SelectChoice(key, ALLERGEN_LABELS[key]) for key in ALLERGENS]
 CONSENT_CHOICES = [
     SelectChoice(ConsentMethod.CARER_CONFIRMED.value, _l("They told me in person")),
     SelectChoice(ConsentMethod.PHONE.value, _l("They told me on the phone")),
@@ -85,7 +121,7 @@ class DinerHomeFields:
     address_line = text(
         _l("First line of the address"), 200, _l("Enter the first line of the address.")
     )
-    birth_date = OptionalDateField(_l("Date of birth (optional)"), validators=[Optional()])
+    birth_date = DateInputField(_l("Date of birth (optional)"))
     days = CheckboxesField(
         _l("Days a meal would be welcome"),
         coerce=int,
@@ -93,7 +129,11 @@ class DinerHomeFields:
         validators=[DataRequired(_l("Choose at least one day."))],
     )
     needs = CheckboxesField(_l("Every meal must be"), choices=DIET_CHOICES)
-    allergies = text(_l("Allergies"), 500)
+    allergens = CheckboxesField(_l("Allergic to"), choices=ALLERGEN_CHOICES)
+    allergies = text(_l("Any other allergy or intolerance"), 500)
+    radius_miles = MilesField(
+        _l("How far away may the cook live? (miles, optional)"), validators=[Optional()]
+    )
     likes = text(_l("Likes"), 500)
     dislikes = text(_l("Dislikes"), 500)
     access_notes = TextAreaField(
@@ -114,6 +154,19 @@ class DinerForm(DinerHomeFields, FlaskForm):
     first_name = name(_l("First name"), message=_l("Enter the first name."))
     last_name = name(_l("Last name"), required=False)
     phone = phone()
+    preferred_contact = contact_way(
+        _l("How should we get in touch about meals?"),
+        names={ContactWay.EMAIL: _l("E-mail (to them, or to their carer)")},
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class CarerContactForm(FlaskForm):
+    """A carer's own phone number and how they would like to hear from us."""
+
+    phone = phone()
+    # We keep no address for a carer, so no letters.
+    preferred_contact = contact_way(ways=(ContactWay.EMAIL, ContactWay.SMS, ContactWay.PHONE))
     submit = SubmitField(_l("Save"))
 
 
@@ -152,6 +205,9 @@ class CookForm(FlaskForm):
         _l("Times that suit you"), 200, description=_l("For example: after 5pm")
     )
     can_cook = CheckboxesField(_l("You can cook meals that are"), choices=DIET_CHOICES)
+    keeps_out = CheckboxesField(
+        _l("Allergens you can reliably keep out of a meal"), choices=ALLERGEN_CHOICES
+    )
     capacity = WholeNumberField(
         _l("How many neighbours can you cook for?"),
         validators=[
@@ -179,6 +235,8 @@ class CookForm(FlaskForm):
         _l("First line of your address"), 200, _l("Enter the first line of your address.")
     )
     birth_year = YearField(_l("Year you were born (optional)"), validators=[Optional()])
+    phone = phone()
+    preferred_contact = contact_way()
     submit = SubmitField(_l("Save"))
 
     def validate_max_miles(self, field: Any) -> None:
@@ -190,18 +248,14 @@ class CookForm(FlaskForm):
 
 
 class BreakForm(FlaskForm):
-    """Take a break (until an optional date) or come back."""
+    """Plan a break (first and last day away; no last day: no end) or come back."""
 
     action = HiddenField()
-    until = OptionalDateField(_l("Back on (optional)"), validators=[Optional()])
-    submit = SubmitField(_l("Take a break"))
-
-
-class SwitchForm(FlaskForm):
-    """A carer choosing which person's details to look at."""
-
-    diner_id = HiddenField()
-    submit = SubmitField(_l("Switch"))
+    first_day = DateInputField(_l("First day of your break"), years_ahead=2)
+    last_day = DateInputField(
+        _l("Last day of your break (leave empty for no end date)"), years_ahead=2
+    )
+    submit = SubmitField(_l("Plan the break"))
 
 
 def diner_details(form: Any) -> DinerDetails:
@@ -211,8 +265,13 @@ def diner_details(form: Any) -> DinerDetails:
         field = form._fields.get(key)
         if field is not None and field.data is not None:
             data[key] = field.data
+    data["preferred_contact"] = contact_way_value(form)
     data["days"] = set(data.get("days") or [])
     data["needs"] = set(data.get("needs") or [])
+    data["allergens"] = set(data.get("allergens") or [])
+    radius = form._fields.get("radius_miles")
+    if radius is not None and radius.data is not None:
+        data["max_km"] = miles_to_km(float(radius.data))
     data.setdefault("first_name", "")
     data.setdefault("last_name", "")
     data.setdefault("postcode", "")

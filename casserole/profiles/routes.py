@@ -12,38 +12,28 @@ from werkzeug.wrappers import Response
 from casserole.access import roles_required
 from casserole.formatting import km_to_miles
 from casserole.forms_common import show_errors
-from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role
-from casserole.params import parse_int
+from casserole.models import ConsentMethod, ContactWay, CookProfile, Role
 from casserole.profiles.forms import (
     AddDinerForm,
     BreakForm,
+    CarerContactForm,
     CookForm,
     DinerForm,
-    SwitchForm,
+    contact_way_value,
     diner_details,
 )
 from casserole.services import profiles, signup
 from casserole.services.accounts import FieldError
+from casserole.services.pairings import breaks
 from casserole.services.profiles import NotFound
+from casserole.services.profiles.contact import set_carer_contact
 from casserole.services.waiting_list import Waitlisted
-from casserole.signup.routes import show_waiting
+from casserole.signup.routes import TYPED_KEY, show_waiting, typed_back
 
 bp = Blueprint("profiles", __name__, url_prefix="/profile")
 
-# Which of a carer's diners they are looking at; checked against their list on every use.
+# The diner a carer last opened (where /profile/diner leads); checked against their list on use.
 SELECTED_KEY = "selected_diner_id"
-
-
-@bp.app_context_processor
-def carer_selection() -> dict[str, Any]:
-    """Templates can ask which diner a carer is looking at (validated, only when asked)."""
-
-    def chosen_diner() -> DinerProfile | None:
-        if not current_user.is_authenticated or current_user.role != Role.CARER:
-            return None
-        return profiles.selected_diner(current_user, session.get(SELECTED_KEY))
-
-    return {"chosen_diner": chosen_diner, "switch_form": SwitchForm}
 
 
 def _rendered(template: str, form: Any, **context: Any) -> tuple[str, int]:
@@ -69,12 +59,15 @@ def cook() -> str | Response | tuple[str, int]:
                 "days": sorted(cook.days),
                 "availability_note": cook.availability_note,
                 "can_cook": sorted(cook.can_cook),
+                "keeps_out": sorted(cook.keeps_out),
                 "capacity": cook.capacity,
                 "max_miles": round(km_to_miles(cook.max_km), 1),
                 "introduction": cook.introduction,
                 "postcode": cook.postcode,
                 "address_line": cook.address_line,
                 "birth_year": cook.birth_year,
+                "phone": cook.user.phone or "",
+                "preferred_contact": (cook.user.preferred_contact or ContactWay.EMAIL).value,
             }
         )
     elif form.validate():
@@ -85,12 +78,15 @@ def cook() -> str | Response | tuple[str, int]:
                     days=set(form.days.data or []),
                     availability_note=form.availability_note.data or "",
                     can_cook=set(form.can_cook.data or []),
+                    keeps_out=set(form.keeps_out.data or []),
                     capacity=form.capacity.data,
                     max_miles=form.max_miles.data,
                     introduction=form.introduction.data or "",
                     postcode=form.postcode.data or "",
                     address_line=form.address_line.data or "",
                     birth_year=form.birth_year.data,
+                    phone=form.phone.data or "",
+                    preferred_contact=contact_way_value(form),
                 ),
             )
         except FieldError as err:
@@ -111,31 +107,69 @@ def checks() -> str:
         cook=cook,
         status=profiles.vetting_status(cook),
         form=BreakForm(),
+        planned=breaks.current_break(cook),
+        no_end_note=breaks.NO_END_NOTE,
     )
 
 
 @bp.route("/cook/break", methods=["POST"])
 @roles_required(Role.COOK)
 def take_break() -> str | Response | tuple[str, int]:
-    """Pause (a holiday) or come back."""
+    """Plan a break (the diners are told, stand-ins sought) or come back."""
     cook = _my_cook()
     form = BreakForm()
     if form.validate_on_submit():
         try:
             if form.action.data == "resume":
-                profiles.resume_cook(cook)
-                flash(gettext("Welcome back: we can introduce you to neighbours again."), "success")
-            else:
-                profiles.pause_cook(cook, form.until.data)
+                breaks.cancel_break(cook, actor=current_user, client_address=request.remote_addr)
                 flash(
-                    gettext("You are on a break: we will not introduce you to anyone new."),
+                    gettext("Welcome back: your meals and introductions go on as usual."),
+                    "success",
+                )
+            else:
+                breaks.plan_break(
+                    cook,
+                    form.first_day.data,
+                    form.last_day.data,
+                    actor=current_user,
+                    client_address=request.remote_addr,
+                )
+                flash(
+                    gettext("Your break is planned: the neighbours you cook for have been told."),
                     "success",
                 )
             return redirect(url_for("profiles.checks"))
         except FieldError as err:
             show_errors(form, err)
-    status = profiles.vetting_status(cook)
-    return _rendered("profiles/checks.html", form, cook=cook, status=status)
+    return _rendered(
+        "profiles/checks.html",
+        form,
+        cook=cook,
+        status=profiles.vetting_status(cook),
+        planned=breaks.current_break(cook),
+        no_end_note=breaks.NO_END_NOTE,
+    )
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@roles_required(Role.CARER)
+def carer_contact() -> str | Response | tuple[str, int]:
+    """A carer's own phone number and way of contact (diners' and cooks' are on their forms)."""
+    form = CarerContactForm()
+    if not form.is_submitted():
+        way = (current_user.preferred_contact or ContactWay.EMAIL).value
+        form = CarerContactForm(data={"phone": current_user.phone or "", "preferred_contact": way})
+    elif form.validate():
+        try:
+            set_carer_contact(
+                current_user, form.phone.data or "", contact_way_value(form) or ContactWay.EMAIL
+            )
+        except FieldError as err:
+            show_errors(form, err)
+        else:
+            flash(gettext("How we get in touch with you is saved."), "success")
+            return redirect(url_for("main.index"))
+    return _rendered("profiles/carer_contact.html", form)
 
 
 @bp.route("/diner")
@@ -154,7 +188,7 @@ def diner() -> Response:
 @roles_required(Role.CARER)
 def add_diner() -> str | Response | tuple[str, int]:
     """A carer signs up someone they look after."""
-    form = AddDinerForm()
+    form = AddDinerForm(**typed_back("profiles.add_diner"))
     if form.validate_on_submit():
         try:
             result = signup.add_managed_diner(
@@ -168,6 +202,7 @@ def add_diner() -> str | Response | tuple[str, int]:
         else:
             if isinstance(result, Waitlisted):
                 return show_waiting(result)
+            session.pop(TYPED_KEY, None)
             session[SELECTED_KEY] = result.id
             flash(
                 gettext(
@@ -191,7 +226,17 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
         session[SELECTED_KEY] = diner.id
     form = DinerForm()
     if not form.is_submitted():
-        form = DinerForm(obj=diner, data={"days": sorted(diner.days), "needs": sorted(diner.needs)})
+        way = (diner.preferred_contact or ContactWay.EMAIL).value
+        form = DinerForm(
+            obj=diner,
+            data={
+                "days": sorted(diner.days),
+                "needs": sorted(diner.needs),
+                "allergens": sorted(diner.allergens),
+                "radius_miles": round(km_to_miles(diner.max_km), 1),
+                "preferred_contact": way,
+            },
+        )
     elif form.validate():
         try:
             profiles.update_diner(diner, diner_details(form))
@@ -201,23 +246,6 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
             flash(gettext("Saved."), "success")
             return redirect(url_for("profiles.diner_details_page", diner_id=diner.id))
     return _rendered("profiles/diner.html", form, diner=diner)
-
-
-@bp.route("/diners/switch", methods=["POST"])
-@roles_required(Role.CARER)
-def switch() -> Response:
-    """A carer chooses which person they are looking after right now."""
-    form = SwitchForm()
-    diner_id = parse_int(form.diner_id.data or "", minimum=1)
-    if not form.validate_on_submit() or diner_id is None:
-        abort(400, description=gettext("Choose someone from your list."))
-    try:
-        diner = profiles.own_diner(current_user, diner_id)
-    except NotFound:
-        abort(404)
-    session[SELECTED_KEY] = diner.id
-    flash(gettext("You are now looking after %(name)s's meals.", name=diner.first_name), "info")
-    return redirect(url_for("main.index"))
 
 
 @bp.route("/neighbours/<int:diner_id>")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 
+from casserole.formatting import long_date
 from casserole.models import DinerProfile
 from casserole.rights.forms import EraseForm
 from casserole.services import rights
@@ -21,6 +25,42 @@ def _managed_diner(diner_id: int) -> DinerProfile:
     if diner is None:
         abort(404)
     return diner
+
+
+# Keys of the download whose plain label would read oddly; the rest are "Some key".
+_LABELS = {
+    "max_km": "Furthest distance (km)",
+    "distance_km": "Distance (km)",
+    "exported_at": "Written out on",
+    "at": "When",
+    "by": "By",
+    "diners_you_look_after": "People you look after",
+    "id": "Record number",
+}
+
+
+# Code words of the download ("moved_away", "self_online") read as words.
+_CODE_WORD = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def readable_label(key: object) -> str:
+    """A download key as a label: `end_reason` becomes "End reason"."""
+    text = str(key)
+    return _LABELS.get(text) or text.replace("_", " ").capitalize()
+
+
+def readable_value(value: object) -> str:
+    """One value of the download in words: dates written out, yes/no, "Not given"."""
+    if value is None or value == "":
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        with contextlib.suppress(ValueError):
+            return long_date(date.fromisoformat(value[:10]))
+    if isinstance(value, str) and _CODE_WORD.fullmatch(value):
+        return value.replace("_", " ")
+    return str(value)
 
 
 def _json_download(data: dict[str, object], filename: str) -> Response:
@@ -55,6 +95,37 @@ def download_diner(diner_id: int) -> Response:
     diner = _managed_diner(diner_id)
     data = rights.download_diner(diner, current_user, request.remote_addr)
     return _json_download(data, f"casserole-diner-{diner.id}.json")
+
+
+@bp.route("/view")
+@login_required
+def view_mine() -> str:
+    """The same data as the download, as a page a person can read and print."""
+    data = rights.download_user(current_user, request.remote_addr)
+    return render_template(
+        "rights/readable.html",
+        data=data,
+        heading="Everything we hold about you",
+        download=url_for("rights.download_mine"),
+        label=readable_label,
+        readable=readable_value,
+    )
+
+
+@bp.route("/diners/<int:diner_id>/view")
+@login_required
+def view_diner(diner_id: int) -> str:
+    """A diner's data, as a page their carer can read and print."""
+    diner = _managed_diner(diner_id)
+    data = rights.download_diner(diner, current_user, request.remote_addr)
+    return render_template(
+        "rights/readable.html",
+        data=data,
+        heading=f"Everything we hold about {diner.display_name}",
+        download=url_for("rights.download_diner", diner_id=diner.id),
+        label=readable_label,
+        readable=readable_value,
+    )
 
 
 @bp.route("/erase", methods=["POST"])

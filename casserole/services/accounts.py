@@ -27,6 +27,7 @@ from casserole.services.input_rules import (  # noqa: F401
     PASSWORD_MIN_LENGTH,
     name_problem,
     normalise_email,
+    normalise_phone,
     password_problem,
     phone_problem,
     text_problem,
@@ -133,7 +134,6 @@ _INVITE_SALT = "casserole.invite"
 EMAIL_CHANGE_MAX_AGE_SECONDS = 24 * 60 * 60
 _RESET_SALT = "casserole.password-reset"
 _EMAIL_SALT = "casserole.email-change"
-
 
 
 def _reset_fingerprint(user: User) -> str:

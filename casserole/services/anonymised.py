@@ -143,7 +143,12 @@ def _records(area: Area, now: datetime) -> list[Record]:
         )
         .join(CookProfile, CookProfile.id == Pairing.cook_id)
         .join(DinerProfile, DinerProfile.id == Pairing.diner_id)
-        .where(Pairing.area_id == area.id, Pairing.status.in_(_STARTED))
+        # Stand-ins cover a break inside a pairing: never a pairing of their own.
+        .where(
+            Pairing.area_id == area.id,
+            Pairing.covers_id.is_(None),
+            Pairing.status.in_(_STARTED),
+        )
         .order_by(Pairing.id)
     ).all()
     out = []

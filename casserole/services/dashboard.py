@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import func, select
 
 from casserole import clock
+from casserole.access import area_ids_for
 from casserole.extensions import db
+from casserole.formatting import long_date, plural
 from casserole.models import (
     Area,
     CookProfile,
@@ -19,6 +22,18 @@ from casserole.models import (
     User,
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
+from casserole.models.welfare import VISIT_REPORT_LABELS
+from casserole.services import vetting, welfare
+from casserole.services.coordinator.waiting import waiting_conditions
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Something waiting for this person, shown as a link at the top of their home page."""
+
+    text: str
+    url: str
+    urgent: bool = False
 
 
 @dataclass
@@ -44,6 +59,8 @@ class Board:
     diners: list[DinerProfile] = field(default_factory=list)
     diner_pairings: dict[int, Pairing] = field(default_factory=dict)
     areas: list[AreaSummary] = field(default_factory=list)
+    # What the person must act on, most urgent first: the top of their home page.
+    todo: list[Todo] = field(default_factory=list)
 
 
 def live_areas() -> list[Area]:
@@ -63,6 +80,8 @@ def for_user(user: Any) -> Board:
                 .where(
                     Pairing.cook_id == board.cook.id,
                     Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+                    # A cook never hears of a proposal before a coordinator approved it.
+                    Pairing.approved_at.is_not(None) | Pairing.started_at.is_not(None),
                 )
                 .order_by(Pairing.id)
             )
@@ -77,13 +96,105 @@ def for_user(user: Any) -> Board:
         ids = [d.id for d in board.diners]
         if ids:
             for pairing in db.session.scalars(
-                select(Pairing).where(Pairing.diner_id.in_(ids), Pairing.status.in_(LIVE_STATUSES))
+                select(Pairing).where(
+                    Pairing.diner_id.in_(ids),
+                    Pairing.status.in_(LIVE_STATUSES),
+                    # The regular cook; a stand-in through a break is told in `break_note`.
+                    Pairing.covers_id.is_(None),
+                )
             ):
                 board.diner_pairings[pairing.diner_id] = pairing
     elif user.role in (Role.COORDINATOR, Role.ADMIN):
         areas = live_areas() if user.role == Role.ADMIN else list(user.areas)
         board.areas = area_summaries(areas)
+    board.todo = todo_for(user, board)
     return board
+
+
+def _pairing_url(pairing: Pairing) -> str:
+    return url_for("pairings.show", pairing_id=pairing.id)
+
+
+def todo_for(user: Any, board: Board) -> list[Todo]:
+    """What waits on this person: welfare checks first, then answers and expiring checks."""
+    items: list[Todo] = []
+    if user.role in (Role.COORDINATOR, Role.ADMIN):
+        for check in welfare.open_for(user):
+            diner = check.pairing.diner
+            items.append(
+                Todo(
+                    f"Welfare check open for {diner.display_name} ({check.pairing.area.name}) "
+                    f"since {long_date(check.opened_at)}: record the outcome",
+                    url_for(
+                        "coordinator.welfare_check",
+                        slug=check.pairing.area.slug,
+                        check_id=check.id,
+                    ),
+                    urgent=True,
+                )
+            )
+        allowed = area_ids_for(user)
+        stmt = (
+            select(Area, func.count(Pairing.id))
+            .join(Pairing, Pairing.area_id == Area.id)
+            .where(Pairing.status == PairingStatus.PROPOSED)
+            .group_by(Area.id)
+            .order_by(Area.name)
+        )
+        if allowed is not None:
+            stmt = stmt.where(Area.id.in_(sorted(allowed)))
+        for area, count in db.session.execute(stmt):
+            items.append(
+                Todo(
+                    f"{plural(count, 'proposal')} waiting for your approval in {area.name}",
+                    url_for("coordinator.proposals", slug=area.slug),
+                )
+            )
+    elif user.role in (Role.DINER, Role.CARER):
+        for check in welfare.open_for(user):
+            diner = check.pairing.diner
+            items.append(
+                Todo(
+                    f"Please check on {diner.first_name} now. Their cook reported on "
+                    f"{long_date(check.opened_at)}: {VISIT_REPORT_LABELS[check.kind].lower()}",
+                    _pairing_url(check.pairing),
+                    urgent=True,
+                )
+            )
+        ids = [d.id for d in board.diners]
+        if ids:
+            for pairing in db.session.scalars(
+                select(Pairing)
+                .where(Pairing.diner_id.in_(ids), Pairing.status == PairingStatus.COOK_ACCEPTED)
+                .order_by(Pairing.id)
+            ):
+                items.append(
+                    Todo(
+                        f"{pairing.cook.user.first_name} would like to cook for "
+                        f"{pairing.diner.first_name}: say yes or no",
+                        _pairing_url(pairing),
+                    )
+                )
+    elif user.role == Role.COOK and board.cook is not None:
+        for pairing in board.pairings:
+            if pairing.status == PairingStatus.APPROVED:
+                items.append(
+                    Todo(
+                        f"Would you like to cook for {pairing.diner.first_name}? Say yes or no",
+                        _pairing_url(pairing),
+                    )
+                )
+        for state in vetting.cook_vetting(board.cook).states:
+            if state.state in ("expired", "expiring") and state.check is not None:
+                verb = "expired on" if state.state == "expired" else "expires on"
+                items.append(
+                    Todo(
+                        f"{state.label} {verb} {long_date(state.check.expires_on)}: renew it",
+                        url_for("profiles.checks"),
+                        urgent=state.state == "expired",
+                    )
+                )
+    return items
 
 
 def area_summaries(areas: list[Area]) -> list[AreaSummary]:
@@ -107,13 +218,18 @@ def area_summaries(areas: list[Area]) -> list[AreaSummary]:
     )
     live = grouped(
         select(Pairing.area_id, func.count())
-        .where(Pairing.area_id.in_(ids), Pairing.status.in_(LIVE_STATUSES))
+        # A stand-in covers a break inside a pairing already counted.
+        .where(
+            Pairing.area_id.in_(ids),
+            Pairing.status.in_(LIVE_STATUSES),
+            Pairing.covers_id.is_(None),
+        )
         .group_by(Pairing.area_id)
     )
-    paired = select(Pairing.diner_id).where(Pairing.status.in_(LIVE_STATUSES)).scalar_subquery()
+    # The waiting list's own rule (consent, a contact person, no cook live or proposed).
     waiting = grouped(
         select(DinerProfile.area_id, func.count())
-        .where(DinerProfile.area_id.in_(ids), DinerProfile.id.not_in(paired))
+        .where(DinerProfile.area_id.in_(ids), *waiting_conditions())
         .group_by(DinerProfile.area_id)
     )
     return [
@@ -124,4 +240,13 @@ def area_summaries(areas: list[Area]) -> list[AreaSummary]:
     ]
 
 
-__all__ = ["AreaSummary", "Board", "PairingStatus", "area_summaries", "for_user", "live_areas"]
+__all__ = [
+    "AreaSummary",
+    "Board",
+    "PairingStatus",
+    "Todo",
+    "area_summaries",
+    "for_user",
+    "live_areas",
+    "todo_for",
+]

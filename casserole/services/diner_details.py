@@ -9,16 +9,23 @@ from typing import Any
 from flask_babel import gettext
 
 from casserole import clock
-from casserole.models.vocab import days_to_mask, tags_to_mask
+from casserole.formatting import km_to_miles
+from casserole.models.vocab import (
+    ALLERGENS,
+    ContactWay,
+    allergen_names,
+    allergens_to_mask,
+    days_to_mask,
+    tags_to_mask,
+)
 from casserole.services.accounts import name_problem, phone_problem, text_problem, tidy_text
+from casserole.services.channels import contact_way_problem
+from casserole.services.input_rules import normalise_phone
 
-# Allergies written in words that map onto a dietary tag become hard needs for matching.
-ALLERGY_NEEDS = {
-    "nut-free": ("nut", "peanut", "almond", "cashew", "hazelnut", "walnut"),
-    "dairy-free": ("dairy", "milk", "lactose", "cheese", "cream"),
-    "gluten-free": ("gluten", "wheat", "coeliac", "celiac"),
-}
 OLDEST_AGE_YEARS = 120
+# How far away a diner's cook may live: the diner, their carer or a coordinator chooses.
+RADIUS_KM = (0.5, 10.0)
+DEFAULT_RADIUS_KM = 3.0
 _FREE_TEXT = (
     "address_line",
     "allergies",
@@ -39,6 +46,8 @@ class DinerDetails:
     address_line: str
     days: set[int] = field(default_factory=set)
     needs: set[str] = field(default_factory=set)
+    # The 14 allergens as structured choices; `allergies` is "anything else", in words.
+    allergens: set[str] = field(default_factory=set)
     allergies: str = ""
     likes: str = ""
     dislikes: str = ""
@@ -46,12 +55,36 @@ class DinerDetails:
     contact_preference: str = ""
     phone: str = ""
     birth_date: date | None = None
+    # None keeps the diner's radius as it is (3 km for someone new).
+    max_km: float | None = None
+    # None leaves it as it is (a form without the choice); the column stays None for e-mail.
+    preferred_contact: ContactWay | None = None
 
 
-def needs_from_allergies(allergies: str) -> set[str]:
-    """Dietary tags implied by an allergy note ("nuts, milk" -> nut-free, dairy-free)."""
-    words = allergies.casefold()
-    return {tag for tag, stems in ALLERGY_NEEDS.items() if any(s in words for s in stems)}
+def radius_problem(km: float | None) -> str | None:
+    """Why a diner's radius cannot be kept, in the words the forms use, or None."""
+    low, high = RADIUS_KM
+    if km is not None and not low <= km <= high:
+        return gettext(
+            "Choose a distance from %(low_miles)s to %(high_miles)s miles "
+            "(%(low_km)s to %(high_km)s km).",
+            low_miles=f"{km_to_miles(low):.1f}",
+            high_miles=f"{km_to_miles(high):.1f}",
+            low_km=f"{low:g}",
+            high_km=f"{high:g}",
+        )
+    return None
+
+
+def allergen_lines(diner: Any) -> list[str]:
+    """A diner's allergens in plain English, one line each (the cook's reminders and pages).
+
+    The 14 named allergens first, then the diner's own note for anything else.
+    """
+    lines = [gettext("Allergic to %(name)s", name=name) for name in allergen_names(diner.allergens)]
+    if (diner.allergies or "").strip():
+        lines.append(gettext("Also: %(note)s", note=diner.allergies.strip()))
+    return lines
 
 
 def check_names(holder: Any, problems: dict[str, str]) -> None:
@@ -70,8 +103,16 @@ def check_diner(details: DinerDetails, problems: dict[str, str]) -> None:
             problems[name] = problem
     if problem := phone_problem(details.phone):
         problems["phone"] = problem
+    elif problem := contact_way_problem(details.preferred_contact, details.phone, True):
+        problems["preferred_contact"] = problem
     if not details.days:
         problems["days"] = gettext("Choose at least one day.")
+    if unknown := set(details.allergens) - set(ALLERGENS):
+        problems["allergens"] = gettext(
+            "Choose from the allergens shown (%(count)s not known).", count=len(unknown)
+        )
+    if problem := radius_problem(details.max_km):
+        problems["radius_miles"] = problem
     if details.birth_date is not None:
         today = clock.today()
         if not date(today.year - OLDEST_AGE_YEARS, 1, 1) <= details.birth_date <= today:
@@ -88,23 +129,31 @@ def tidy_diner(details: DinerDetails) -> DinerDetails:
         postcode=details.postcode,
         days=set(details.days),
         needs=set(details.needs),
+        allergens=set(details.allergens),
         birth_date=details.birth_date,
+        max_km=details.max_km,
+        preferred_contact=details.preferred_contact,
         **tidy,
     )
 
 
 def diner_fields(details: DinerDetails) -> dict[str, object]:
-    """The profile columns a diner's details set (allergies add their dietary needs)."""
-    return {
+    """The profile columns a diner's details set (the radius only when one was given)."""
+    fields: dict[str, object] = {
         "first_name": details.first_name,
         "last_name": details.last_name,
         "days_mask": days_to_mask(details.days),
-        "needs_mask": tags_to_mask(details.needs | needs_from_allergies(details.allergies)),
+        "needs_mask": tags_to_mask(details.needs),
+        "allergen_mask": allergens_to_mask(details.allergens),
         "allergies": details.allergies,
         "likes": details.likes,
         "dislikes": details.dislikes,
         "access_notes": details.access_notes,
         "contact_preference": details.contact_preference,
-        "phone": details.phone or None,
+        "phone": normalise_phone(details.phone) or None,
         "birth_date": details.birth_date,
+        **({"preferred_contact": details.preferred_contact} if details.preferred_contact else {}),
     }
+    if details.max_km is not None:
+        fields["max_km"] = round(details.max_km, 3)
+    return fields

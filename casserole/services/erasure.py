@@ -25,6 +25,7 @@ from casserole.models import (
     EmailStatus,
     EndReason,
     Feedback,
+    MealDayReport,
     MealShare,
     OutboundEmail,
     Pairing,
@@ -34,6 +35,7 @@ from casserole.models import (
     User,
     VettingCheck,
     WaitingListEntry,
+    WelfareCheck,
     utcnow,
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
@@ -45,7 +47,8 @@ ERASED_NAME = "Erased"
 
 
 def clear_pairing_texts(pairing_ids: Collection[int]) -> None:
-    """Clear every note anyone wrote on these pairings: reasons, dishes, allergens, feedback."""
+    """Clear every note anyone wrote on these pairings: reasons, dishes, allergens, feedback,
+    meal-day reports and welfare outcomes."""
     if not pairing_ids:
         return
     ids = list(pairing_ids)
@@ -63,22 +66,48 @@ def clear_pairing_texts(pairing_ids: Collection[int]) -> None:
     db.session.execute(
         update(Feedback).where(Feedback.pairing_id.in_(ids)).values(comment="", resolution_note="")
     )
+    # A cook's meal-day reports and the outcomes of welfare checks are words about the diner.
+    db.session.execute(
+        update(MealDayReport).where(MealDayReport.pairing_id.in_(ids)).values(note="")
+    )
+    db.session.execute(
+        update(WelfareCheck).where(WelfareCheck.pairing_id.in_(ids)).values(outcome_note="")
+    )
     case_log.erase_for_pairings(ids)
 
 
-def clear_messages(
-    addresses: Iterable[str], pairing_ids: Collection[int], person_id: int | None = None
-) -> None:
-    """Withdraw unsent e-mail to or about a person and blank the rest (kind and dates stay).
+# Every column of a message that can hold a person's words, address or number.
+BLANK_MESSAGE = {
+    "to_address": "",
+    "to_phone": "",
+    "postal_address": "",
+    "subject": "",
+    "text_body": "",
+    "html_body": "",
+    "last_error": "",
+    "outcome": "",
+}
 
-    A message is theirs when it is marked as to or about their account, went to one of
-    their addresses, concerns one of their pairings, or names one of their addresses.
+
+def clear_messages(
+    addresses: Iterable[str],
+    pairing_ids: Collection[int],
+    person_id: int | None = None,
+    diner_id: int | None = None,
+) -> None:
+    """Withdraw unsent messages to or about a person and blank the rest (kind and dates stay).
+
+    A message is theirs when it is marked as to or about their account (or their diner
+    record), went to one of their addresses, concerns one of their pairings, or names one
+    of their addresses. Calls not yet made and letters not yet printed go too.
     """
     addresses = [a for a in addresses if a]
     conditions = [OutboundEmail.to_address.in_(addresses)] if addresses else []
     conditions += [OutboundEmail.text_body.contains(a, autoescape=True) for a in addresses]
     if person_id is not None:
         conditions.append(OutboundEmail.person_id == person_id)
+    if diner_id is not None:
+        conditions.append(OutboundEmail.diner_id == diner_id)
     if pairing_ids:
         conditions.append(OutboundEmail.pairing_id.in_(list(pairing_ids)))
     if not conditions:
@@ -87,11 +116,7 @@ def clear_messages(
     db.session.execute(
         delete(OutboundEmail).where(theirs, OutboundEmail.status == EmailStatus.PENDING)
     )
-    db.session.execute(
-        update(OutboundEmail)
-        .where(theirs)
-        .values(to_address="", subject="", text_body="", html_body="", last_error="")
-    )
+    db.session.execute(update(OutboundEmail).where(theirs).values(**BLANK_MESSAGE))
 
 
 def _forget_client_addresses(user_id: int) -> None:
@@ -155,7 +180,7 @@ def _anonymise_diner(diner: DinerProfile) -> None:
     ids = _pairing_ids(Pairing.diner_id == diner.id)
     _end_live(Pairing.diner_id == diner.id, EndReason.OTHER)
     clear_pairing_texts(ids)
-    clear_messages([], ids)
+    clear_messages([], ids, diner_id=diner.id)
     lat, lon = district_centroids().get(diner.outcode, (diner.latitude, diner.longitude))
     diner.first_name, diner.last_name, diner.phone = ERASED_NAME, "", None
     diner.address_line, diner.postcode = "", diner.outcode
@@ -167,7 +192,7 @@ def _anonymise_diner(diner: DinerProfile) -> None:
     diner.emergency_contact_name = diner.emergency_contact_phone = ""
     diner.referrer_name = diner.referrer_organisation = diner.referrer_contact = ""
     case_log.erase_for_diner(diner.id)
-    diner.needs_mask = 0
+    diner.needs_mask = diner.allergen_mask = 0
     diner.consent_at = None  # no consent, no matching
     diner.erased_at = utcnow()
 
@@ -214,4 +239,11 @@ def erase_user(user: User, client_address: str | None = None) -> None:
     db.session.commit()
 
 
-__all__ = ["ERASED_NAME", "clear_messages", "clear_pairing_texts", "erase_diner", "erase_user"]
+__all__ = [
+    "BLANK_MESSAGE",
+    "ERASED_NAME",
+    "clear_messages",
+    "clear_pairing_texts",
+    "erase_diner",
+    "erase_user",
+]

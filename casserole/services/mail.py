@@ -1,10 +1,14 @@
-"""E-mail through an outbox: queued with the change that caused it, delivered after commit.
+"""Messages through an outbox: queued with the change that caused it, delivered after commit.
 
 A message is a row written in the same transaction as the change it reports, so a crash
-never loses one and a rolled-back change never sends one. Delivery runs after the request
-on a background thread (never blocking or breaking the request), retries with back-off,
-and leaves failures visible to coordinators. Without MAIL_SERVER, development writes each
-message as an .eml file into MAIL_OUTBOX_DIR for a developer to read.
+never loses one and a rolled-back change never sends one. Each row has a channel: e-mail,
+SMS, letter, or a call for a coordinator to make (the call list; never "delivered" here).
+Delivery runs after the request on a background thread (never blocking or breaking the
+request), retries with back-off, and leaves failures visible to coordinators.
+
+Backends: GOV.UK Notify when NOTIFY_API_KEY is set (e-mail, SMS, letters); else e-mail by
+SMTP (MAIL_SERVER), and without MAIL_SERVER development writes each e-mail (.eml) and text
+(.txt) into MAIL_OUTBOX_DIR. Without Notify, letters wait for the console's printable batch.
 """
 
 from __future__ import annotations
@@ -12,18 +16,21 @@ from __future__ import annotations
 import smtplib
 import ssl
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, render_template
+from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from casserole.extensions import db
 from casserole.i18n import with_locale
-from casserole.models import EmailStatus, OutboundEmail, utcnow
+from casserole.models import ContactWay, EmailStatus, OutboundEmail, utcnow
+from casserole.services import notify
+from casserole.services.channels import Reach
 
 MAX_ATTEMPTS = 5
 # Back-off between attempts: 1, 5, 30 minutes, then 2 hours.
@@ -45,6 +52,7 @@ def queue_email(
     area_id: int | None = None,
     pairing_id: int | None = None,
     person_id: int | None = None,
+    diner_id: int | None = None,
     locale: str | None = None,
     **context: Any,
 ) -> OutboundEmail:
@@ -59,9 +67,7 @@ def queue_email(
         text_body = render_template(f"email/{template}.txt", **context)
         try:
             html_body = render_template(f"email/{template}.html", **context)
-        except Exception as err:  # noqa: BLE001 - an HTML part is optional
-            if err.__class__.__name__ != "TemplateNotFound":
-                raise
+        except TemplateNotFound:  # an HTML part is optional
             html_body = ""
     message = OutboundEmail(
         kind=kind,
@@ -72,6 +78,88 @@ def queue_email(
         area_id=area_id,
         pairing_id=pairing_id,
         person_id=person_id,
+        diner_id=diner_id,
+        channel=ContactWay.EMAIL,
+        status=EmailStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+def _render_first(names: list[str], **context: Any) -> str:
+    """The first of these templates that exists, rendered."""
+    for name in names:
+        try:
+            return render_template(name, **context)
+        except TemplateNotFound:
+            continue
+    raise TemplateNotFound(names[-1])
+
+
+def _render_message(reach: Reach, template: str, context: dict[str, Any]) -> str:
+    """The text of an SMS, letter or call note: its own template, else the channel's fallback."""
+    folder = {ContactWay.SMS: "sms", ContactWay.LETTER: "letter", ContactWay.PHONE: "call"}[
+        reach.channel
+    ]
+    fallback = {
+        ContactWay.SMS: "sms/_default.txt",
+        ContactWay.LETTER: f"email/{template}.txt",
+        ContactWay.PHONE: "call/_default.txt",
+    }[reach.channel]
+    return _render_first([f"{folder}/{template}.txt", fallback], **context).strip()
+
+
+def queue_message(
+    reach: Reach,
+    subject: str,
+    template: str,
+    *,
+    kind: str,
+    area_id: int | None = None,
+    pairing_id: int | None = None,
+    locale: str | None = None,
+    **context: Any,
+) -> OutboundEmail:
+    """Queue one message by `reach`'s channel, rendered for that channel.
+
+    `locale` is the recipient's language (`i18n.locale_of`): the subject and the text of
+    every channel (e-mail, SMS, letter, the call note) are rendered in it.
+
+    E-mail: `email/<template>.txt` and `.html`. SMS: `sms/<template>.txt`, else a short
+    line with the subject and the link. Letter: `letter/<template>.txt`, else the e-mail's
+    text, under the address. Call: `call/<template>.txt`, else who to ring about what.
+    """
+    if reach.channel == ContactWay.EMAIL:
+        return queue_email(
+            reach.to_address,
+            subject,
+            template,
+            kind=kind,
+            area_id=area_id,
+            pairing_id=pairing_id,
+            person_id=reach.person_id,
+            diner_id=reach.diner_id,
+            locale=locale,
+            **context,
+        )
+    with with_locale(locale):
+        subject = str(subject)
+        context = {"subject": subject, "reach": reach, **context}
+        text_body = _render_message(reach, template, context)
+    message = OutboundEmail(
+        kind=kind,
+        channel=reach.channel,
+        to_address="",
+        to_phone=reach.to_phone,
+        postal_address=reach.postal_address,
+        subject=subject[:200],
+        text_body=text_body,
+        html_body="",
+        area_id=area_id,
+        pairing_id=pairing_id,
+        person_id=reach.person_id,
+        diner_id=reach.diner_id,
         status=EmailStatus.PENDING,
         next_attempt_at=utcnow(),
     )
@@ -109,14 +197,18 @@ def build_message(row: OutboundEmail, sender: str) -> EmailMessage:
     return msg
 
 
+def _outbox(config: Any) -> Path:
+    outbox = Path(config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+    outbox.mkdir(parents=True, exist_ok=True)
+    return outbox
+
+
 def _send(msg: EmailMessage, config: dict[str, Any]) -> None:
     """Hand one message to the SMTP relay, or write it to the development outbox."""
     server = config.get("MAIL_SERVER")
     if not server:
-        outbox = Path(config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
-        outbox.mkdir(parents=True, exist_ok=True)
         name = f"{utcnow():%Y%m%d-%H%M%S-%f}-{msg['To'].replace('@', '_at_')}.eml"
-        (outbox / name).write_bytes(bytes(msg))
+        (_outbox(config) / name).write_bytes(bytes(msg))
         return
     port = int(config.get("MAIL_PORT") or 587)
     with smtplib.SMTP(server, port, timeout=float(config.get("MAIL_TIMEOUT", 10))) as smtp:
@@ -127,15 +219,45 @@ def _send(msg: EmailMessage, config: dict[str, Any]) -> None:
         smtp.send_message(msg)
 
 
-def deliver_pending(limit: int = 100) -> int:
-    """Send every due pending message; returns how many went. Failures are retried later."""
+def _deliver_one(row: OutboundEmail, config: Any) -> str:
+    """Send one row by its channel's backend; returns the provider's id (or "")."""
+    if config.get("NOTIFY_API_KEY"):
+        return notify.send(row, config)
+    if row.channel == ContactWay.SMS:
+        # Development only (channels routes texts to the call list when a relay has no SMS).
+        digits = "".join(c for c in row.to_phone if c.isdigit())
+        name = f"{utcnow():%Y%m%d-%H%M%S-%f}-sms-{digits}.txt"
+        (_outbox(config) / name).write_text(f"To: {row.to_phone}\n\n{row.text_body}\n")
+        return ""
+    _send(build_message(row, config["MAIL_DEFAULT_SENDER"]), config)
+    return ""
+
+
+def deliverable(config: Any) -> Any:
+    """The SQL condition for rows a backend sends: never calls; letters only through Notify."""
+    channels = [ContactWay.EMAIL, ContactWay.SMS]
+    if config.get("NOTIFY_API_KEY"):
+        channels.append(ContactWay.LETTER)
+    return OutboundEmail.channel.in_(channels)
+
+
+def deliver_pending(now: datetime | None = None, limit: int = 100) -> int:
+    """Send every due pending message; returns how many went.
+
+    Passing failures (a refused connection, Notify's 429 or 5xx) are retried with back-off
+    (`attempts` and `next_attempt_at` are stored) and marked failed after MAX_ATTEMPTS; a
+    permanent one (Notify's 400: a bad number or address) is marked failed at once with
+    Notify's reason, for the coordinator to act on. A scheduler may call this plainly.
+    """
     config = current_app.config
-    now = utcnow()
+    now = now or utcnow()
     rows = list(
         db.session.scalars(
             select(OutboundEmail)
             .where(
-                OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.next_attempt_at <= now
+                OutboundEmail.status == EmailStatus.PENDING,
+                OutboundEmail.next_attempt_at <= now,
+                deliverable(config),
             )
             .order_by(OutboundEmail.id)
             .limit(limit)
@@ -145,10 +267,14 @@ def deliver_pending(limit: int = 100) -> int:
     for row in rows:
         row.attempts += 1
         try:
-            _send(build_message(row, config["MAIL_DEFAULT_SENDER"]), config)
-        except (OSError, smtplib.SMTPException) as err:
-            row.last_error = f"{type(err).__name__}: {err}"[:1000]
-            if row.attempts >= MAX_ATTEMPTS:
+            row.provider_ref = _deliver_one(row, config)
+        except (OSError, smtplib.SMTPException, notify.SendError) as err:
+            permanent = isinstance(err, notify.SendError) and err.permanent
+            if isinstance(err, notify.SendError):
+                row.last_error = err.reason
+            else:
+                row.last_error = f"{type(err).__name__}: {err}"[:1000]
+            if permanent or row.attempts >= MAX_ATTEMPTS:
                 row.status = EmailStatus.FAILED
             else:
                 row.next_attempt_at = now + RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]

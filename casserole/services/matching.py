@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     Area,
+    CookBreak,
     CookProfile,
     DinerProfile,
     EndReason,
@@ -27,6 +27,7 @@ from casserole.models import (
 from casserole.models.vocab import (
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    mask_to_allergens,
     mask_to_days,
     mask_to_tags,
 )
@@ -70,12 +71,13 @@ def cook_columns(today: date) -> Any:
         User.is_active_account,
         CookProfile.is_vetted(today),
         CookProfile.suspended_at,
+        CookProfile.keeps_out_mask,
     ).join(User, User.id == CookProfile.user_id)
 
 
 def as_matcher_cook(row: Any, today: date) -> matching.Cook:
     """One row of `cook_columns` as the matcher's Cook."""
-    cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted, held = row
+    cid, lat, lon, days, skills, capacity, max_km, paused, until, active, vetted, held, out = row
     # A break with a return date ends by itself on that date.
     on_break = paused and (until is None or until > today)
     return matching.Cook(
@@ -89,6 +91,7 @@ def as_matcher_cook(row: Any, today: date) -> matching.Cook:
         # Paused, suspended or deactivated cooks keep their pairings but get no new
         # proposals.
         vetted=bool(vetted) and not on_break and active and held is None,
+        keeps_out=mask_to_allergens(out),
     )
 
 
@@ -101,6 +104,7 @@ def as_matcher_diner(diner: DinerProfile) -> matching.Diner:
         days=diner.days,
         needs=diner.needs,
         max_km=diner.max_km,
+        allergens=diner.allergens,
     )
 
 
@@ -131,7 +135,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
 
     # Live pairings and open proposals both hold a diner and a place in a cook's capacity.
     committed = db.session.execute(
-        select(Pairing.cook_id, Pairing.diner_id)
+        select(Pairing.cook_id, Pairing.diner_id, Pairing.covers_id)
         .where(
             Pairing.area_id == area.id,
             Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
@@ -139,8 +143,12 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
         .order_by(Pairing.id)
     ).all()
     taken: set[int] = set()
-    for cook_id, diner_id in committed:
-        if cook_id in cook_ids and diner_id not in taken:
+    for cook_id, diner_id, covers_id in committed:
+        if covers_id is not None and cook_id in cook_ids:
+            # A stand-in holds its cook's place (a new pairing would overlap its dates)
+            # but never the diner, who keeps their regular pairing.
+            data.existing.append(matching.Pairing(cook_id=cook_id, diner_id=diner_id))
+        elif cook_id in cook_ids and diner_id not in taken:
             data.existing.append(matching.Pairing(cook_id=cook_id, diner_id=diner_id))
             taken.add(diner_id)
 
@@ -152,6 +160,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             DinerProfile.days_mask,
             DinerProfile.needs_mask,
             DinerProfile.max_km,
+            DinerProfile.allergen_mask,
         )
         .where(
             DinerProfile.area_id == area.id,
@@ -161,7 +170,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
         )
         .order_by(DinerProfile.id)
     )
-    for did, lat, lon, days, needs, max_km in diner_rows:
+    for did, lat, lon, days, needs, max_km, allergens in diner_rows:
         data.diners.append(
             matching.Diner(
                 id=did,
@@ -170,18 +179,23 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
                 days=mask_to_days(days),
                 needs=mask_to_tags(needs),
                 max_km=max_km,
+                allergens=mask_to_allergens(allergens),
             )
         )
     known = {d.id for d in data.diners}
     data.existing = [p for p in data.existing if p.diner_id in known]
 
-    # Never propose again a pair that was declined, or that ended because the diner asked
-    # for a different cook.
-    data.excluded = {
+    data.excluded = exclusions(area.id)
+    return data
+
+
+def exclusions(area_id: int) -> set[tuple[int, int]]:
+    """(cook, diner) pairs never proposed again: declined, or ended for a different cook."""
+    return {
         (cook_id, diner_id)
         for cook_id, diner_id in db.session.execute(
             select(Pairing.cook_id, Pairing.diner_id).where(
-                Pairing.area_id == area.id,
+                Pairing.area_id == area_id,
                 or_(
                     Pairing.status == PairingStatus.DECLINED,
                     Pairing.end_reason == EndReason.DIFFERENT_COOK,
@@ -189,41 +203,17 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             )
         )
     }
-    return data
 
 
 @dataclass(frozen=True)
 class ReasonSnapshot:
-    """The matcher's last word on an area's waiting diners, and when it was said."""
+    """The matcher's word on an area's waiting diners, when it was said, and by which run."""
 
     computed_at: datetime
     reasons: dict[int, str]
     counts: dict[int, tuple[int, int, int, int]]
-
-
-# A full matcher run takes seconds at city scale, so the console shows the last run's
-# reasons (with their time) instead of running the matcher on every page view. Keyed by
-# the area's creation time too, so a re-created area never inherits another's reasons.
-_last_runs: dict[tuple[int, datetime], ReasonSnapshot] = {}
-_last_runs_lock = threading.Lock()
-
-
-def _remember(area: Area, reasons: dict[int, str], counts: dict) -> ReasonSnapshot:
-    snap = ReasonSnapshot(utcnow(), reasons, counts)
-    with _last_runs_lock:
-        _last_runs[(area.id, area.created_at)] = snap
-    return snap
-
-
-def last_reasons(area: Area) -> ReasonSnapshot | None:
-    """The reasons from the area's last matcher run in this process, if any."""
-    return _last_runs.get((area.id, area.created_at))
-
-
-def forget_reasons() -> None:
-    """Drop every remembered run (tests; after bulk imports)."""
-    with _last_runs_lock:
-        _last_runs.clear()
+    # The stored run (services/matching_runs) these came from; None for a fresh dry run.
+    run_id: int | None = None
 
 
 def _unmatched_counts(result: matching.MatchResult) -> dict[int, tuple[int, int, int, int]]:
@@ -238,11 +228,14 @@ def _unmatched_counts(result: matching.MatchResult) -> dict[int, tuple[int, int,
 
 
 def waiting_details(area: Area) -> ReasonSnapshot:
-    """Dry run: each waiting diner's reason code and filter counts (nothing is written)."""
+    """Dry run: each waiting diner's reason code and filter counts (nothing is written).
+
+    `matching_runs.compute_reasons` runs this under the area's lock and stores the answer.
+    """
     data = load_inputs(area)
     result = matching.match(data.cooks, data.diners, data.existing, excluded=data.excluded)
     reasons = {**result.unmatched, **{d: "match_available" for _, d, _ in result.pairs}}
-    return _remember(area, reasons, _unmatched_counts(result))
+    return ReasonSnapshot(utcnow(), reasons, _unmatched_counts(result))
 
 
 def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> MatchRun:
@@ -277,10 +270,86 @@ def run_matching(area: Area, proposer: User | None, *, commit: bool = True) -> M
     else:
         # Ids for the caller's audit records and e-mails; the caller's commit decides.
         db.session.flush()
-    _remember(area, dict(result.unmatched), _unmatched_counts(result))
     return MatchRun(
         area=area,
         proposals=proposals,
         unmatched=dict(result.unmatched),
         counts=_unmatched_counts(result),
+    )
+
+
+# Stand-in cooks through a regular cook's break: the same matcher with dates.
+
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def commitments_of(area_id: int, today: date, *, skip: int | None = None) -> list:
+    """Every cook's pairings and proposals in an area as dated commitments for the matcher.
+
+    Regular ones are open-ended from their start (or today); stand-ins hold only their dates.
+    """
+    rows = db.session.execute(
+        select(Pairing.id, Pairing.cook_id, Pairing.first_day, Pairing.last_day, Pairing.covers_id)
+        .where(
+            Pairing.area_id == area_id,
+            Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
+        )
+        .order_by(Pairing.id)
+    )
+    return [
+        matching.Commitment(cook_id, first or today, last if covers_id is not None else None)
+        for pid, cook_id, first, last, covers_id in rows
+        if pid != skip
+    ]
+
+
+def load_during(cook_id: int, area_id: int, first: date, last: date, skip: int) -> int:
+    """The most pairings the cook holds on one day from `first` to `last` (pairing `skip` aside)."""
+    held = commitments_of(area_id, first, skip=skip)
+    return matching.load_during(held, cook_id, first, last)
+
+
+@dataclass
+class StandInSearch:
+    """One cover to find: the regular pairing's diner, its regular cook and the dates."""
+
+    pairing_id: int
+    diner: DinerProfile
+    regular_cook_id: int
+    first_day: date
+    last_day: date
+
+
+def find_stand_ins(
+    area: Area, searches: list[StandInSearch], today: date
+) -> matching.StandInResult:
+    """Run the stand-in matcher for an area's covers (nothing is written)."""
+    # Every cook's planned breaks that have not ended: a cook is away for exactly those dates.
+    away_rows = db.session.execute(
+        select(CookBreak.cook_id, CookBreak.first_day, CookBreak.last_day).where(
+            CookBreak.cancelled_at.is_(None), CookBreak.ended_at.is_(None)
+        )
+    ).all()
+    on_dated_break = {cid for cid, _, _ in away_rows}
+    cooks = []
+    for row in db.session.execute(
+        cook_columns(today).where(CookProfile.area_id == area.id).order_by(CookProfile.id)
+    ):
+        cook = as_matcher_cook(row, today)
+        if row[0] in on_dated_break:
+            # Paused by a dated break: `away` below holds them back on its dates only.
+            cook = as_matcher_cook((*row[:7], False, None, *row[9:]), today)
+        cooks.append(cook)
+    away = [matching.Commitment(cid, first, last or FAR_FUTURE) for cid, first, last in away_rows]
+    covers = [
+        matching.Cover(
+            diner=as_matcher_diner(s.diner),
+            regular_cook_id=s.regular_cook_id,
+            first_day=s.first_day,
+            last_day=s.last_day,
+        )
+        for s in searches
+    ]
+    return matching.match_stand_ins(
+        cooks, covers, commitments_of(area.id, today), away=away, excluded=exclusions(area.id)
     )

@@ -10,8 +10,9 @@ from sqlalchemy import or_, select
 
 from casserole.extensions import db
 from casserole.models import DinerProfile, Pairing, PairingStatus
-from casserole.models.vocab import LIVE_STATUSES, mask_to_days
+from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import stats
+from casserole.services.pairings.reminders import usual_days
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,15 @@ def printable_diner(person: Any, diner_id: int | None = None) -> DinerProfile | 
 
 def meal_plan(diner: DinerProfile, today: date) -> MealPlan:
     """Build the plan for `diner`; a cook's phone appears only once the pairing is live."""
+    # Through the regular cook's break, the plan is the stand-in's (the one who comes).
     pairing = db.session.scalar(
-        select(Pairing).where(Pairing.diner_id == diner.id, Pairing.status.in_(LIVE_STATUSES))
+        select(Pairing)
+        .where(Pairing.diner_id == diner.id, Pairing.status.in_(LIVE_STATUSES))
+        .order_by(
+            (Pairing.covers_id.is_not(None) & (Pairing.status == PairingStatus.ACTIVE)).desc(),
+            Pairing.id,
+        )
+        .limit(1)
     )
     area = diner.area
     if pairing is None:
@@ -76,7 +84,7 @@ def meal_plan(diner: DinerProfile, today: date) -> MealPlan:
             area.contact_email if area else None,
             area.name if area else None,
         )
-    usual = mask_to_days(diner.days_mask & pairing.cook.days_mask)
+    usual = usual_days(pairing)
     rhythm = stats.rhythm(pairing)
     last = rhythm.last_meal if rhythm else None
     next_meal = None

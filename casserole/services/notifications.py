@@ -1,8 +1,10 @@
-"""E-mail for each pairing step, to whoever must act next; queued with the change it reports.
+"""Messages for each pairing step, to whoever must act next; queued with the change it reports.
 
 Every function here only adds messages to the session: the caller commits them together
 with the state change and then calls `mail.dispatch()`, so a rolled-back change sends
-nothing and a failed send never breaks the request.
+nothing and a failed send never breaks the request. Each recipient (an account, a diner
+without one, or a bare e-mail address) is reached by their preferred channel, chosen by
+`channels.reach_for`: e-mail, a text, a letter, or a line on the coordinators' call list.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select
@@ -17,14 +20,25 @@ from sqlalchemy import select
 from casserole.extensions import db
 from casserole.i18n import locale_of
 from casserole.links import public_url
-from casserole.models import Area, Feedback, Pairing, Role, User, coordinator_areas
-from casserole.services.mail import queue_email
+from casserole.models import Area, DinerProfile, Feedback, Pairing, Role, User, coordinator_areas
+from casserole.services.channels import reach_for
+from casserole.services.mail import queue_message
+
+# Whom a message can be for: an account, a diner without one, or a bare e-mail address.
+Recipient = User | DinerProfile | str
 
 
 def diner_side(pairing: Pairing) -> list[User]:
     """The diner (if they have an account) and their carer: whoever speaks for the diner."""
     people = [pairing.diner.user, pairing.diner.carer]
     return [u for u in people if u is not None and u.is_active_account]
+
+
+def offline_diner(pairing: Pairing) -> list[DinerProfile]:
+    """The diner themself when they have no account but asked for letters, texts or calls."""
+    diner = pairing.diner
+    has_account = diner.user is not None and diner.user.is_active_account
+    return [] if has_account or diner.preferred_contact is None else [diner]
 
 
 def coordinators_of(area: Area) -> list[str]:
@@ -46,20 +60,32 @@ def coordinators_of(area: Area) -> list[str]:
     return emails
 
 
+def reader_locale(recipient: Recipient, reach: Any) -> str:
+    """The language a message's reader chose: a diner without an account reads their carer's."""
+    if isinstance(recipient, DinerProfile):
+        return locale_of(recipient.user or recipient.carer)
+    if isinstance(recipient, User):
+        return locale_of(recipient)
+    person_id = getattr(reach, "person_id", None)
+    return locale_of(db.session.get(User, person_id) if person_id else None)
+
+
 def _send(
-    to: Iterable[User | str],
+    to: Iterable[Recipient],
     subject: str,
     template: str,
     kind: str,
     pairing: Pairing,
     **context: Any,
 ) -> int:
-    """Queue one message per recipient; a User gets it in their own language (a lazy subject)."""
+    """Queue one message per recipient, by their own channel and in their own language."""
     count = 0
     for recipient in to:
-        address = recipient.email if isinstance(recipient, User) else recipient
-        queue_email(
-            address,
+        reach = reach_for(recipient)
+        if reach is None:
+            continue
+        queue_message(
+            reach,
             subject,
             template,
             kind=kind,
@@ -67,7 +93,39 @@ def _send(
             pairing_id=pairing.id,
             pairing=pairing,
             link=public_url("pairings.show", pairing_id=pairing.id),
-            locale=locale_of(recipient),
+            locale=reader_locale(recipient, reach),
+            **context,
+        )
+        count += 1
+    return count
+
+
+def tell(
+    to: Iterable[Recipient],
+    subject: str,
+    template: str,
+    *,
+    kind: str,
+    area_id: int | None = None,
+    **context: Any,
+) -> int:
+    """Queue a message not tied to one pairing (a reminder, a notice), each by their channel.
+
+    For callers outside the pairing steps: `template` names `email/<template>.txt` (and
+    optionally `sms/`, `letter/`, `call/` versions); pass `link=` for the SMS line.
+    """
+    count = 0
+    for recipient in to:
+        reach = reach_for(recipient)
+        if reach is None:
+            continue
+        queue_message(
+            reach,
+            subject,
+            template,
+            kind=kind,
+            area_id=area_id,
+            locale=reader_locale(recipient, reach),
             **context,
         )
         count += 1
@@ -90,7 +148,7 @@ def proposal_to_cook(pairing: Pairing) -> int:
 def acceptance_to_diner_side(pairing: Pairing) -> int:
     """Tell the diner (or their carer) a cook has said yes and ask them to agree."""
     count = 0
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
             _l(
@@ -102,7 +160,7 @@ def acceptance_to_diner_side(pairing: Pairing) -> int:
             "pairing_acceptance_to_diner",
             pairing,
             name=person.first_name,
-            is_carer=person.id != pairing.diner.user_id,
+            is_carer=isinstance(person, User) and person.id != pairing.diner.user_id,
         )
     return count
 
@@ -119,7 +177,7 @@ def active_to_both(pairing: Pairing) -> int:
         name=cook.first_name,
         diner=pairing.diner,
     )
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
             _l(
@@ -152,7 +210,7 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
         name=pairing.cook.user.first_name,
         quiet_days=quiet_days,
     )
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
             _l("Is everything all right with %(name)s's meals?", name=pairing.diner.first_name),
@@ -176,6 +234,49 @@ def concern_to_coordinators(pairing: Pairing, concern: Feedback, author: User) -
         pairing,
         concern=concern,
         author=author,
+    )
+
+
+def allergen_alert_to_diner_side(pairing: Pairing, meal: Any, clash: list[str]) -> int:
+    """The diner and their carer, at once: a meal logged for them contains their allergen."""
+    from casserole.formatting import word_list
+    from casserole.services.pairings.allergens import allergen_clash
+
+    # The allergens are named again in each reader's language, when their message is drawn.
+    words = LazyString(lambda: word_list(allergen_clash(meal, pairing)) or word_list(clash))
+    count = 0
+    for person in diner_side(pairing):
+        count += _send(
+            [person],
+            _l(
+                "Allergy warning: %(name)s's meal contained %(words)s",
+                name=pairing.diner.first_name,
+                words=words,
+            ),
+            "allergen_alert_to_diner",
+            "allergen_alert_to_diner",
+            pairing,
+            name=person.first_name,
+            meal=meal,
+            clash=words,
+            is_carer=person.id != pairing.diner.user_id,
+        )
+    return count
+
+
+def allergies_changed_to_cook(pairing: Pairing) -> int:
+    """The cook, at once: the diner's allergies have changed (listed in full)."""
+    cook = pairing.cook.user
+    if not cook.is_active_account:
+        return 0
+    return _send(
+        [cook],
+        _l("%(name)s's allergies have changed", name=pairing.diner.first_name),
+        "allergies_changed_to_cook",
+        "allergies_changed_to_cook",
+        pairing,
+        name=cook.first_name,
+        diner=pairing.diner,
     )
 
 
@@ -212,7 +313,7 @@ def paused_by_coordinator(pairing: Pairing) -> int:
             name=cook.first_name,
             other=pairing.diner.first_name,
         )
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
             _l("%(name)s's meals are paused for now", name=pairing.diner.first_name),
@@ -237,6 +338,32 @@ def declined_to_coordinators(pairing: Pairing, by: User) -> int:
     )
 
 
+def death_to_others(pairing: Pairing, by: User) -> int:
+    """A diner has died: the cook (or the diner's carer, if the cook told us), kindly.
+
+    No feedback is asked for; the cook is offered a call with the coordinator, whose own
+    e-mail (ended_to_coordinators) asks them to ring the cook.
+    """
+    cook = pairing.cook.user
+    people = [cook] if cook.id != by.id else []
+    people += [p for p in diner_side(pairing) if p.id != by.id and p.id != pairing.diner.user_id]
+    count = 0
+    for person in people:
+        if not person.is_active_account:
+            continue
+        count += _send(
+            [person],
+            _l("Sad news about %(name)s", name=pairing.diner.first_name),
+            "pairing_death_to_cook",
+            "pairing_death_to_cook",
+            pairing,
+            name=person.first_name,
+            is_cook=person.id == cook.id,
+            area=pairing.area,
+        )
+    return count
+
+
 def ended_to_coordinators(pairing: Pairing, by: User) -> int:
     """The area's coordinators: a pairing ended (a diner wanting a new cook needs one soon)."""
     return _send(
@@ -246,4 +373,38 @@ def ended_to_coordinators(pairing: Pairing, by: User) -> int:
         "pairing_ended_to_coordinator",
         pairing,
         by=by,
+    )
+
+
+def break_notice(pairing: Pairing, people: Iterable[User], subject: Any, *paragraphs: Any) -> int:
+    """A cook's break in plain words (planned, stand-in found, ended) to each person given.
+
+    Pass lazy texts (`_l(...)`): each reader's message is drawn in their own language.
+    """
+    count = 0
+    for person in people:
+        if person is None or not person.is_active_account:
+            continue
+        count += _send(
+            [person],
+            subject,
+            "break_notice",
+            "pairing_break_notice",
+            pairing,
+            name=person.first_name,
+            paragraphs=paragraphs,
+        )
+    return count
+
+
+def break_notice_to_coordinators(pairing: Pairing, subject: str, *paragraphs: str) -> int:
+    """The area's coordinators: a break left a diner without a stand-in cook."""
+    return _send(
+        coordinators_of(pairing.area),
+        subject,
+        "break_notice",
+        "pairing_break_notice",
+        pairing,
+        name="coordinator",
+        paragraphs=paragraphs,
     )

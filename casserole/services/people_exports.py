@@ -14,7 +14,13 @@ from sqlalchemy import exists, select
 from casserole.extensions import db
 from casserole.formatting import day_list, km_to_miles
 from casserole.models import Area, CookProfile, DinerProfile, Pairing, User, VettingCheck
-from casserole.models.vocab import LIVE_STATUSES, mask_to_days, mask_to_tags
+from casserole.models.vocab import (
+    LIVE_STATUSES,
+    allergen_names,
+    mask_to_allergens,
+    mask_to_days,
+    mask_to_tags,
+)
 from casserole.services import audit
 from casserole.services.coordinator.waiting import waiting_filter
 from casserole.services.exports import csv_chunks
@@ -23,8 +29,8 @@ from casserole.services.exports import csv_chunks
 def _waiting_diners(area: Area) -> tuple[list[str], list[list[Any]]]:
     header = [
         "diner_id", "first_name", "last_name", "phone", "postcode", "address", "birth_date",
-        "days", "needs", "allergies", "waiting_since", "preferred_contact", "carer_name",
-        "carer_email", "carer_phone", "referrer_name", "referrer_organisation",
+        "days", "needs", "allergens", "allergies", "waiting_since", "preferred_contact",
+        "carer_name", "carer_email", "carer_phone", "referrer_name", "referrer_organisation",
     ]  # fmt: skip
     found = db.session.execute(
         select(DinerProfile, User)
@@ -43,6 +49,7 @@ def _waiting_diners(area: Area) -> tuple[list[str], list[list[Any]]]:
             d.birth_date,
             day_list(mask_to_days(d.days_mask)),
             ", ".join(sorted(mask_to_tags(d.needs_mask))),
+            ", ".join(allergen_names(mask_to_allergens(d.allergen_mask))),
             d.allergies,
             d.waiting_since,
             d.preferred_contact,

@@ -27,7 +27,7 @@ from casserole.models import (
     WaitingListEntry,
     utcnow,
 )
-from casserole.services.erasure import clear_messages, clear_pairing_texts
+from casserole.services.erasure import BLANK_MESSAGE, clear_messages, clear_pairing_texts
 
 FAILED_MAIL_DAYS = 30
 # Long enough to look into misuse of an account; after that an address only identifies.
@@ -71,11 +71,16 @@ def _clear_delivered(now: datetime, mail_days: int) -> int:
         ),
     )
     # Only rows that still hold something, so the count says what this run did.
-    not_blank = or_(OutboundEmail.text_body != "", OutboundEmail.to_address != "")
+    not_blank = or_(
+        OutboundEmail.text_body != "",
+        OutboundEmail.to_address != "",
+        OutboundEmail.to_phone != "",
+        OutboundEmail.postal_address != "",
+    )
     result = db.session.execute(
         update(OutboundEmail)
         .where(due, not_blank)
-        .values(to_address="", subject="", text_body="", html_body="", last_error="")
+        .values(**BLANK_MESSAGE)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from casserole.extensions import db
 from casserole.models import DinerProfile, Feedback, Pairing, Role, User, utcnow
-from casserole.models.vocab import mask_to_days, mask_to_tags
+from casserole.models.casework import CaseLogEntry
+from casserole.models.vocab import CASE_LOG_LABELS, mask_to_allergens, mask_to_days, mask_to_tags
 from casserole.services import audit
 from casserole.services.erasure import erase_diner, erase_user
 from casserole.services.retention import apply_retention
@@ -35,6 +36,7 @@ def _pairing(p: Pairing) -> dict[str, Any]:
             {
                 "date": _iso(m.shared_on),
                 "dish": m.dish,
+                "allergens": sorted(mask_to_allergens(m.allergen_mask)),
                 "allergen_note": m.allergen_note,
                 "confirmed_at": _iso(m.confirmed_at),
             }
@@ -55,7 +57,21 @@ def _account(user: User) -> dict[str, Any]:
     }
 
 
-def export_diner(diner: DinerProfile) -> dict[str, Any]:
+def _case_log(*where: Any) -> list[dict[str, Any]]:
+    """The coordinators' notes about a person: theirs to read under a subject access request."""
+    entries = db.session.scalars(select(CaseLogEntry).where(*where).order_by(CaseLogEntry.id))
+    return [
+        {
+            "kind": CASE_LOG_LABELS[e.kind],
+            "at": _iso(e.created_at),
+            "by": e.author.display_name if e.author else None,
+            "note": e.body,
+        }
+        for e in entries
+    ]
+
+
+def export_diner(diner: DinerProfile, *, own: bool = True) -> dict[str, Any]:
     """Everything held about one diner, as JSON-ready data."""
     pairings = db.session.scalars(
         select(Pairing).where(Pairing.diner_id == diner.id).order_by(Pairing.id)
@@ -77,13 +93,26 @@ def export_diner(diner: DinerProfile) -> dict[str, Any]:
         "area": diner.area.name if diner.area else None,
         "days_wanted": sorted(mask_to_days(diner.days_mask)),
         "dietary_needs": sorted(mask_to_tags(diner.needs_mask)),
+        "allergens": sorted(mask_to_allergens(diner.allergen_mask)),
         "allergies": diner.allergies,
+        "max_km": diner.max_km,
         "likes": diner.likes,
         "dislikes": diner.dislikes,
         "access_notes": diner.access_notes,
         "contact_preference": diner.contact_preference,
         "carer": diner.carer.display_name if diner.carer else None,
         "carer_relationship": diner.carer_relationship,
+        "preferred_contact": diner.preferred_contact.value if diner.preferred_contact else None,
+        "emergency_contact": {
+            "name": diner.emergency_contact_name,
+            "phone": diner.emergency_contact_phone,
+        },
+        "referral": {
+            "referred_by": diner.referrer_kind.value if diner.referrer_kind else None,
+            "referrer_name": diner.referrer_name,
+            "referrer_organisation": diner.referrer_organisation,
+            "referrer_contact": diner.referrer_contact,
+        },
         "consent": {
             "method": diner.consent_method.value if diner.consent_method else None,
             "at": _iso(diner.consent_at),
@@ -99,6 +128,9 @@ def export_diner(diner: DinerProfile) -> dict[str, Any]:
             }
             for fb in feedback
         ],
+        # A carer's download leaves out the coordinators' notes: they may be about the carer
+        # (a safeguarding worry), which a subject access request may withhold from a third party.
+        **({"case_log": _case_log(CaseLogEntry.diner_id == diner.id)} if own else {}),
     }
 
 
@@ -111,6 +143,7 @@ def export_user(user: User) -> dict[str, Any]:
             "address": {"line": cook.address_line, "postcode": cook.postcode},
             "days": sorted(cook.days),
             "can_cook": sorted(cook.can_cook),
+            "keeps_out": sorted(cook.keeps_out),
             "capacity": cook.capacity,
             "max_km": cook.max_km,
             "introduction": cook.introduction,
@@ -129,12 +162,14 @@ def export_user(user: User) -> dict[str, Any]:
                     select(Pairing).where(Pairing.cook_id == cook.id).order_by(Pairing.id)
                 )
             ],
+            "case_log": _case_log(CaseLogEntry.cook_id == cook.id),
         }
     own = db.session.scalar(select(DinerProfile).where(DinerProfile.user_id == user.id))
     if own is not None:
         data["diner_profile"] = export_diner(own)
     if user.role == Role.CARER:
-        data["diners_you_look_after"] = [export_diner(d) for d in user.managed_diners]
+        data["diners_you_look_after"] = [export_diner(d, own=False) for d in user.managed_diners]
+        data["case_log"] = _case_log(CaseLogEntry.carer_id == user.id)
     return data
 
 
@@ -169,7 +204,7 @@ def download_user(user: User, client_address: str | None) -> dict[str, Any]:
 def download_diner(diner: DinerProfile, actor: User, client_address: str | None) -> dict[str, Any]:
     """Everything about a diner for their carer to download; the download is audited."""
     audit.record("diner_data_downloaded", diner, actor=actor, client_address=client_address)
-    data = export_diner(diner)
+    data = export_diner(diner, own=diner.user_id == actor.id)
     db.session.commit()
     return data
 

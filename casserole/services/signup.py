@@ -14,18 +14,28 @@ from sqlalchemy.exc import IntegrityError
 
 from casserole.extensions import db
 from casserole.i18n import current_language
-from casserole.models import ConsentMethod, CookProfile, DinerProfile, Role, User, utcnow
+from casserole.models import (
+    ConsentMethod,
+    ContactWay,
+    CookProfile,
+    DinerProfile,
+    Role,
+    User,
+    utcnow,
+)
 from casserole.services import places, waiting_list
 from casserole.services.accounts import (
     FieldError,
     email_taken,
     hash_password,
     normalise_email,
+    normalise_phone,
     password_problem,
     phone_problem,
     text_problem,
     tidy_text,
 )
+from casserole.services.channels import contact_way_problem
 from casserole.services.diner_details import (
     DinerDetails,
     check_diner,
@@ -56,6 +66,7 @@ class Account:
     email: str
     password: str
     phone: str = ""
+    preferred_contact: ContactWay | None = None
 
 
 def check_account(account: Account, problems: dict[str, str]) -> None:
@@ -70,6 +81,14 @@ def check_account(account: Account, problems: dict[str, str]) -> None:
         problems["phone"] = problem
 
 
+def _check_way(account: Account, problems: dict[str, str], has_address: bool) -> None:
+    """The chosen way of contact must work with the details given (a mobile for texts)."""
+    if "phone" not in problems and (
+        problem := contact_way_problem(account.preferred_contact, account.phone, has_address)
+    ):
+        problems["preferred_contact"] = problem
+
+
 def _raise_if(problems: dict[str, str]) -> None:
     if problems:
         raise FieldError(errors=problems)
@@ -81,7 +100,8 @@ def _tidy_account(account: Account) -> Account:
         last_name=tidy_text(account.last_name),
         email=normalise_email(account.email),
         password=account.password,
-        phone=tidy_text(account.phone),
+        phone=normalise_phone(tidy_text(account.phone)),
+        preferred_contact=account.preferred_contact,
     )
 
 
@@ -92,6 +112,8 @@ def _new_user(account: Account, role: Role) -> User:
         first_name=account.first_name,
         last_name=account.last_name,
         phone=account.phone or None,
+        # A diner's choice lives on their diner profile (channels reads it there).
+        preferred_contact=None if role == Role.DINER else account.preferred_contact,
         password_hash=hash_password(account.password),
         # Whatever language they signed up in is the one their messages come in.
         locale=current_language(),
@@ -130,6 +152,7 @@ def sign_up_cook(
     address_line = tidy_text(address_line)
     problems: dict[str, str] = {}
     check_account(account, problems)
+    _check_way(account, problems, has_address=True)
     if problem := text_problem(address_line):
         problems["address_line"] = problem
     placement = places.locate(postcode, problems)
@@ -146,14 +169,13 @@ def sign_up_cook(
     return _commit_new_account(user)
 
 
-def sign_up_diner(
-    account: Account, details: DinerDetails
-) -> User | Waitlisted | AlreadyRegistered:
+def sign_up_diner(account: Account, details: DinerDetails) -> User | Waitlisted | AlreadyRegistered:
     """A diner signing up themselves (their consent is this sign-up), or joining a waiting list."""
     account = _tidy_account(account)
     details = tidy_diner(details)
     details.first_name, details.last_name = account.first_name, account.last_name
     details.phone = account.phone
+    details.preferred_contact = account.preferred_contact
     problems: dict[str, str] = {}
     check_account(account, problems)
     check_diner(details, problems)
@@ -186,6 +208,7 @@ def sign_up_carer(account: Account) -> User | AlreadyRegistered:
     account = _tidy_account(account)
     problems: dict[str, str] = {}
     check_account(account, problems)
+    _check_way(account, problems, has_address=False)
     _raise_if(problems)
     if taken := _already_registered(account):
         return taken

@@ -5,24 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from casserole import clock
 from casserole.extensions import db
+from casserole.formatting import long_date
 from casserole.i18n import locale_of
+from casserole.links import public_url
 from casserole.models import (
     Area,
     AuditEvent,
     CheckKind,
     CookProfile,
+    Pairing,
     User,
     VettingCheck,
 )
 from casserole.models.people import holds_every_check
+from casserole.models.vocab import LIVE_STATUSES
 from casserole.pagination import Page, paginate
 from casserole.params import EARLIEST_PLAUSIBLE, years_after
-from casserole.services import audit, mail
+from casserole.services import audit, channels, mail
 
 # A check expiring within this many days is flagged so it can be renewed in time (the cook's
 # profile and the coordinator's queue both use it).
@@ -113,6 +118,48 @@ def _build(cook: CookProfile, checks: list[VettingCheck], today: date) -> CookVe
     )
 
 
+def vetting_problem(
+    cook: CookProfile, today: date | None = None, *, to_cook: bool = False
+) -> str | None:
+    """Why the cook is not vetted on `today`, naming each check and when it expired; else None.
+
+    The rule itself is `CookProfile.is_vetted`; this only puts its answer into words, for the
+    refusals of approving and accepting a proposal.
+    """
+    today = today or clock.today()
+    if cook.is_vetted(today):
+        return None
+    found = cook_vetting(cook, today)
+    reasons = []
+    for state in found.states:
+        if state.state == "missing":
+            reasons.append(gettext("the %(check)s has not been recorded", check=state.label))
+        elif state.state == "expired" and state.check is not None:
+            check = state.check
+            if check.checked_on > today:
+                reasons.append(
+                    gettext(
+                        "the %(check)s only counts from %(date)s",
+                        check=state.label,
+                        date=long_date(check.checked_on),
+                    )
+                )
+            else:
+                reasons.append(
+                    gettext(
+                        "the %(check)s expired on %(date)s",
+                        check=state.label,
+                        date=long_date(check.expires_on),
+                    )
+                )
+    detail = "; ".join(reasons) or gettext("a check is not current")
+    if to_cook:
+        return gettext("Your checks are not all current: %(detail)s.", detail=detail)
+    return gettext(
+        "%(name)s's checks are not all current: %(detail)s.", name=found.name, detail=detail
+    )
+
+
 def queue(
     area: Area,
     show: str = "attention",
@@ -161,8 +208,12 @@ def record_check(
     today: date | None = None,
     client_address: str | None = None,
 ) -> VettingCheck:
-    """Record a new check (history is kept: earlier checks are never edited); one commit."""
+    """Record a new check (history is kept: earlier checks are never edited); one commit.
+
+    A cook whose checks are all current with this one is told so at once.
+    """
     today = today or clock.today()
+    was_vetted = cook.is_vetted(today)
     if checked_on > today:
         raise VettingError("checked_on", "The check date cannot be in the future.")
     if checked_on < EARLIEST_PLAUSIBLE:
@@ -196,7 +247,23 @@ def record_check(
         cook_id=cook.id,
         kind=kind.value,
     )
+    db.session.refresh(cook, ["checks"])
+    newly_vetted = not was_vetted and cook.is_vetted(today)
+    if newly_vetted:
+        # By the cook's own choice of channel, like every message to a person.
+        mail.queue_message(
+            channels.reach_for_user(cook.user),
+            _l("Your checks are complete: you can be introduced to a neighbour"),
+            "vetting_complete_to_cook",
+            kind="vetting_complete_to_cook",
+            area_id=cook.area_id,
+            locale=locale_of(cook.user),
+            name=cook.user.first_name,
+            link=public_url("main.index"),
+        )
     db.session.commit()
+    if newly_vetted:
+        mail.dispatch()
     return check
 
 
@@ -237,6 +304,40 @@ def newly_expired(today: date | None = None) -> list[VettingCheck]:
     return latest
 
 
+def _tell_coordinators_of_lapse(check: VettingCheck, today: date) -> int:
+    """The area's coordinators hear once (with the check's own notice) of the live pairings
+    whose cook's check has lapsed: they are flagged on the monitor until it is renewed."""
+    from casserole.services.notifications import coordinators_of
+
+    cook = check.cook
+    if cook.area is None or cook.is_vetted(today):
+        return 0
+    live = list(
+        db.session.scalars(
+            select(Pairing)
+            .where(Pairing.cook_id == cook.id, Pairing.status.in_(LIVE_STATUSES))
+            .order_by(Pairing.id)
+        )
+    )
+    if not live:
+        return 0
+    addresses = coordinators_of(cook.area)
+    for address in addresses:
+        mail.queue_email(
+            address,
+            f"{cook.user.display_name}'s {CHECK_LABELS[check.kind]} has expired",
+            "vetting_lapsed_to_coordinator",
+            kind="vetting_lapsed_to_coordinator",
+            area_id=cook.area_id,
+            cook=cook,
+            check_label=CHECK_LABELS[check.kind],
+            expired_on=check.expires_on,
+            pairings=live,
+            link=public_url("coordinator.cook", slug=cook.area.slug, cook_id=cook.id),
+        )
+    return len(addresses)
+
+
 def notify_expired(today: date | None = None) -> int:
     """Tell each cook whose check has just expired that new introductions are on hold.
 
@@ -248,13 +349,14 @@ def notify_expired(today: date | None = None) -> int:
     for check in checks:
         cook = check.cook
         area = cook.area
-        mail.queue_email(
-            cook.user.email,
+        _tell_coordinators_of_lapse(check, today)
+        # By the cook's own choice of channel (a text, a letter or a call from the coordinator).
+        mail.queue_message(
+            channels.reach_for_user(cook.user),
             _l("Your %(check)s has expired", check=CHECK_LABELS[check.kind]),
             "vetting_expired",
             kind="vetting_expired",
             area_id=cook.area_id,
-            person_id=cook.user_id,
             locale=locale_of(cook.user),
             name=cook.user.first_name,
             check_label=CHECK_LABELS[check.kind],

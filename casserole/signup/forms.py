@@ -9,7 +9,8 @@ from wtforms.validators import DataRequired
 
 from casserole.auth.validators import NewPassword
 from casserole.forms_common import email_field
-from casserole.profiles.forms import DinerHomeFields, name, phone, postcode, text
+from casserole.models import ContactWay
+from casserole.profiles.forms import DinerHomeFields, contact_way, name, phone, postcode, text
 
 
 class AccountForm(FlaskForm):
@@ -22,6 +23,7 @@ class AccountForm(FlaskForm):
         _l("Choose a password"), validators=[DataRequired(_l("Choose a password.")), NewPassword()]
     )
     phone = phone()
+    preferred_contact = contact_way()
 
 
 class CookSignupForm(AccountForm):
@@ -46,5 +48,8 @@ class DinerSignupForm(DinerHomeFields, AccountForm):
 
 class CarerSignupForm(AccountForm):
     """A carer's own account; the people they look after come next."""
+
+    # We keep no address for a carer, so no letters.
+    preferred_contact = contact_way(ways=(ContactWay.EMAIL, ContactWay.SMS, ContactWay.PHONE))
 
     submit = SubmitField(_l("Continue"))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import current_user, login_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from casserole.forms_common import ConfirmForm, show_errors
 from casserole.models import Role, User
-from casserole.profiles.forms import diner_details
+from casserole.profiles.forms import contact_way_value, diner_details
 from casserole.ratelimits import signup_limits
 from casserole.services import joining, signup, waiting_list
 from casserole.services.accounts import FieldError, TokenError
@@ -22,6 +25,14 @@ from casserole.signup.forms import AccountForm, CarerSignupForm, CookSignupForm,
 bp = Blueprint("signup", __name__, url_prefix="/join")
 
 WAITING_KEY = "waiting_list_entry"
+# What someone typed on a form that ended on the waiting list, so "I typed the postcode wrong"
+# takes them back to the form filled in. Kept only in their own (signed, HttpOnly) session
+# cookie, never stored on the server; passwords and tokens are never kept.
+TYPED_KEY = "typed_before_waiting_list"
+_NEVER_KEPT = frozenset({"password", "csrf_token", "submit"})
+# Browsers drop cookies over 4 KB: beyond this, long free text is left out (and we say so).
+_KEEP_AT_MOST = 2500
+_LONG_TEXT = 200
 CHECK_KEY = "signup_check_email"
 
 # Where each kind of account goes first, and what it is told, once the link is followed.
@@ -43,11 +54,30 @@ def account_from(form: AccountForm) -> signup.Account:
         email=form.email.data or "",
         password=form.password.data or "",
         phone=form.phone.data or "",
+        preferred_contact=contact_way_value(form),
     )
+
+
+def _keep_typed() -> None:
+    """Remember the posted form (not the password) for the way back from the waiting list."""
+    items = [(k, v) for k, v in request.form.items(multi=True) if k not in _NEVER_KEPT]
+    trimmed = len(json.dumps(items)) > _KEEP_AT_MOST
+    if trimmed:
+        items = [(k, v) for k, v in items if len(v) <= _LONG_TEXT]
+    session[TYPED_KEY] = {"endpoint": request.endpoint, "items": items, "trimmed": trimmed}
+
+
+def typed_back(endpoint: str) -> dict[str, Any]:
+    """Form arguments that fill `endpoint`'s form with what was typed, after "go back"."""
+    kept = session.get(TYPED_KEY)
+    if not request.args.get("back") or not kept or kept.get("endpoint") != endpoint:
+        return {}
+    return {"formdata": MultiDict([tuple(pair) for pair in kept.get("items", [])])}
 
 
 def show_waiting(result: Waitlisted) -> Response:
     """Show the waiting-list page without putting the entry's id in a URL."""
+    _keep_typed()
     session[WAITING_KEY] = [
         result.entry.id,
         result.nearest.id if result.nearest else None,
@@ -60,6 +90,7 @@ def joined(result: User | Waitlisted | signup.AlreadyRegistered, email: str) -> 
     """The same answer whether or not the address had an account: "check your e-mail"."""
     if isinstance(result, Waitlisted):
         return show_waiting(result)
+    session.pop(TYPED_KEY, None)
     if isinstance(result, signup.AlreadyRegistered):
         joining.tell_owner(result.email)
     else:
@@ -100,7 +131,7 @@ def _join(
 @signup_limits
 def cook() -> str | Response | tuple[str, int]:
     """A volunteer cook signs up; next they fill in their cooking."""
-    form = CookSignupForm()
+    form = CookSignupForm(**typed_back("signup.cook"))
     return _join(
         form,
         "signup/cook.html",
@@ -114,7 +145,7 @@ def cook() -> str | Response | tuple[str, int]:
 @signup_limits
 def diner() -> str | Response | tuple[str, int]:
     """Someone signs up for meals themselves."""
-    form = DinerSignupForm()
+    form = DinerSignupForm(**typed_back("signup.diner"))
     return _join(
         form,
         "signup/diner.html",
@@ -170,4 +201,8 @@ def waiting() -> str | Response:
     result = waiting_list.waiting_result(*saved)
     if result is None:
         return redirect(url_for("signup.start"))
-    return render_template("signup/waiting.html", result=result)
+    kept = session.get(TYPED_KEY) or {}
+    back = url_for(kept["endpoint"], back=1) if kept.get("endpoint") else None
+    return render_template(
+        "signup/waiting.html", result=result, back=back, trimmed=kept.get("trimmed", False)
+    )

@@ -1,7 +1,7 @@
 """user locale: the language of a person's pages and messages
 
 Revision ID: e1a8d0c1b2a3
-Revises: 7a4d0e3c1f58
+Revises: e6b1c9d4a2f7
 Create Date: 2026-12-01 18:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e1a8d0c1b2a3'
-down_revision = '7a4d0e3c1f58'
+down_revision = 'e6b1c9d4a2f7'
 branch_labels = None
 depends_on = None
 

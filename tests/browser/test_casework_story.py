@@ -199,11 +199,12 @@ def test_a_coordinator_finds_logs_registers_and_imports(story, database, tmp_pat
 
 def test_a_coordinator_pairs_by_hand_and_follows_up_a_concern_and_feedback(story, database):
     from casserole.models import Area, DinerProfile, Pairing, PairingStatus, User
+    from casserole.services.coordinator import by_hand
 
     page = story.page
     auth = PageAuth(page)
     barnet = database.session.scalars(select(Area).where(Area.slug == "barnet")).one()
-    waiting = database.session.scalars(
+    unpaired = database.session.scalars(
         select(DinerProfile)
         .where(
             DinerProfile.area_id == barnet.id,
@@ -212,7 +213,10 @@ def test_a_coordinator_pairs_by_hand_and_follows_up_a_concern_and_feedback(story
             DinerProfile.id.not_in(select(Pairing.diner_id)),
         )
         .order_by(DinerProfile.id)
-    ).first()
+    ).all()
+    # A waiting diner whom some cook can take within the matcher's rules.
+    waiting, options = next((d, o) for d in unpaired if (o := by_hand.cook_options(d)).feasible)
+    chosen = options.feasible[0]
     carer = database.session.scalars(select(User).where(User.email == CARER)).one()
     pairing = database.session.scalars(
         select(Pairing)
@@ -251,21 +255,19 @@ def test_a_coordinator_pairs_by_hand_and_follows_up_a_concern_and_feedback(story
         f"Pair {waiting.display_name} by hand"
     )
     story.accessible()
-    # In the demo no cook within the rules has room for them: the coordinator picks a near
-    # cook from the list of those who cannot, and says why.
+    # The nearest cook within the rules is offered first, with distance, days and room.
     expect(
         page.get_by_text(f"No cook within the rules has room for {waiting.first_name} now.")
-    ).to_be_visible()
-    page.get_by_role("group", name="Choose a cook to pair outside the rules").get_by_role(
-        "radio"
-    ).first.check()
-    page.get_by_label("Why pair them outside the rules").fill("Known to each other")
-    page.get_by_role("button", name="Propose outside the rules").click()
+    ).to_have_count(0)
+    page.get_by_role("button", name=f"Propose {chosen.name}").click()
     expect(page.get_by_text("Pairing proposed. We have asked the cook.")).to_be_visible()
 
     database.session.expire_all()
     proposed = database.session.scalars(select(Pairing).where(Pairing.diner_id == waiting.id))
-    assert [p.status for p in proposed] == [PairingStatus.APPROVED]  # the cook is asked at once
+    # Within the rules, with the chosen cook, and the cook is asked at once.
+    assert [(p.cook_id, p.status, p.override_reason) for p in proposed] == [
+        (chosen.cook_id, PairingStatus.APPROVED, "")
+    ]
 
     # The concern in the queue: read it, resolve it with a note.
     page.goto("/coordinator/barnet/concerns")

@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from casserole import clock
 from casserole.models import CheckKind, MealShare, PairingStatus, Role, VettingCheck
-from casserole.services import matching as adapter
+from casserole.services import matching_runs
 from tests.support import factories as f
 from tests.support.auth import PageAuth
-from tests.support.browser import ARTIFACTS, assert_accessible
+from tests.support.browser import ARTIFACTS, assert_accessible, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ TODAY = clock.today()
 @pytest.fixture
 def barnet(database):
     """Barnet with a new cook (no checks yet), a waiting diner near her, and a year of history."""
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
     area = f.area("Barnet", ("N3", "N12"))
     coordinator = f.user(Role.COORDINATOR, email="co@example.org", first_name="Cora")
     coordinator.areas = [area]
@@ -55,7 +55,7 @@ def barnet(database):
     )
     database.session.commit()
     yield {"area": area, "nina": nina}
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
 
 
 def _months_touched(months):
@@ -70,8 +70,8 @@ def _months_touched(months):
 
 def _record(page, kind_label, checked, expires=None, reference=""):
     page.get_by_label("Which check").select_option(label=kind_label)
-    page.get_by_label("Date of the check").fill(checked.isoformat())
-    page.get_by_label("Expiry date").fill(expires.isoformat() if expires else "")
+    fill_date(page, "Date of the check", checked)
+    fill_date(page, "Expiry date", expires)
     page.get_by_label("Reference (certificate or document number)").fill(reference)
     page.get_by_role("button", name="Record the check").click()
 

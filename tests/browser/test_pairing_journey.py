@@ -12,6 +12,7 @@ from sqlalchemy import select
 from casserole import clock
 from casserole.models import Pairing, PairingPause, PairingStatus, Role, utcnow
 from tests.support import factories as f
+from tests.support.browser import fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -79,11 +80,9 @@ def test_a_pairing_from_proposal_to_its_end(page, auth, database):
     expect(page.get_by_text("Key safe 1234")).to_be_visible()
     for days_ago, dish in ((35, "Leek and potato soup"), (28, "Fish pie"), (21, "Lentil soup")):
         page.get_by_role("link", name="Log a meal").click()
-        page.get_by_label("Date of the meal").fill(
-            (clock.today() - timedelta(days=days_ago)).isoformat()
-        )
+        fill_date(page, "Date of the meal", clock.today() - timedelta(days=days_ago))
         page.get_by_label("What did you cook?").fill(dish)
-        page.get_by_label("Allergens in it (optional)").fill("celery")
+        page.get_by_label("Celery", exact=True).check()
         page.get_by_role("button", name="Log the meal").click()
         expect(page.get_by_text("Meal logged. Thank you!")).to_be_visible()
     expect(page.locator("#meal-count")).to_have_text("3")

@@ -22,7 +22,7 @@ def stages(cook, diner):
     in_range = cook.vetted and km(cook.lat, cook.lon, diner.lat, diner.lon) <= min(
         cook.max_km, diner.max_km
     )
-    needs = in_range and diner.needs <= cook.can_cook
+    needs = in_range and diner.needs <= cook.can_cook and diner.allergens <= cook.keeps_out
     day = needs and bool(cook.days & diner.days)
     return in_range, needs, day
 

@@ -44,6 +44,7 @@ def step(rnd: random.Random, cooks, diners, existing, excluded, spare):
             "unpair",
             "exclude",
             "need",
+            "allergen",
         ]
     )
     spare_cooks, spare_diners, next_id = spare
@@ -70,6 +71,9 @@ def step(rnd: random.Random, cooks, diners, existing, excluded, spare):
     elif kind == "need" and diners:
         k = rnd.randrange(len(diners))
         diners[k] = dataclasses.replace(diners[k], needs=frozenset({f"rare{next_id[0]}"}))
+    elif kind == "allergen" and diners:
+        k = rnd.randrange(len(diners))
+        diners[k] = dataclasses.replace(diners[k], allergens=frozenset({f"rare{next_id[0]}"}))
     next_id[0] += 1
 
 

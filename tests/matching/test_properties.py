@@ -20,6 +20,8 @@ from tests.matching.reference import (
 )
 
 NEEDS = ["halal", "veg", "soft"]
+# "veg" is both a need and an allergen name here: the two vocabularies must never mix.
+ALLERGENS = ["peanuts", "milk", "veg"]
 days = st.frozensets(st.integers(0, 6), min_size=1, max_size=4)
 # Roughly 4 km x 4 km around central London: dense enough that radii of 1-3 km interact.
 lat = st.floats(51.49, 51.53)
@@ -43,6 +45,7 @@ def instances(draw, max_cooks=6, max_diners=9):
             capacity=draw(st.integers(0, 3)),
             max_km=draw(radius),
             vetted=draw(st.booleans()) or draw(st.booleans()),
+            keeps_out=draw(st.frozensets(st.sampled_from(ALLERGENS))),
         )
         for i in cook_ids
     ]
@@ -54,6 +57,7 @@ def instances(draw, max_cooks=6, max_diners=9):
             draw(days),
             draw(st.frozensets(st.sampled_from(NEEDS), max_size=2)),
             max_km=draw(radius),
+            allergens=draw(st.frozensets(st.sampled_from(ALLERGENS), max_size=2)),
         )
         for i in diner_ids
     ]

@@ -139,3 +139,26 @@ def test_invalid_input_names_the_record(cooks, diners, existing, named):
 def test_cook_and_diner_may_share_an_id():
     r = match([cook(1)], [diner(1)])
     assert [(c, d) for c, d, _ in r.pairs] == [(1, 1)]
+
+
+def test_allergens_are_a_hard_constraint_with_the_needs_reason():
+    r = match([cook(1, keeps_out=frozenset({"milk"}))], [diner(10, allergens={"peanuts"})])
+    assert r.pairs == []
+    assert r.unmatched == {10: NO_COOK_FOR_NEEDS}
+    assert r.counts(10) == DinerCounts(1, 0, 0, 0)
+
+
+def test_a_cook_who_keeps_out_every_allergen_is_matched_and_more_is_fine():
+    cooks = [cook(1, keeps_out=frozenset({"peanuts"})), cook(2, (51.51, -0.12))]
+    r = match(cooks, [diner(10, allergens=frozenset({"peanuts"})), diner(11)])
+    assert sorted((c, d) for c, d, _ in r.pairs) == [(1, 10), (2, 11)]
+
+
+def test_allergens_and_needs_never_share_names():
+    # A need called "milk" is not an allergen called "milk", in either direction.
+    assert match([cook(1, can=("milk",))], [diner(10, allergens=frozenset({"milk"}))]).pairs == []
+    assert match([cook(1, keeps_out=frozenset({"milk"}))], [diner(10, needs=("milk",))]).pairs == []
+    both = cook(1, can=("milk",), keeps_out=frozenset({"milk"}))
+    assert (
+        len(match([both], [diner(10, needs=("milk",), allergens=frozenset({"milk"}))]).pairs) == 1
+    )

@@ -12,7 +12,18 @@ import re
 from dataclasses import dataclass
 
 from casserole import clock
-from casserole.models import ConcernStatus, Feedback, MealShare, PairingStatus, Role
+from casserole.models import (
+    ConcernStatus,
+    ContactWay,
+    EmailStatus,
+    Feedback,
+    MealShare,
+    OutboundEmail,
+    PairingStatus,
+    Role,
+    VisitReport,
+    WelfareCheck,
+)
 from tests.support import factories as f
 
 ROLES = ("anon", "cook", "paired_cook", "diner", "carer", "coord_same", "coord_other", "admin")
@@ -40,6 +51,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("main.index", "/"): Entry(PUBLIC),
     ("main.data_sources", "/about/data"): Entry(PUBLIC),
     ("language.choose", "/language"): Entry(PUBLIC),
+    # Operations: health for load balancers; metrics open outside production (tests), else
+    # behind METRICS_TOKEN (tests/web/test_ops.py).
+    ("ops.healthz", "/healthz"): Entry(PUBLIC),
+    ("ops.metrics", "/metrics"): Entry(PUBLIC),
     ("main.my_meals", "/my-meals"): Entry(frozenset({"diner"})),
     ("main.my_meals", "/my-meals/<int:diner_id>"): Entry(frozenset({"carer"}), NOBODY),
     ("auth.login", "/auth/login"): Entry(PUBLIC),
@@ -55,12 +70,16 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("signup.waiting", "/join/waiting-list"): Entry(PUBLIC),
     ("signup.check_email", "/join/check-email"): Entry(PUBLIC),
     ("signup.finish", "/join/finish/<token>"): Entry(PUBLIC),
+    ("rights.view_mine", "/my-data/view"): Entry(LOGGED_IN),
+    ("rights.view_diner", "/my-data/diners/<int:diner_id>/view"): Entry(
+        frozenset({"carer"}), NOBODY
+    ),
     ("profiles.cook", "/profile/cook"): Entry(COOKS),
     ("profiles.checks", "/profile/cook/checks"): Entry(COOKS),
     ("profiles.take_break", "/profile/cook/break"): Entry(COOKS),
     ("profiles.diner", "/profile/diner"): Entry(frozenset({"diner", "carer"})),
     ("profiles.add_diner", "/profile/diners/new"): Entry(frozenset({"carer"})),
-    ("profiles.switch", "/profile/diners/switch"): Entry(frozenset({"carer"})),
+    ("profiles.carer_contact", "/profile/contact"): Entry(frozenset({"carer"})),
     ("profiles.diner_details_page", "/profile/diners/<int:diner_id>"): Entry(
         frozenset({"carer"}), NOBODY
     ),
@@ -89,6 +108,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("pairings.pause", "/pairings/<int:pairing_id>/pause"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.resume", "/pairings/<int:pairing_id>/resume"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.end", "/pairings/<int:pairing_id>/end"): Entry(PAIR_ALL, AREA_FOREIGN),
+    ("pairings.died", "/pairings/<int:pairing_id>/died"): Entry(PAIR_ALL, AREA_FOREIGN),
     ("pairings.log_meal", "/pairings/<int:pairing_id>/meals/new"): Entry(
         frozenset({"paired_cook"}), NOBODY
     ),
@@ -97,6 +117,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("pairings.feedback", "/pairings/<int:pairing_id>/feedback"): Entry(PAIR_PEOPLE, NOBODY),
     ("pairings.concern", "/pairings/<int:pairing_id>/concern"): Entry(PAIR_PEOPLE, NOBODY),
+    # Nobody answered, seemed unwell, could not come: the pairing's cook only.
+    ("pairings.report_visit", "/pairings/<int:pairing_id>/report"): Entry(
+        frozenset({"paired_cook"}), NOBODY
+    ),
     ("admin.audit_trail", "/admin/audit"): Entry(frozenset({"admin"})),
     ("admin.areas", "/admin/areas"): Entry(frozenset({"admin"})),
     ("admin.edit_area", "/admin/areas/new"): Entry(frozenset({"admin"})),
@@ -119,6 +143,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.pair_by_hand", "/coordinator/<slug>/diners/<int:diner_id>/pair"): Entry(
         AREA, AREA_FOREIGN
     ),
+    ("coordinator.diner_needs", "/coordinator/<slug>/diners/<int:diner_id>/needs"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.search", "/coordinator/<slug>/search"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.waiting", "/coordinator/<slug>/waiting"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.refresh_reasons", "/coordinator/<slug>/waiting/reasons"): Entry(
@@ -127,6 +154,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("coordinator.run_matching", "/coordinator/<slug>/matching"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.proposals", "/coordinator/<slug>/proposals"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.approve", "/coordinator/<slug>/proposals/approve"): Entry(AREA, AREA_FOREIGN),
+    (
+        "coordinator.decline_proposal",
+        "/coordinator/<slug>/proposals/<int:proposal_id>/decline",
+    ): Entry(AREA, AREA_FOREIGN),
     ("coordinator.monitor", "/coordinator/<slug>/pairings"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.area_figures", "/coordinator/<slug>/figures"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.area_map", "/coordinator/<slug>/map"): Entry(AREA, AREA_FOREIGN),
@@ -168,6 +199,23 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("coordinator.register_cook", "/coordinator/<slug>/cooks/new"): Entry(AREA, AREA_FOREIGN),
     ("coordinator.concerns_queue", "/coordinator/<slug>/concerns"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.welfare_check", "/coordinator/<slug>/welfare/<int:check_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.calls", "/coordinator/<slug>/calls"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.record_call", "/coordinator/<slug>/calls/<int:message_id>"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.letters", "/coordinator/<slug>/letters"): Entry(AREA, AREA_FOREIGN),
+    ("coordinator.letters_printed", "/coordinator/<slug>/letters/printed"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.failed_messages", "/coordinator/<slug>/messages/failed"): Entry(
+        AREA, AREA_FOREIGN
+    ),
+    ("coordinator.send_again", "/coordinator/<slug>/messages/<int:failed_id>/again"): Entry(
+        AREA, AREA_FOREIGN
+    ),
     ("coordinator.update_concern", "/coordinator/<slug>/concerns/<int:concern_id>"): Entry(
         AREA, AREA_FOREIGN
     ),
@@ -238,18 +286,60 @@ def build_world() -> World:
         )
         for p in (pairing, far_pairing)
     )
+    check, far_check = (
+        f.database_add(WelfareCheck(pairing=p, area_id=p.area_id, kind=VisitReport.NOBODY_ANSWERED))
+        for p in (pairing, far_pairing)
+    )
+    # A call on each area's call list (someone who asked to be rung).
+    call, far_call = (
+        f.database_add(
+            OutboundEmail(
+                kind="test_call",
+                channel=ContactWay.PHONE,
+                to_address="",
+                to_phone="020 8123 4567",
+                subject="About meals",
+                text_body="Ring them",
+                area_id=a.id,
+                diner_id=d.id,
+            )
+        )
+        for a, d in ((barnet, diner), (hamlets, far_diner))
+    )
+    # A text that could not be sent, in each area (the failed-messages list sends it again).
+    failed, far_failed = (
+        f.database_add(
+            OutboundEmail(
+                kind="test_failed",
+                channel=ContactWay.SMS,
+                to_address="",
+                to_phone="020 8123 4567",
+                subject="About meals",
+                text_body="Hello",
+                status=EmailStatus.FAILED,
+                last_error="ValidationError: phone_number Not a UK mobile number",
+                area_id=a.id,
+                person_id=u.id,
+            )
+        )
+        for a, u in ((barnet, paired_cook.user), (hamlets, far_cook.user))
+    )
     # API tokens are records too (revoking one is the admin's alone).
     own_token = f.api_token(barnet)
     far_token = f.api_token(hamlets)
     params = {
         "own": {
+            "check_id": check.id,
             "token_id": own_token.id,
+            "proposal_id": pairing.id,
             "pairing_id": pairing.id,
             "meal_id": meal.id,
             "diner_id": diner.id,
             "kind": "diner",
             "subject_id": diner.id,
             "concern_id": concern.id,
+            "message_id": call.id,
+            "failed_id": failed.id,
             "cook_id": paired_cook.id,
             "carer_id": carer.id,
             "user_id": coord_same.id,
@@ -257,13 +347,17 @@ def build_world() -> World:
             "slug": "barnet",
         },
         "foreign": {
+            "check_id": far_check.id,
             "token_id": far_token.id,
+            "proposal_id": far_pairing.id,
             "pairing_id": far_pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
             "kind": "diner",
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
+            "message_id": far_call.id,
+            "failed_id": far_failed.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,
@@ -272,13 +366,17 @@ def build_world() -> World:
         },
         # Own area in one part of the URL, another area's record in the other.
         "mixed": {
+            "check_id": far_check.id,
             "token_id": far_token.id,
+            "proposal_id": far_pairing.id,
             "pairing_id": pairing.id,
             "meal_id": far_meal.id,
             "diner_id": far_diner.id,
             "kind": "diner",
             "subject_id": far_diner.id,
             "concern_id": far_concern.id,
+            "message_id": far_call.id,
+            "failed_id": far_failed.id,
             "cook_id": far_cook.id,
             "carer_id": far_diner.carer_id,
             "user_id": coord_other.id,

@@ -60,3 +60,11 @@ def assert_accessible(pg: Any) -> None:
     """Fail with axe-core's findings if the current page has serious or critical violations."""
     found = axe_violations(pg)
     assert not found, f"axe-core on {pg.url}:\n" + "\n".join(found)  # type: ignore[attr-defined]
+
+
+def fill_date(pg: Any, legend: str, value: Any) -> None:
+    """Type a date (or nothing, for None) into the day, month and year boxes under `legend`."""
+    group = pg.get_by_role("group", name=legend, exact=True)  # type: ignore[attr-defined]
+    parts = (value.day, value.month, value.year) if value is not None else ("", "", "")
+    for label, text in zip(("Day", "Month", "Year"), parts, strict=True):
+        group.get_by_label(label, exact=True).fill(str(text))

@@ -17,7 +17,6 @@ from schemathesis.specs.openapi.checks import (
 
 from casserole import clock
 from casserole.extensions import db
-from casserole.services.matching import forget_reasons
 from tests.support import factories as f
 from tests.support.app import empty_tables
 
@@ -47,7 +46,6 @@ def api_schema(app):
     # No context stays pushed: each request opens and closes its own session, so no
     # transaction is left holding locks that a later test's TRUNCATE would wait on.
     yield schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    forget_reasons()
     app.config.pop("RATELIMIT_ENABLED")
     empty_tables(app)
 

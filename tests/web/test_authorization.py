@@ -43,7 +43,7 @@ def check_role(app: Flask, auth: ClientAuth, role: str) -> list[str]:
             names = {a.split(":")[-1] for a in rule.arguments}
             if len(names & {
                 "slug", "pairing_id", "meal_id", "cook_id", "diner_id", "carer_id", "area_id",
-                "subject_id", "concern_id",
+                "subject_id", "concern_id", "message_id", "failed_id", "check_id",
             }) > 1:
                 # An id swapped for another area's: nobody, not even an admin, gets it.
                 variants.append(("mixed", NOBODY))

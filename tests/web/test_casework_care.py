@@ -114,11 +114,17 @@ def test_another_areas_coordinator_gets_404_for_handing_on_and_suspending(client
     auth.as_user(world["stranger"])
     cook, wilf = world["cook"], world["waiting"]
     for slug in ("barnet", "tower-hamlets"):
-        assert client.post(
-            f"/coordinator/{slug}/cooks/{cook.id}/suspend", data={"reason": "x"}
-        ).status_code == 404
-        assert client.post(
-            f"/coordinator/{slug}/diners/{wilf.id}/carer",
-            data={"carer_email": "nell@example.org", "relationship": "niece"},
-        ).status_code == 404
+        assert (
+            client.post(
+                f"/coordinator/{slug}/cooks/{cook.id}/suspend", data={"reason": "x"}
+            ).status_code
+            == 404
+        )
+        assert (
+            client.post(
+                f"/coordinator/{slug}/diners/{wilf.id}/carer",
+                data={"carer_email": "nell@example.org", "relationship": "niece"},
+            ).status_code
+            == 404
+        )
     assert cook.suspended_at is None and wilf.carer_id == world["carer"].id

@@ -133,3 +133,28 @@ def test_another_areas_coordinator_gets_404_for_every_concern(client, auth, worl
         assert client.post(url, data={"status": "resolved", "note": "x"}).status_code == 404
     assert PEANUTS not in client.get("/coordinator/tower-hamlets/concerns").get_data(as_text=True)
     assert concern.concern_status == ConcernStatus.NEW
+
+
+def test_the_concerns_queue_pages(client, auth, world, database):
+    """Thirty open concerns: 25 on the first page, the rest on the next; bad pages are 400."""
+    for i in range(30):
+        database.session.add(
+            Feedback(
+                pairing=world["pairing"],
+                author=world["carer"],
+                is_concern=True,
+                concern_status=ConcernStatus.NEW,
+                comment=f"worry {i:02d}",
+                created_at=clock.now() - timedelta(hours=60 - i),
+            )
+        )
+    database.session.commit()
+    auth.as_user(world["coordinator"])
+    first = client.get("/coordinator/barnet/concerns").get_data(as_text=True)
+    assert "worry 00" in first and "worry 29" not in first
+    assert "Page 1 of 2" in first
+    second = client.get("/coordinator/barnet/concerns", query_string={"page": 2})
+    assert "worry 29" in second.get_data(as_text=True)
+    for bad in ("0", "x", "99999999999"):
+        response = client.get("/coordinator/barnet/concerns", query_string={"page": bad})
+        assert response.status_code == 400, bad

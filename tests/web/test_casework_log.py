@@ -142,3 +142,34 @@ def test_a_new_pairing_asks_for_the_introduction_visit_until_it_is_logged(client
     assert 'id="intro-visit-due"' not in client.get(f"/pairings/{proposal.id}").get_data(
         as_text=True
     )
+
+
+def test_a_long_case_log_pages_newest_first_and_keeps_the_intro_visit(
+    client, auth, casework, database
+):
+    """Thirty entries: 25 on the first page, the rest behind "Older entries"; a bad page is 400."""
+    pairing = casework["pairing"]
+    area_id = pairing.area_id
+    database.session.add(
+        CaseLogEntry(
+            area_id=area_id, kind=CaseLogKind.INTRO_VISIT, body="entry 0", pairing_id=pairing.id
+        )
+    )
+    for i in range(1, 30):
+        database.session.add(
+            CaseLogEntry(
+                area_id=area_id, kind=CaseLogKind.NOTE, body=f"entry {i}", pairing_id=pairing.id
+            )
+        )
+    database.session.commit()
+    auth.as_user(casework["coordinator"])
+    url = f"/coordinator/barnet/case-log/pairing/{pairing.id}"
+    first = client.get(url).get_data(as_text=True)
+    assert "entry 29" in first and "entry 4<" not in first
+    assert "Entries 1 to 25 of 30" in first and "log_page=2" in first
+    second = client.get(url, query_string={"log_page": "2"}).get_data(as_text=True)
+    assert "entry 4<" in second and "entry 0<" in second and "entry 29" not in second
+    # The introduction visit is on page 2, and still counts: no "visit due" warning.
+    assert 'id="intro-visit-due"' not in first
+    for bad in ("0", "-1", "x", "²", "99999999999"):
+        assert client.get(url, query_string={"log_page": bad}).status_code == 400, bad

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from casserole import clock
+from casserole.formatting import long_date
 from casserole.models import (
     AuditEvent,
     CheckKind,
@@ -21,7 +22,7 @@ from casserole.models import (
     VettingCheck,
 )
 from casserole.services import matching as adapter
-from casserole.services import stats, vetting
+from casserole.services import matching_runs, stats, vetting
 from casserole.services.coordinator import monitor
 from tests.support import factories as f
 
@@ -31,13 +32,13 @@ TODAY = clock.today()
 @pytest.fixture
 def barnet(database):
     """An area with its coordinator; the matcher's remembered reasons are forgotten."""
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
     area = f.area("Barnet", ("N3",))
     coordinator = f.user(Role.COORDINATOR, email="co@example.org", first_name="Cora")
     coordinator.areas = [area]
     database.session.commit()
     yield area
-    adapter.forget_reasons()
+    matching_runs.forget_reasons()
 
 
 def _check(cook, kind, checked, expires):
@@ -120,7 +121,7 @@ def test_recording_a_check_keeps_the_history_and_vets_the_cook(client, barnet, d
             {"kind": "id", "checked_on": (TODAY + timedelta(days=3)).isoformat()},
             "The check date cannot be in the future.",
         ),
-        ({"kind": "id", "checked_on": "last tuesday"}, "Not a valid date value."),
+        ({"kind": "id", "checked_on": "last tuesday"}, "Enter a real date, with the day, month and year."),
         ({"kind": "id"}, "Enter the date of the check"),
         ({"kind": "passport", "checked_on": "2025-01-10"}, "Not a valid choice."),
         (
@@ -129,7 +130,9 @@ def test_recording_a_check_keeps_the_history_and_vets_the_cook(client, barnet, d
         ),
     ],
 )
-def test_a_bad_check_is_explained_and_nothing_is_written(client, barnet, database, data, message, auth):
+def test_a_bad_check_is_explained_and_nothing_is_written(
+    client, barnet, database, data, message, auth
+):
     cook = f.cook(barnet, vetted=False)
     database.session.commit()
     auth.login("co@example.org")
@@ -175,7 +178,9 @@ def test_an_expired_check_tells_the_cook_once_and_stops_new_proposals(app, barne
 # ---------------------------------------------------------------- waiting list and matching
 
 
-def test_the_waiting_list_gives_each_diner_a_reason_and_what_would_help(client, barnet, database, auth):
+def test_the_waiting_list_gives_each_diner_a_reason_and_what_would_help(
+    client, barnet, database, auth
+):
     halal = 1 << 2
     full_cook = f.cook(barnet, capacity=1, can_cook_mask=halal)
     f.pairing(full_cook, f.diner(barnet, first_name="Paired"), distance_km=0.1)
@@ -334,7 +339,9 @@ def test_the_monitor_filters_and_shows_rhythm_and_concerns(client, barnet, datab
     assert "Gone" in ended_page and "Quiet" not in ended_page and ended.id
     # The concern is counted on its pairing's row.
     row = live[live.index("Fine") :].split("</tr>")[0]
-    assert "<td>1</td>" in row
+    assert f'href="/pairings/{fine.id}#concerns">1 open concern' in row
+    # An ended pairing shows when it ended.
+    assert "on " + long_date(ended.ended_at) in ended_page
 
 
 def test_the_monitor_is_paginated(client, barnet, database, auth):
@@ -417,6 +424,6 @@ def test_each_page_takes_the_same_number_of_queries_for_5_or_50_records(
         database.session.commit()
         if not counts:
             auth.login("co@example.org")
-        adapter.forget_reasons()
+        matching_runs.forget_reasons()
         counts.append(_count_queries(client, database, url))
     assert counts[0] == counts[1], f"{url}: {counts[0]} queries for 5 records, {counts[1]} for 50"

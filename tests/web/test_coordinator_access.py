@@ -142,8 +142,8 @@ def test_tower_hamlets_records_cannot_be_reached_through_barnet_urls(
         if url.endswith(("show=all", "view=all", "full.csv")):
             assert "Barney" in body, url
     points = client.get("/coordinator/barnet/map.json").get_json()
-    assert all(lat > 51.55 for lat, _ in points["cooks"])
-    assert all(lat > 51.55 for lat, _, _ in points["diners"])
+    assert all(cook[0] > 51.55 for cook in points["cooks"])
+    assert all(diner[0] > 51.55 for diner in points["diners"])
     assert len(points["diners"]) == 3 and len(points["pairings"]) == 1
 
 

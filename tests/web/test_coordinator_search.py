@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from casserole.models import Role
+from casserole.models import Area, Role, User
 from casserole.models.search_keys import fold, phone_digits
 from tests.support import factories as f
 
@@ -85,6 +86,20 @@ def test_search_never_shows_another_areas_people(client, town, auth):
         assert "tower-hamlets" not in body, q
     # And the other area's search itself is a 404.
     assert _search(client, "zoe", slug="tower-hamlets")[0] == 404
+
+
+def test_search_covers_every_area_the_coordinator_has(client, town, auth, database):
+    """A coordinator of both areas finds both namesakes, each linked under its own area."""
+    both = database.session.scalar(select(User).where(User.email == "barnet@example.org"))
+    both.areas = list(database.session.scalars(select(Area)))
+    database.session.commit()
+    auth.login("barnet@example.org")
+    status, body = _search(client, "zoe")
+    assert status == 200
+    assert f'/coordinator/barnet/diners/{town["zoe"].id}"' in body
+    assert f'/coordinator/tower-hamlets/diners/{town["far"].id}"' in body
+    # With hits from two areas, each hit says which area it is in.
+    assert "Tower Hamlets" in body.split("Diners")[1]
 
 
 def test_a_too_short_search_says_why_next_to_the_box(client, town, auth):

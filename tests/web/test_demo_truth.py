@@ -27,7 +27,7 @@ from casserole.models import (
 from casserole.services import stats
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import last_months
-from casserole.services.matching import forget_reasons, waiting_details
+from casserole.services.matching import waiting_details
 from matching.reasons import REASON_CODES
 
 KM_PER_MILE = 1.609344
@@ -50,7 +50,6 @@ def areas(app):
     with app.app_context():
         demo.seed_boroughs()
         yield list(db.session.scalars(select(Area).order_by(Area.id)))
-        forget_reasons()
         db.session.rollback()
         db.session.remove()
     empty_tables(app)

@@ -62,7 +62,9 @@ def _check_area(client, database, area: Area) -> int:
     return len(rows)
 
 
-def test_the_demo_export_groups_at_least_ten_people_on_every_combination(app, client, database, auth):
+def test_the_demo_export_groups_at_least_ten_people_on_every_combination(
+    app, client, database, auth
+):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     auth.login("admin@casserole.example", "casserole-demo")
     areas = database.session.scalars(select(Area).order_by(Area.id)).all()
@@ -75,8 +77,8 @@ def test_the_demo_export_groups_at_least_ten_people_on_every_combination(app, cl
 
 @pytest.mark.slow
 def test_the_city_scale_export_groups_at_least_ten_people_and_keeps_most_detail(
-    app, client, database
-, auth):
+    app, client, database, auth
+):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--scale", "city"])
     assert result.exit_code == 0, result.output
     area = database.session.scalars(select(Area)).one()

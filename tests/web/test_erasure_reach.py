@@ -5,20 +5,25 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from casserole import clock
 from casserole.extensions import db
 from casserole.models import (
     CaseLogKind,
     CheckKind,
     ConcernStatus,
+    ContactWay,
     EmailStatus,
     EndReason,
     OutboundEmail,
     Role,
+    VisitReport,
     WaitingListEntry,
+    WelfareOutcome,
 )
-from casserole.services import accounts, notifications, pairings
+from casserole.services import accounts, notifications, pairings, welfare
 from casserole.services.casework import case_log
 from casserole.services.casework import concerns as casework_concerns
+from casserole.services.coordinator import messages as console_messages
 from tests.support import factories as f
 from tests.support.markers import (
     digit_marker,
@@ -54,9 +59,17 @@ NOT_PERSONAL = {
     "audit_events.subject_type": "a model's class name",
     "audit_events.detail": "record numbers and code words only: audit.record refuses text",
     "outbound_emails.kind": "a code word set by the app",
+    "outbound_emails.provider_ref": "GOV.UK Notify's random id for a message it sent",
     "api_tokens.label": "an admin's name for a council system's API token, about no diner or cook",
     "api_tokens.prefix": "the first characters of a random token, to tell tokens apart",
     "api_tokens.token_hash": "a SHA-256 digest of a random token",
+    "break_covers.reason_code": "the matcher's code word for a break without a stand-in",
+    "break_covers.reason": "the matcher's sentence (counts and km), written by the app",
+    "sent_reminders.kind": "a code word set by the app",
+    "sent_reminders.subject": "a record number (pairing:12, user:5), never a name",
+    "matching_runs.kind": "a code word set by the app (propose or reasons)",
+    "matching_runs.status": "a code word set by the app (running, done, failed)",
+    "waiting_reasons.reason": "the matcher's reason code (no_cook_in_range, ...)",
 }
 
 
@@ -82,6 +95,7 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
         contact_preference=f"Phone {dm} after ten",
         carer_relationship=f"daughter of {dm}",
         needs_mask=1 << 4,  # gluten-free: the cook cannot, so pairing needs an override
+        preferred_contact=ContactWay.LETTER,  # letters carry the address
     )
     cook_user = f.user(
         Role.COOK,
@@ -89,6 +103,7 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
         first_name=f"Priya {cm}",
         last_name=cm,
         phone=f"07700 {cm} {cp}",
+        preferred_contact=ContactWay.SMS,  # texts carry the number
     )
     cook = f.cook(
         area,
@@ -137,6 +152,22 @@ def _world(dm: str, cm: str, dp: str = "", cp: str = ""):
         case_log.add_entry(
             case_log.Subject(kind, subject_id, area.id), CaseLogKind.NOTE, words, coordinator
         )
+    # A meal day that went wrong: the cook's report and the welfare check's outcome.
+    _, check = welfare.report_visit(
+        p1.id, cook_user, VisitReport.NOBODY_ANSWERED, clock.today(), f"{dm}'s curtains shut"
+    )
+    welfare.record_outcome(
+        area, check, WelfareOutcome.FINE, f"{dm} was at her sister's", coordinator
+    )
+    # A call the coordinator makes (asked for by phone) and what came of it.
+    diner.preferred_contact = ContactWay.PHONE
+    notifications.at_risk_reminder(p1, 14)
+    db.session.commit()
+    call = db.session.scalars(
+        select(OutboundEmail).where(OutboundEmail.channel == ContactWay.PHONE)
+    ).one()
+    console_messages.record_call(area, call.id, f"Spoke to {dm}: all well", coordinator)
+    diner.preferred_contact = ContactWay.LETTER
     pairings.pause(p1.id, carer, f"{dm} is in hospital with a broken hip")
     pairings.resume(p1.id, carer)
     pairings.end(p1.id, carer, EndReason.HEALTH, f"{dm} has gone into a care home")

@@ -64,6 +64,12 @@ FIELD_POOL = [
     "submit",
     "override_reason",
     "birth_date",
+    "action",
+    "first_day",
+    "last_day",
+    "allergens",
+    "keeps_out",
+    "radius_miles",
 ]
 # Odd but valid numbers and dates: other digits, superscripts, full-width digits, values
 # beyond the database's integer range, negative zero, impossible and far-away dates.

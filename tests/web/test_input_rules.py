@@ -60,11 +60,11 @@ def _ten_years_on(day: date) -> date:
 @pytest.mark.parametrize(
     ("checked_on", "expires_on", "message"),
     [
-        ("1989-12-31", "", "Enter a date from 1 January 1990 onwards."),
-        ("0001-01-01", "", "Enter a date from 1 January 1990 onwards."),
-        ("2020-01-01", "9999-12-31", "Enter a date at most 10 years ahead."),
-        ("2020-01-01", "10000-01-01", "Not a valid date value."),
-        ("2025-02-30", "", "Not a valid date value."),
+        ("1989-12-31", "", "Date of the check must be on or after 1 January 1990."),
+        ("0001-01-01", "", "Date of the check must be on or after 1 January 1990."),
+        ("2020-01-01", "9999-12-31", "Expiry date must be at most 10 years ahead."),
+        ("2020-01-01", "10000-01-01", "Enter a real date, with the day, month and year."),
+        ("2025-02-30", "", "Enter a real date, with the day, month and year."),
     ],
 )
 def test_implausible_vetting_dates_are_refused(

@@ -131,9 +131,7 @@ def test_a_break_ends_by_itself_on_its_return_date(database):
     assert next(c for c in data.cooks if c.id == still_away.id).vetted is False
 
 
-def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(
-    database, monkeypatch
-):
+def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(database, monkeypatch):
     """Proposals, their audit record and the cooks' e-mails land together or not at all."""
     from casserole.models import AuditEvent, OutboundEmail
     from casserole.services import notifications
@@ -146,7 +144,7 @@ def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(
         f.diner(area, **_near(offset))
     database.session.commit()
     queued = []
-    real_queue = notifications.queue_email
+    real_queue = notifications.queue_message
 
     def queue_then_fail(*args, **kwargs):
         # The first cook's e-mail is queued; the mail queue breaks on the second.
@@ -155,7 +153,7 @@ def test_a_late_failure_in_propose_for_area_leaves_no_proposal_audit_or_mail(
         queued.append(real_queue(*args, **kwargs))
         return queued[-1]
 
-    monkeypatch.setattr(notifications, "queue_email", queue_then_fail)
+    monkeypatch.setattr(notifications, "queue_message", queue_then_fail)
     with pytest.raises(RuntimeError, match="mail queue unavailable"):
         propose_for_area(area.id, admin)
     assert len(queued) == 1, "the failure should come after proposals and one e-mail"

@@ -97,7 +97,8 @@ def test_cook_dashboard_shows_first_names_and_no_addresses(client, auth):
         address_line="7 Hidden Road",
         access_notes="Key under the mat",
     )
-    f.pairing(cook, diner, PairingStatus.PROPOSED)
+    # Approved: the cook is asked (a proposal not yet approved is never shown to them).
+    f.pairing(cook, diner, PairingStatus.APPROVED)
     auth.login("cook@example.org")
     html = client.get("/").get_data(as_text=True)
     assert "Edna" in html and "Monday and Wednesday" in html

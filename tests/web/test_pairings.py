@@ -130,14 +130,26 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     assert [m["To"] for m in smtp_server.messages[sent_before:]] == ["coord@barnet.example"]
     assert "The food is always cold." in smtp_server.messages[-1].get_body(("plain",)).get_content()
 
+    # The carer pauses, restarts and ends: each time the cook is told, once, in plain words.
+    sent_before = len(smtp_server.messages)
     client.post(f"/pairings/{pid}/pause", data={"reason": "Holiday"})
     assert world.proposal.status == P.PAUSED and world.proposal.pauses[0].reason == "Holiday"
+    [paused] = smtp_server.messages[sent_before:]
+    assert (
+        paused["To"] == "cook@example.org"
+        and '"Holiday"' in paused.get_body(("plain",)).get_content()
+    )
     client.post(f"/pairings/{pid}/resume")
     assert world.proposal.status == P.ACTIVE and world.proposal.pauses[0].ended_at is not None
+    assert [m["To"] for m in smtp_server.messages[sent_before + 1 :]] == ["cook@example.org"]
+    sent_before = len(smtp_server.messages)
     page = client.post(f"/pairings/{pid}/end", data={"reason": "moved_away"}, follow_redirects=True)
     assert "The pairing has ended" in page.get_data(as_text=True)
     assert world.proposal.status == P.ENDED and world.proposal.end_reason == EndReason.MOVED_AWAY
-    assert smtp_server.messages[-1]["To"] == "coord@barnet.example"
+    assert sorted(m["To"] for m in smtp_server.messages[sent_before:]) == [
+        "cook@example.org",
+        "coord@barnet.example",
+    ]
 
     db = client.application.extensions["sqlalchemy"]
     actions = db.session.scalars(
@@ -160,7 +172,9 @@ def test_full_lifecycle_sends_each_message_to_whoever_acts_next(client, world, s
     # Every message went out and is recorded against the pairing, with an HTML part.
     rows = db.session.scalars(select(OutboundEmail)).all()
     assert all(r.status.value == "sent" and r.pairing_id == pid and r.html_body for r in rows)
-    assert len(rows) == len(smtp_server.messages) == 6
+    assert (
+        len(rows) == len(smtp_server.messages) == 9
+    )  # six steps, and the cook told of the pause, restart and end
 
 
 @pytest.mark.parametrize(
@@ -307,12 +321,21 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
         longitude=-0.19,
         needs_mask=0b10,
     )
-    slow = f.cook(world.area, vetted=False, capacity=1)
+    unvetted = f.cook(world.area, vetted=False, capacity=1)
+    slow = f.cook(world.area, capacity=1)
     auth.as_user(world.coordinator)
+    # A cook whose checks are not current can never be paired, whatever the reason given.
+    page = client.post(
+        "/pairings/new",
+        data={"cook_id": unvetted.id, "diner_id": far.id, "override_reason": "DBS booked"},
+    )
+    assert page.status_code == 422
+    assert "checks are not all current: the Proof of identity has not been recorded" in (
+        page.get_data(as_text=True)
+    )
     page = client.post("/pairings/new", data={"cook_id": slow.id, "diner_id": far.id})
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "checks (ID, DBS, food hygiene) are not all current" in html
     assert "The cook cannot cook: Vegan." in html and "miles apart" in html
     assert "give a reason to pair them anyway" in html
     page = client.post(
@@ -320,7 +343,7 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
         data={
             "cook_id": slow.id,
             "diner_id": far.id,
-            "override_reason": "Her daughter drives the meals over; DBS booked.",
+            "override_reason": "Her daughter drives the meals over; vegan is fine.",
         },
         follow_redirects=True,
     )
@@ -332,7 +355,7 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "pairing.propose_by_hand")
     )
-    assert event.actor_id == world.coordinator.id and event.detail["overridden"] == 3
+    assert event.actor_id == world.coordinator.id and event.detail["overridden"] == 2
     assert smtp_server.messages[-1]["Subject"] == "Would you like to cook for Ivy?"
     # Numbers outside the coordinator's areas are simply not found.
     other = f.area("Tower Hamlets", ("E1",))
@@ -340,7 +363,9 @@ def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, sm
     assert "There is no cook with that number in your areas." in page.get_data(as_text=True)
 
 
-def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(client, world, auth):
+def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(
+    client, world, auth
+):
     p = world.proposal
     p.status, p.approved_at, p.cook_accepted_at, p.started_at = (
         P.ACTIVE,

@@ -1,10 +1,11 @@
-"""Many people approving and accepting different proposals for one diner at once: one wins.
+"""Many coordinators proposing a cook for one diner at the same moment: one proposal lands.
 
-The race is made real: every thread is held at a barrier right where the last "yes" locks
-the diner and checks for a live pairing, and released together. With the lock the losers
-queue behind the winner and get the clear message; the unique index is never reached. A
-second test removes the lock and shows the same race then gets through the check and is
-stopped only by the database's unique index.
+The race is made real: every request is held at a barrier right after the service checked
+the pair (and found no open proposal), then released together, so every one of them tries
+to write. Only the database's partial unique index (one open proposal per diner) stops the
+losers, and wherever it does (the flush or the commit) each loser gets the plain message.
+Earlier, eight proposals for one diner racing to their last "yes" were tested here; the
+index now makes that starting point impossible.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from casserole.models import Pairing, PairingStatus, Role
-from casserole.services.pairings import lifecycle
+from casserole.models import Pairing, Role
+from casserole.models.vocab import OPEN_PROPOSAL_STATUSES
+from casserole.services.pairings import proposals as proposal_service
 from tests.support import factories as f
 from tests.support.auth import ClientAuth
 from tests.support.requirements import REQUIRE_POSTGRES, TEST_DATABASE_URL, unavailable
@@ -27,8 +29,8 @@ THREADS = 8
 # Long enough for eight requests on a loaded 2-core machine; a broken barrier fails the
 # thread (and so the test) instead of hanging the suite.
 BARRIER_TIMEOUT_S = 60
-ONE_LIVE_PER_DINER = "uq_pairings_one_live_per_diner"
-REFUSAL = "Edna already has a cook, so this pairing cannot go ahead."
+ONE_OPEN_PER_DINER = "uq_pairings_one_open_proposal_per_diner"
+REFUSAL = "Edna already has an open proposal, so a second one cannot be made."
 
 
 @pytest.fixture
@@ -44,32 +46,31 @@ def on_postgres(database):
 
 
 @pytest.fixture
-def proposals(app, on_postgres):
-    """Eight proposals for Edna, each with its own cook; logins for everyone who must say yes."""
+def rivals(app, on_postgres):
+    """Edna waiting, eight cooks near her, and eight coordinators of her area."""
     db = on_postgres
     area = f.area()
-    coordinator = f.user(Role.COORDINATOR)
-    coordinator.areas = [area]
-    carer = f.user(Role.CARER)
-    diner = f.diner(area, carer=carer, first_name="Edna")
-    made = [f.pairing(f.cook(area), diner, PairingStatus.PROPOSED) for _ in range(THREADS)]
+    diner = f.diner(area, first_name="Edna")
+    people = []
+    for _ in range(THREADS):
+        coordinator = f.user(Role.COORDINATOR)
+        coordinator.areas = [area]
+        people.append((coordinator, f.cook(area)))
     db.session.commit()
-    people = {
-        p.id: (coordinator.get_id(), p.cook.user.get_id(), carer.get_id()) for p in made
-    }
-    diner_id = diner.id
+    found = [(c.get_id(), cook.id) for c, cook in people]
+    where = (area.slug, diner.id)
     db.session.remove()
-    return people, diner_id
+    return found, where
 
 
 @pytest.fixture
 def index_violations(on_postgres):
-    """Every database error raised by the one-live-pairing-per-diner index, as it happens."""
+    """Every database error raised by the one-open-proposal-per-diner index, as it happens."""
     seen: list[str] = []
 
     def record(context) -> None:
-        if ONE_LIVE_PER_DINER in str(context.original_exception):
-            seen.append(ONE_LIVE_PER_DINER)
+        if ONE_OPEN_PER_DINER in str(context.original_exception):
+            seen.append(ONE_OPEN_PER_DINER)
 
     engine = on_postgres.engine
     event.listen(engine, "handle_error", record)
@@ -77,31 +78,41 @@ def index_violations(on_postgres):
     event.remove(engine, "handle_error", record)
 
 
-def _race(app, people: dict[int, tuple[str, str, str]]) -> dict[int, tuple[int, str]]:
-    """Walk every proposal to its last yes, each in its own thread; return each outcome."""
+def _hold_after_the_check(monkeypatch) -> list[int]:
+    """Hold every request after check_pair found the pair fine, until all have checked."""
+    barrier = threading.Barrier(THREADS, timeout=BARRIER_TIMEOUT_S)
+    arrived: list[int] = []
+    original = proposal_service.check_pair
+
+    def held(cook, diner, today):
+        checks = original(cook, diner, today)
+        arrived.append(cook.id)
+        barrier.wait()
+        return checks
+
+    monkeypatch.setattr(proposal_service, "check_pair", held)
+    return arrived
+
+
+def _race(app, people, where) -> dict[int, tuple[int, str]]:
+    """Each coordinator proposes their cook for Edna in their own thread; return each outcome."""
+    slug, diner_id = where
     results: dict[int, tuple[int, str]] = {}
 
-    def walk(pid: int) -> None:
-        # Each thread is its own set of people with its own requests (own app context and
-        # database session, as in production).
-        coordinator, cook, carer = (
-            ClientAuth(FlaskClient(app, app.response_class, use_cookies=True)) for _ in range(3)
-        )
-        for auth, user_id in zip((coordinator, cook, carer), people[pid], strict=True):
-            auth.as_user(user_id)
+    def propose(user_id: str, cook_id: int) -> None:
+        auth = ClientAuth(FlaskClient(app, app.response_class, use_cookies=True))
+        auth.as_user(user_id)
         try:
-            for auth, step in ((coordinator, "approve"), (cook, "accept"), (carer, "accept")):
-                response = auth.client.post(f"/pairings/{pid}/{step}")
-                if response.status_code != 302:
-                    results[pid] = (response.status_code, response.get_data(as_text=True))
-                    return
-            results[pid] = (302, "")
+            response = auth.client.post(
+                f"/coordinator/{slug}/diners/{diner_id}/pair", data={"cook_id": cook_id}
+            )
+            results[cook_id] = (response.status_code, response.get_data(as_text=True))
         except threading.BrokenBarrierError:
-            results[pid] = (0, "the barrier broke: not every thread reached the critical point")
+            results[cook_id] = (0, "the barrier broke: not every thread reached the check")
         except Exception as err:  # noqa: BLE001 - the test client re-raises a request's 500
-            results[pid] = (500, repr(err))
+            results[cook_id] = (500, repr(err))
 
-    threads = [threading.Thread(target=walk, args=(pid,)) for pid in people]
+    threads = [threading.Thread(target=propose, args=pair) for pair in people]
     for t in threads:
         t.start()
     for t in threads:
@@ -110,78 +121,33 @@ def _race(app, people: dict[int, tuple[str, str, str]]) -> dict[int, tuple[int, 
     return results
 
 
-def _hold_at(monkeypatch, where: str) -> list[int]:
-    """Hold every thread's last yes at a barrier "before" or "after" the diner's lock and check.
-
-    Only the diner side's yes (the call with lock=True) is held: the approve and the cook's
-    yes run freely, so all threads arrive at the critical point together. With where="after",
-    the lock is removed as well: each request checks without holding the diner.
-    """
-    barrier = threading.Barrier(THREADS, timeout=BARRIER_TIMEOUT_S)
-    arrived: list[int] = []
-    original = lifecycle._refuse_if_diner_has_a_cook
-
-    def held(pairing, *, lock: bool = False) -> None:
-        if not lock:
-            return original(pairing)
-        arrived.append(pairing.id)
-        if where == "before":
-            barrier.wait()
-            return original(pairing, lock=True)
-        original(pairing, lock=False)  # the lock removed
-        barrier.wait()  # everyone has checked and found no live pairing; now all write
-        return None
-
-    monkeypatch.setattr(lifecycle, "_refuse_if_diner_has_a_cook", held)
-    return arrived
-
-
-def _live(app, diner_id: int) -> list[tuple[int, PairingStatus]]:
+def _open(app, diner_id: int) -> list[int]:
     from casserole.extensions import db
 
     with app.app_context():
-        rows = db.session.execute(
-            select(Pairing.id, Pairing.status).where(
-                Pairing.diner_id == diner_id,
-                Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.PAUSED]),
+        rows = db.session.scalars(
+            select(Pairing.cook_id).where(
+                Pairing.diner_id == diner_id, Pairing.status.in_(OPEN_PROPOSAL_STATUSES)
             )
         ).all()
         db.session.remove()
-    return [tuple(r) for r in rows]
+    return list(rows)
 
 
-def test_only_one_of_many_concurrent_acceptances_starts_a_pairing(
-    app, proposals, index_violations, monkeypatch
+def test_of_many_simultaneous_proposals_for_one_diner_only_one_lands(
+    app, rivals, index_violations, monkeypatch
 ):
-    people, diner_id = proposals
-    arrived = _hold_at(monkeypatch, "before")
-    results = _race(app, people)
+    people, where = rivals
+    arrived = _hold_after_the_check(monkeypatch)
+    results = _race(app, people, where)
 
-    assert sorted(arrived) == sorted(people), "every thread must reach the lock together"
-    winners = [pid for pid, (code, _) in results.items() if code == 302]
-    assert len(winners) == 1, results
-    for pid, (code, body) in results.items():
-        if pid not in winners:
-            assert code == 409, (code, body[:500])
+    assert sorted(arrived) == sorted(cook for _, cook in people), "all must pass the check"
+    winners = [cook for cook, (code, _) in results.items() if code == 302]
+    assert len(winners) == 1, {k: (c, b[:300]) for k, (c, b) in results.items()}
+    # Every loser passed the check; the index stopped each one, and each read why.
+    assert len(index_violations) == THREADS - 1
+    for cook, (code, body) in results.items():
+        if cook not in winners:
+            assert code == 422, (code, body[:500])
             assert REFUSAL in body
-    assert _live(app, diner_id) == [(winners[0], PairingStatus.ACTIVE)]
-    # The lock made the losers wait and see the winner: none got as far as the index.
-    assert index_violations == []
-
-
-def test_without_the_lock_the_race_reaches_the_unique_index(
-    app, proposals, index_violations, monkeypatch
-):
-    """Proof the race is real: remove the lock and every loser passes the check at once."""
-    people, diner_id = proposals
-    arrived = _hold_at(monkeypatch, "after")
-    results = _race(app, people)
-
-    assert sorted(arrived) == sorted(people)
-    winners = [pid for pid, (code, _) in results.items() if code == 302]
-    assert len(winners) == 1, results
-    # Every loser had checked and found no live pairing; only the index stopped them (and
-    # not always at the commit that turns it into a 409: an autoflush can meet it first).
-    assert len(index_violations) == THREADS - 1, results
-    assert all(ONE_LIVE_PER_DINER in body or REFUSAL in body for pid, (_, body) in results.items() if pid not in winners), results
-    assert _live(app, diner_id) == [(winners[0], PairingStatus.ACTIVE)]
+    assert _open(app, where[1]) == winners

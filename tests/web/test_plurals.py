@@ -12,7 +12,9 @@ from tests.support import factories as f
 
 
 def test_templates_share_the_plural_helper(app):
-    template = app.jinja_env.from_string("{{ n|plural('cook') }}; {{ n|plural('person', 'people') }}")
+    template = app.jinja_env.from_string(
+        "{{ n|plural('cook') }}; {{ n|plural('person', 'people') }}"
+    )
     assert template.render(n=1) == "1 cook; 1 person"
     assert template.render(n=2) == "2 cooks; 2 people"
     assert template.render(n=1200) == "1,200 cooks; 1,200 people"

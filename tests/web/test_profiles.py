@@ -1,4 +1,4 @@
-"""Cook and diner profiles: every field checked on the server, breaks, checks and switching."""
+"""Cook and diner profiles: every field checked on the server, breaks, checks, per-diner pages."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def test_cook_saves_their_cooking_in_miles_stored_as_km(client, cook, auth):
         ("postcode", "SE1 7PB", "We do not run in SE1 yet"),
     ],
 )
-def test_cook_profile_refuses_bad_input_and_saves_nothing(client, cook, field, value, message, auth):
+def test_cook_profile_refuses_bad_input_and_saves_nothing(
+    client, cook, field, value, message, auth
+):
     auth.login(cook.user)
     before = (cook.capacity, cook.max_km, cook.introduction, cook.days_mask, cook.postcode)
     page = client.post("/profile/cook", data=cook_data(**{field: value}))
@@ -102,22 +104,54 @@ def test_vetted_cook_sees_they_can_be_introduced(client, database, auth):
 
 def test_cook_pauses_and_comes_back(client, cook, auth):
     auth.login(cook.user)
-    until = clock.today() + timedelta(days=14)
-    page = client.post("/profile/cook/break", data={"action": "pause", "until": until.isoformat()})
+    today = clock.today()
+    last = today + timedelta(days=13)
+    page = client.post(
+        "/profile/cook/break",
+        data={"action": "pause", "first_day": today.isoformat(), "last_day": last.isoformat()},
+    )
     assert page.status_code == 302
-    assert cook.paused and cook.paused_until == until
+    assert cook.paused and cook.paused_until == last + timedelta(days=1)
     assert "You are on a break until" in client.get("/").get_data(as_text=True)
     client.post("/profile/cook/break", data={"action": "resume"})
     assert not cook.paused and cook.paused_until is None
 
 
-@pytest.mark.parametrize("days", [-1, 0, 400])
-def test_a_break_must_end_after_today_and_within_a_year(client, cook, days, auth):
+def test_a_break_with_no_end_says_no_stand_in_is_sought(client, cook, auth):
     auth.login(cook.user)
-    until = (clock.today() + timedelta(days=days)).isoformat()
-    page = client.post("/profile/cook/break", data={"action": "pause", "until": until})
+    html = client.get("/profile/cook/checks").get_data(as_text=True)
+    assert "no stand-in cook is looked for" in html
+    page = client.post(
+        "/profile/cook/break", data={"action": "pause", "first_day": clock.today().isoformat()}
+    )
+    assert page.status_code == 302
+    assert cook.paused and cook.paused_until is None
+    assert "with no end date" in client.get("/profile/cook/checks").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (-1, 5, "Choose a first day from today and within a year."),
+        (400, None, "Choose a first day from today and within a year."),
+        (None, 5, "Choose a first day from today and within a year."),
+        (3, 2, "Choose a last day on or after the first day, within a year."),
+        (0, 400, "Choose a last day on or after the first day, within a year."),
+    ],
+)
+def test_a_break_must_start_from_today_and_end_after_it_starts(
+    client, cook, first, last, message, auth
+):
+    auth.login(cook.user)
+    today = clock.today()
+    data = {"action": "pause"}
+    if first is not None:
+        data["first_day"] = (today + timedelta(days=first)).isoformat()
+    if last is not None:
+        data["last_day"] = (today + timedelta(days=last)).isoformat()
+    page = client.post("/profile/cook/break", data=data)
     assert page.status_code == 422
-    assert "Choose a date after today and within a year." in page.get_data(as_text=True)
+    assert message in page.get_data(as_text=True)
     assert not cook.paused
 
 
@@ -151,30 +185,31 @@ def carer_with_two(database):
     return carer, one, two
 
 
-def test_carer_switches_between_their_diners(client, carer_with_two, auth):
+def test_carer_has_a_page_per_diner_named_in_its_heading(client, carer_with_two, auth):
     carer, one, two = carer_with_two
     auth.login(carer)
-    assert client.get("/profile/diner").headers["Location"] == f"/profile/diners/{one.id}"
     home = client.get("/").get_data(as_text=True)
-    assert "You are looking after Patrick's meals now." in home
-    assert "Switch to Nora" in home
-    page = client.post("/profile/diners/switch", data={"diner_id": str(two.id)})
-    assert page.status_code == 302
+    # No switching: each person has their own pages, linked from their own card.
+    assert "Switch to" not in home
+    for diner in (one, two):
+        assert f'href="/profile/diners/{diner.id}"' in home
+        assert f'href="/my-meals/{diner.id}"' in home
+        page = client.get(f"/profile/diners/{diner.id}").get_data(as_text=True)
+        # The heading is a translated sentence (the apostrophe is not escaped as &#39;).
+        assert f"<h1>{diner.display_name}'s details</h1>" in page.replace("&#39;", "'")
+        plan = client.get(f"/my-meals/{diner.id}").get_data(as_text=True)
+        assert f"Meals for {diner.display_name}" in plan
+    # /profile/diner leads to the person last opened.
     assert client.get("/profile/diner").headers["Location"] == f"/profile/diners/{two.id}"
-    assert "You are looking after Nora's meals now." in client.get("/").get_data(as_text=True)
 
 
-def test_carer_cannot_switch_to_someone_elses_diner(client, carer_with_two, database, auth):
+def test_carer_cannot_open_someone_elses_diner(client, carer_with_two, database, auth):
     carer, one, _ = carer_with_two
     stranger = f.diner(one.area, first_name="Stranger")
     auth.login(carer)
-    assert (
-        client.post("/profile/diners/switch", data={"diner_id": str(stranger.id)}).status_code
-        == 404
-    )
-    assert client.post("/profile/diners/switch", data={"diner_id": "x"}).status_code == 400
+    assert client.get(f"/profile/diners/{stranger.id}").status_code == 404
     # A stale choice in the session (the diner was moved to another carer) is not trusted.
-    client.post("/profile/diners/switch", data={"diner_id": str(one.id)})
+    client.get(f"/profile/diners/{one.id}")
     one.carer = f.user(Role.CARER)
     database.session.flush()
     assert client.get("/profile/diner").headers["Location"].endswith(f"/{carer_with_two[2].id}")
@@ -192,7 +227,9 @@ def test_carer_edits_a_diners_details(client, carer_with_two, auth):
         "address_line": "1 Test Street",
         "days": ["2"],
         "needs": ["diabetic-friendly"],
-        "allergies": "Milk",
+        "allergens": ["milk", "peanuts"],
+        "allergies": "Kiwi fruit",
+        "radius_miles": "2.5",
         "likes": "Stew",
         "dislikes": "Liver",
         "access_notes": "Knock loudly, door takes a while.",
@@ -201,7 +238,10 @@ def test_carer_edits_a_diners_details(client, carer_with_two, auth):
     page = client.post(f"/profile/diners/{one.id}", data=data)
     assert page.status_code == 302
     assert one.last_name == "Ó Briain" and one.days == {2}
-    assert one.needs == {"diabetic-friendly", "dairy-free"}
+    # The structured allergens are what matching reads; the note is kept as written.
+    assert one.needs == {"diabetic-friendly"}
+    assert one.allergens == {"milk", "peanuts"} and one.allergies == "Kiwi fruit"
+    assert one.max_km == pytest.approx(4.023, abs=0.001)
     assert one.access_notes == "Knock loudly, door takes a while."
     bad = client.post(f"/profile/diners/{one.id}", data={**data, "days": [], "first_name": "\x07"})
     assert bad.status_code == 422

@@ -103,9 +103,7 @@ def test_no_diner_url_shows_a_cook_the_address_before_the_pairing_is_live(
         assert not leaked, f"{url} ({page.status_code}) shows {leaked}"
 
 
-@pytest.mark.parametrize(
-    "status", [PairingStatus.APPROVED, PairingStatus.COOK_ACCEPTED]
-)
+@pytest.mark.parametrize("status", [PairingStatus.APPROVED, PairingStatus.COOK_ACCEPTED])
 def test_proposal_view_shows_first_name_distance_days_and_needs_only(client, pair, status, auth):
     cook, diner = pair
     _pairing(cook, diner, status)

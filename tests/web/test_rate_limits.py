@@ -73,7 +73,9 @@ def test_reading_the_forms_is_never_limited(client, limited, app, monkeypatch):
 def test_successful_logins_do_not_count_towards_the_account_limit(client, limited):
     f.user(Role.CARER, email="ruth@example.org")
     statuses = [
-        ClientAuth(client.application.test_client()).attempt("ruth@example.org", f.PASSWORD).status_code
+        ClientAuth(client.application.test_client())
+        .attempt("ruth@example.org", f.PASSWORD)
+        .status_code
         for _ in range(15)
     ]
     assert statuses == [302] * 15
@@ -82,13 +84,24 @@ def test_successful_logins_do_not_count_towards_the_account_limit(client, limite
 def test_failures_elsewhere_do_not_lock_the_owner_out_of_her_own_browser(client, limited):
     f.user(Role.COORDINATOR, email="coord@example.org")
     # The coordinator has logged in from this browser before.
-    assert ClientAuth(client).attempt("coord@example.org", f.PASSWORD, ip="10.5.0.1").status_code == 302
+    assert (
+        ClientAuth(client).attempt("coord@example.org", f.PASSWORD, ip="10.5.0.1").status_code
+        == 302
+    )
     client.post("/auth/logout")
     for n in range(10):
-        ClientAuth(client.application.test_client()).attempt("coord@example.org", "wrong password", ip=f"10.6.0.{n}")
+        ClientAuth(client.application.test_client()).attempt(
+            "coord@example.org", "wrong password", ip=f"10.6.0.{n}"
+        )
     stranger = client.application.test_client()
-    assert ClientAuth(stranger).attempt("coord@example.org", f.PASSWORD, ip="10.6.1.1").status_code == 429
-    assert ClientAuth(client).attempt("coord@example.org", f.PASSWORD, ip="10.5.0.1").status_code == 302
+    assert (
+        ClientAuth(stranger).attempt("coord@example.org", f.PASSWORD, ip="10.6.1.1").status_code
+        == 429
+    )
+    assert (
+        ClientAuth(client).attempt("coord@example.org", f.PASSWORD, ip="10.5.0.1").status_code
+        == 302
+    )
 
 
 def test_a_known_browser_that_keeps_guessing_is_limited_on_its_own(client, limited):
@@ -96,11 +109,20 @@ def test_a_known_browser_that_keeps_guessing_is_limited_on_its_own(client, limit
     assert ClientAuth(client).attempt("ruth@example.org", f.PASSWORD).status_code == 302
     client.post("/auth/logout")
     for n in range(10):
-        assert ClientAuth(client).attempt("ruth@example.org", "wrong password", ip=f"10.7.0.{n}").status_code == 422
-    assert ClientAuth(client).attempt("ruth@example.org", f.PASSWORD, ip="10.7.1.1").status_code == 429
+        assert (
+            ClientAuth(client)
+            .attempt("ruth@example.org", "wrong password", ip=f"10.7.0.{n}")
+            .status_code
+            == 422
+        )
+    assert (
+        ClientAuth(client).attempt("ruth@example.org", f.PASSWORD, ip="10.7.1.1").status_code == 429
+    )
     # Its failures did not lock out the account for other browsers.
     other = client.application.test_client()
-    assert ClientAuth(other).attempt("ruth@example.org", f.PASSWORD, ip="10.7.2.2").status_code == 302
+    assert (
+        ClientAuth(other).attempt("ruth@example.org", f.PASSWORD, ip="10.7.2.2").status_code == 302
+    )
 
 
 def test_a_device_cookie_for_another_account_or_forged_does_not_exempt(client, limited):
@@ -111,9 +133,15 @@ def test_a_device_cookie_for_another_account_or_forged_does_not_exempt(client, l
     forged = client.application.test_client()
     forged.set_cookie("casserole_device", "eyJkIjoieCIsImEiOltdfQ.forged")
     for n in range(10):
-        ClientAuth(client.application.test_client()).attempt("ruth@example.org", "wrong password", ip=f"10.8.0.{n}")
-    assert ClientAuth(client).attempt("ruth@example.org", f.PASSWORD, ip="10.8.1.1").status_code == 429
-    assert ClientAuth(forged).attempt("ruth@example.org", f.PASSWORD, ip="10.8.1.2").status_code == 429
+        ClientAuth(client.application.test_client()).attempt(
+            "ruth@example.org", "wrong password", ip=f"10.8.0.{n}"
+        )
+    assert (
+        ClientAuth(client).attempt("ruth@example.org", f.PASSWORD, ip="10.8.1.1").status_code == 429
+    )
+    assert (
+        ClientAuth(forged).attempt("ruth@example.org", f.PASSWORD, ip="10.8.1.2").status_code == 429
+    )
 
 
 @pytest.fixture
@@ -193,7 +221,10 @@ def test_an_unreachable_redis_fails_open_with_a_warning(proxied_app, database, c
     assert "Rate limit storage unreachable" in caplog.text
     # Meanwhile the limits still count, in this process.
     fresh = other.test_client()
-    statuses = [ClientAuth(fresh).attempt("x@example.org", "wrong password", ip="10.0.0.2").status_code for _ in range(3)]
+    statuses = [
+        ClientAuth(fresh).attempt("x@example.org", "wrong password", ip="10.0.0.2").status_code
+        for _ in range(3)
+    ]
     assert statuses == [422, 422, 429]
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from casserole import clock
 from casserole.models import AuditEvent, Feedback, MealShare, Pairing, PairingStatus, Role, utcnow
+from casserole.models.casework import CaseLogEntry
+from casserole.models.vocab import CaseLogKind
 from casserole.services import rights
 from tests.support import factories as f
 
@@ -55,6 +57,46 @@ def test_own_download_for_a_carer_includes_their_diners(client, auth):
     data = client.get("/my-data/download").get_json()
     assert data["account"]["email"] == "daughter@example.org"
     assert [d["name"] for d in data["diners_you_look_after"]] == ["Edna Jones"]
+
+
+def test_downloads_hold_referral_contacts_and_own_case_log(client, database, auth):
+    """Referral and emergency contact travel with the diner; the case log only to its subject."""
+    area, carer, edna, cook, _ = _carer_world()
+    edna.referrer_name, edna.referrer_organisation = "Dr Shah", "Elm Road Surgery"
+    edna.emergency_contact_name, edna.emergency_contact_phone = "Sam Jones", "07700 900123"
+    coordinator = f.user(Role.COORDINATOR, first_name="Cora")
+    f.database_add(
+        CaseLogEntry(
+            area_id=area.id,
+            kind=CaseLogKind.CALL,
+            body="Edna asked about Tuesdays",
+            author=coordinator,
+            diner_id=edna.id,
+        )
+    )
+    f.database_add(
+        CaseLogEntry(
+            area_id=area.id,
+            kind=CaseLogKind.NOTE,
+            body="Priya is a careful cook",
+            author=coordinator,
+            cook_id=cook.id,
+        )
+    )
+    database.session.commit()
+    auth.login("daughter@example.org")
+    data = client.get(f"/my-data/diners/{edna.id}/download").get_json()
+    assert data["referral"]["referrer_name"] == "Dr Shah"
+    assert data["referral"]["referrer_organisation"] == "Elm Road Surgery"
+    assert data["emergency_contact"] == {"name": "Sam Jones", "phone": "07700 900123"}
+    # Notes about the diner may concern the carer: not in the carer's download.
+    assert "case_log" not in data
+    auth.logout()
+    auth.login(cook.user)
+    mine = client.get("/my-data/download").get_json()
+    [entry] = mine["cook_profile"]["case_log"]
+    assert entry["kind"] == "Note"
+    assert entry["note"] == "Priya is a careful cook" and entry["by"] == coordinator.display_name
 
 
 def test_nobody_else_can_download_or_erase_a_diner(client, auth):

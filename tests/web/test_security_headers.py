@@ -37,7 +37,7 @@ def test_tile_server_is_the_only_outside_image_origin():
 def test_oversized_requests_are_refused_with_413(client):
     response = client.post("/auth/login", data={"email": "x" * (3 * 1024 * 1024), "password": "y"})
     assert response.status_code == 413
-    assert "We could not do that" in response.get_data(as_text=True)
+    assert "That is too big to send" in response.get_data(as_text=True)
 
 
 def test_data_downloads_and_exports_are_never_cached(client, database):

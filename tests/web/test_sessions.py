@@ -59,9 +59,7 @@ def test_logout_ends_the_sessions_on_other_devices(client, edna):
     assert ClientAuth(phone).login("edna@example.org").status_code == 302  # logging in again works
 
 
-def test_email_change_ends_other_sessions_and_keeps_the_confirming_one(
-    client, edna, smtp_server
-):
+def test_email_change_ends_other_sessions_and_keeps_the_confirming_one(client, edna, smtp_server):
     other = client.application.test_client()
     ClientAuth(other).login("edna@example.org", remember="y")
     stolen = _copy(other)

@@ -44,7 +44,8 @@ def diner_form(**overrides):
         "address_line": "3 Friern Park",
         "days": ["0", "3"],
         "needs": ["soft-pureed"],
-        "allergies": "Peanuts",
+        "allergens": ["peanuts"],
+        "allergies": "Kiwi fruit",
         "likes": "Soup",
         "access_notes": "Knock loudly, door takes a while.",
         "contact_preference": "Phone in the morning",
@@ -232,8 +233,10 @@ def test_diner_signs_up_themselves_with_consent_and_needs(client, database, barn
     assert diner.user.email == "lukasz@example.org" and diner.user.role == Role.DINER
     assert diner.first_name == "Łukasz" and diner.carer is None
     assert diner.days == {0, 3}
-    # A peanut allergy becomes a hard need alongside the ticked one.
-    assert diner.needs == {"soft-pureed", "nut-free"}
+    # The allergy is a structured choice (a hard constraint); the note stays as written.
+    assert diner.needs == {"soft-pureed"}
+    assert diner.allergens == {"peanuts"} and diner.allergies == "Kiwi fruit"
+    assert diner.max_km == 3.0  # no radius given: the usual 3 km
     assert diner.access_notes == "Knock loudly, door takes a while."
     assert diner.consent_method == ConsentMethod.SELF_ONLINE
     assert diner.consent_by_id == diner.user_id and diner.consent_at is not None
@@ -247,7 +250,7 @@ def test_diner_signs_up_themselves_with_consent_and_needs(client, database, barn
         ("days", [], "Choose at least one day."),
         ("days", ["9"], "Choose from the options shown."),
         ("needs", ["halal", "raw-food"], "Choose from the options shown."),
-        ("birth_date", "1938-02-30", "Enter a real date, like 14 March 1938."),
+        ("birth_date", "1938-02-30", "Enter a real date, with the day, month and year."),
         ("birth_date", "2999-01-01", "Enter a date of birth in the past"),
         ("likes", "x" * 501, "Keep this to 500 characters or fewer."),
         ("allergies", "nuts\x07", "This contains a control character"),
@@ -349,3 +352,25 @@ def test_a_finish_link_works_once_and_a_forged_one_not_at_all(client, database, 
     again = client.post(path)
     assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
     assert client.get("/join/finish/forged.token.here").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"allergens": ["arsenic"]}, "Choose from the options shown."),
+        ({"radius_miles": "40"}, "Choose a distance from 0.3 to 6.2 miles (0.5 to 10 km)."),
+        ({"radius_miles": "0.1"}, "Choose a distance from 0.3 to 6.2 miles (0.5 to 10 km)."),
+        ({"radius_miles": "far"}, "Enter a number of miles"),
+    ],
+)
+def test_diner_allergens_and_radius_are_checked(client, database, barnet, overrides, message):
+    page = client.post("/join/diner", data=diner_form(**overrides))
+    assert page.status_code == 422
+    assert message in page.get_data(as_text=True)
+    assert count(database, DinerProfile) == 0
+
+
+def test_a_diner_chooses_their_radius_at_sign_up(client, database, barnet):
+    assert client.post("/join/diner", data=diner_form(radius_miles="1")).status_code == 302
+    diner = database.session.scalar(select(DinerProfile))
+    assert diner.max_km == pytest.approx(1.609, abs=0.001)

@@ -14,6 +14,7 @@ from casserole.models import Area, AreaDistrict
 from casserole.services import audit
 from casserole.services.accounts import FieldError, phone_problem
 from casserole.services.areas import open_district
+from casserole.services.input_rules import normalise_phone
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,9 @@ def save_area(
     area.name = details.name
     area.meal_cost_pence = details.meal_cost_pence
     area.contact_email = details.contact_email or None
-    area.contact_phone = details.contact_phone or None
+    area.contact_phone = normalise_phone(details.contact_phone) or None
     db.session.flush()
-    audit.record(
-        "area.saved", area, area_id=area.id, actor=actor, client_address=client_address
-    )
+    audit.record("area.saved", area, area_id=area.id, actor=actor, client_address=client_address)
     db.session.commit()
     for outcode in new:
         # Today's behaviour: the district's waiting list is e-mailed and forgotten.

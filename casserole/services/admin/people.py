@@ -149,9 +149,7 @@ def _active_admins() -> int:
     )
 
 
-def set_active(
-    actor: Any, user: User, active: bool, client_address: str | None = None
-) -> None:
+def set_active(actor: Any, user: User, active: bool, client_address: str | None = None) -> None:
     """Deactivate (or reactivate) any account; the last active admin cannot be deactivated."""
     if not active and user.role == Role.ADMIN and user.is_active_account and _active_admins() <= 1:
         raise LastAdmin("This is the last admin: make another admin before deactivating it.")

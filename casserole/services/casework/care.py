@@ -20,7 +20,7 @@ from casserole.models import (
     User,
 )
 from casserole.models.vocab import OPEN_PROPOSAL_STATUSES
-from casserole.services import audit, mail, notifications
+from casserole.services import audit, mail, notifications, welfare_messages
 from casserole.services.accounts import FieldError, text_problem, tidy_text
 from casserole.services.casework import case_log
 
@@ -145,6 +145,8 @@ def suspend_cook(
             pairing.declined_at = now
             pairing.declined_by_id = coordinator.id
             pairing.decline_reason = "Withdrawn by the coordinator"
+            # Whoever had already seen the introduction hears it will not go ahead.
+            welfare_messages.withdrawn_by_suspension(pairing)
         audit.record(
             "pairing.suspension",
             pairing,

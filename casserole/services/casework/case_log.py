@@ -19,6 +19,7 @@ from casserole.models import (
     Role,
     User,
 )
+from casserole.pagination import Page, paginate
 from casserole.services import audit
 
 # URL word for each kind of subject, and the column that holds it.
@@ -93,19 +94,24 @@ def _column(kind: str) -> Any:
     return getattr(CaseLogEntry, f"{kind}_id")
 
 
-def entries(
-    subject: Subject, viewer: Any, client_address: str | None = None
-) -> list[CaseLogEntry]:
-    """A subject's entries, newest first, for the area's coordinators; diners' views are audited."""
-    if not can_see_area(viewer, subject.area_id):
-        return []
-    rows = list(
-        db.session.scalars(
-            select(CaseLogEntry)
-            .where(_column(subject.kind) == subject.id, CaseLogEntry.area_id == subject.area_id)
-            .order_by(CaseLogEntry.created_at.desc(), CaseLogEntry.id.desc())
-        )
+def _of(subject: Subject) -> Any:
+    return select(CaseLogEntry).where(
+        _column(subject.kind) == subject.id, CaseLogEntry.area_id == subject.area_id
     )
+
+
+def entries(
+    subject: Subject, viewer: Any, client_address: str | None = None, page: int = 1
+) -> Page:
+    """One page of a subject's entries, newest first, for the area's coordinators; audited."""
+    if not can_see_area(viewer, subject.area_id):
+        return Page([], 0, page)
+    found = paginate(
+        _of(subject).order_by(CaseLogEntry.created_at.desc(), CaseLogEntry.id.desc()),
+        page,
+        scalars=True,
+    )
+    rows = found.rows
     if subject.kind == "diner":
         # Notes about a diner are as personal as their address: each view is on the record.
         audit.record(
@@ -115,9 +121,10 @@ def entries(
             actor=viewer,
             client_address=client_address,
             entries=len(rows),
+            page=page,
         )
         db.session.commit()
-    return rows
+    return found
 
 
 def add_entry(
@@ -174,9 +181,14 @@ def erase_for_user(user: User) -> None:
     db.session.execute(CaseLogEntry.__table__.update().where(condition).values(body=""))
 
 
-def intro_visit_due(subject: Subject, rows: list[CaseLogEntry]) -> bool:
+def intro_visit_due(subject: Subject) -> bool:
     """True for a pairing with no meal yet whose log holds no introduction visit."""
-    if subject.kind != "pairing" or any(e.kind == CaseLogKind.INTRO_VISIT for e in rows):
+    if subject.kind != "pairing":
+        return False
+    visited = db.session.scalar(
+        _of(subject).where(CaseLogEntry.kind == CaseLogKind.INTRO_VISIT).limit(1)
+    )
+    if visited is not None:
         return False
     pairing = db.session.get(Pairing, subject.id)
     return pairing is not None and not pairing.meals and pairing.ended_at is None

@@ -13,6 +13,7 @@ from casserole import clock
 from casserole.access import can_see_area
 from casserole.extensions import db
 from casserole.models import Area, ConcernStatus, Feedback, Pairing
+from casserole.pagination import Page, paginate
 from casserole.services import audit, mail, notifications
 
 # An open concern older than this is highlighted in the queue.
@@ -57,8 +58,8 @@ def is_stale(concern: Feedback, now: datetime) -> bool:
     return concern.concern_status in OPEN and now - concern.created_at > STALE_AFTER
 
 
-def queue(area: Area, show: str = "open") -> list[QueuedConcern]:
-    """The area's concerns: urgent first, then oldest first; open ones unless `show` is 'all'."""
+def queue(area: Area, show: str = "open", page: int = 1) -> Page:
+    """One page of the area's concerns: open before resolved, urgent first, then oldest."""
     stmt = _base(area)
     if show == "open":
         stmt = stmt.where(Feedback.concern_status.in_(OPEN))
@@ -69,7 +70,9 @@ def queue(area: Area, show: str = "open") -> list[QueuedConcern]:
         Feedback.id,
     )
     now = clock.now()
-    return [QueuedConcern(c, is_stale(c, now)) for c in db.session.scalars(stmt).unique()]
+    found = paginate(stmt, page, scalars=True)
+    found.rows = [QueuedConcern(c, is_stale(c, now)) for c in found.rows]
+    return found
 
 
 def urgent_open(area: Area) -> list[Feedback]:

@@ -9,7 +9,14 @@ from datetime import date, datetime
 from typing import Any
 
 from casserole.models import ConsentMethod, ContactWay, ReferrerKind
-from casserole.models.vocab import DAY_NAMES, DIET_LABELS, DIET_TAGS
+from casserole.models.vocab import (
+    ALLERGEN_SHORT,
+    ALLERGENS,
+    DAY_NAMES,
+    DIET_LABELS,
+    DIET_TAGS,
+    allergens_in_text,
+)
 from casserole.services.casework.registration import (
     COORDINATOR_CONSENT,
     Referral,
@@ -23,6 +30,7 @@ OPTIONAL = (
     "birth_date",
     "phone",
     "needs",
+    "allergens",
     "allergies",
     "likes",
     "dislikes",
@@ -90,6 +98,18 @@ def _needs(value: str) -> set[str]:
     return needs
 
 
+def _allergens(value: str) -> set[str]:
+    by_name = {a: a for a in ALLERGENS} | {v: a for a, v in ALLERGEN_SHORT.items()}
+    found: set[str] = set()
+    for word in filter(None, (w.strip().lower() for w in re.split(r"[;,]", value))):
+        # "nuts" or "shellfish" name more than one allergen; both are kept out.
+        named = {by_name[word]} if word in by_name else allergens_in_text(word)
+        if not named:
+            raise ValueError(f"“{word}” is not one of: {', '.join(ALLERGENS)}.")
+        found |= named
+    return found
+
+
 def _date(value: str) -> date | None:
     if not value.strip():
         return None
@@ -124,6 +144,7 @@ def parse_row(raw: dict[str, str], result: RowResult) -> Referral | None:
     for key, parse in (
         ("days", _days),
         ("needs", _needs),
+        ("allergens", _allergens),
         ("birth_date", _date),
         ("preferred_contact", lambda v: _choice(ContactWay, v)),
         ("referrer_kind", lambda v: _choice(ReferrerKind, v)),
@@ -143,6 +164,7 @@ def parse_row(raw: dict[str, str], result: RowResult) -> Referral | None:
             address_line=cells["address_line"],
             days=parsed["days"],
             needs=parsed["needs"],
+            allergens=parsed["allergens"],
             allergies=cells["allergies"],
             likes=cells["likes"],
             dislikes=cells["dislikes"],

@@ -31,6 +31,7 @@ from casserole.services.accounts import (
     hash_password,
     name_problem,
     normalise_email,
+    normalise_phone,
     phone_problem,
     request_password_reset,
     text_problem,
@@ -101,6 +102,12 @@ def is_duplicate(first: str, last: str, postcode: str, born: date | None) -> boo
     return bool(db.session.scalar(stmt))
 
 
+def _referrer_contact(value: str) -> str:
+    """A referrer's e-mail address as given, or their phone number in its one written form."""
+    value = _tidy(value)
+    return value if "@" in value else normalise_phone(value)
+
+
 def check_referral(referral: Referral, problems: dict[str, str]) -> None:
     """Add the problems of the referral, contact and consent fields to `problems`."""
     for name in (
@@ -117,6 +124,19 @@ def check_referral(referral: Referral, problems: dict[str, str]) -> None:
         problems["emergency_contact_name"] = problem
     if problem := phone_problem(referral.emergency_contact_phone):
         problems["emergency_contact_phone"] = problem
+    # Half an emergency contact cannot be used in an emergency: both, or neither.
+    if referral.emergency_contact_name and not referral.emergency_contact_phone:
+        problems.setdefault(
+            "emergency_contact_phone", "Enter the emergency contact's phone, or leave both empty."
+        )
+    if referral.emergency_contact_phone and not referral.emergency_contact_name:
+        problems.setdefault(
+            "emergency_contact_name", "Enter the emergency contact's name, or leave both empty."
+        )
+    contact = _tidy(referral.referrer_contact)
+    if contact and "@" not in contact and (problem := phone_problem(contact)):
+        # Not an e-mail address, so it must be a phone number we can ring.
+        problems["referrer_contact"] = f"Enter an e-mail address or a phone number. {problem}"
     if referral.referrer_kind is not None and not referral.referrer_name:
         problems["referrer_name"] = "Enter the name of the person who referred them."
     if referral.consent_method == ConsentMethod.REFERRER and referral.referrer_kind is None:
@@ -167,14 +187,14 @@ def build_diner(
         consent_at=now if referral.consent_method else None,
         consent_by_id=coordinator.id if referral.consent_method else None,
         waiting_since=now,
-        preferred_contact=referral.preferred_contact,
         emergency_contact_name=_tidy(referral.emergency_contact_name)[:160],
-        emergency_contact_phone=_tidy(referral.emergency_contact_phone)[:40],
+        emergency_contact_phone=normalise_phone(_tidy(referral.emergency_contact_phone))[:40],
         referrer_kind=referral.referrer_kind,
         referrer_name=_tidy(referral.referrer_name)[:160],
         referrer_organisation=_tidy(referral.referrer_organisation)[:160],
-        referrer_contact=_tidy(referral.referrer_contact)[:200],
-        **diner_fields(details),
+        referrer_contact=_referrer_contact(referral.referrer_contact)[:200],
+        # The referral's choice wins over a form's (the import has only the referral's).
+        **{**diner_fields(details), "preferred_contact": referral.preferred_contact},
     )
 
 
@@ -216,9 +236,7 @@ def record_consent(
     diner.consent_at = clock.now()
     diner.consent_by_id = coordinator.id
     diner.waiting_since = diner.consent_at
-    audit.record(
-        "diner_consent_recorded", diner, actor=coordinator, client_address=client_address
-    )
+    audit.record("diner_consent_recorded", diner, actor=coordinator, client_address=client_address)
     db.session.commit()
     return diner
 
@@ -275,7 +293,7 @@ def register_cook(
         email=email,
         first_name=first,
         last_name=last,
-        phone=phone or None,
+        phone=normalise_phone(phone) or None,
         password_hash=hash_password(secrets.token_urlsafe(32)),
     )
     cook = CookProfile(user=user, address_line=address[:200], **location_fields(placement))

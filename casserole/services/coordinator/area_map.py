@@ -9,10 +9,14 @@ from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from casserole.extensions import db
-from casserole.models import Area, CookProfile, DinerProfile, Pairing
+from casserole.models import Area, CookProfile, DinerProfile, Pairing, User
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit
 from casserole.services.coordinator.waiting import waiting_filter
+
+
+def _name(first: str | None, last: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip()
 
 
 def map_data(area: Area, actor: Any, client_address: str | None = None) -> dict[str, Any]:
@@ -20,6 +24,9 @@ def map_data(area: Area, actor: Any, client_address: str | None = None) -> dict[
 
     Only for coordinators of the area: diners' points are never sent to anyone else. Each
     time they are sent is recorded in the audit trail (points are close to addresses).
+    Rows are compact arrays (tens of thousands of points): a cook is [lat, lon, id, name],
+    a diner [lat, lon, paired 0/1, id, name], a pairing [cook lat, lon, diner lat, lon, id,
+    km or null], so each point can open the person's name, role and record.
     """
     audit.record(
         "diner_locations_viewed",
@@ -30,29 +37,54 @@ def map_data(area: Area, actor: Any, client_address: str | None = None) -> dict[
     )
     db.session.commit()
     cooks = [
-        [round(lat, 5), round(lon, 5)]
-        for lat, lon in db.session.execute(
-            select(CookProfile.latitude, CookProfile.longitude).where(
-                CookProfile.area_id == area.id
+        [round(lat, 5), round(lon, 5), cook_id, _name(first, last)]
+        for lat, lon, cook_id, first, last in db.session.execute(
+            select(
+                CookProfile.latitude,
+                CookProfile.longitude,
+                CookProfile.id,
+                User.first_name,
+                User.last_name,
             )
+            .join(User, User.id == CookProfile.user_id)
+            .where(CookProfile.area_id == area.id)
         )
     ]
     live = exists().where(
         Pairing.diner_id == DinerProfile.id, Pairing.status.in_(list(LIVE_STATUSES))
     )
     diners = [
-        [round(lat, 5), round(lon, 5), 1 if paired else 0]
-        for lat, lon, paired in db.session.execute(
-            select(DinerProfile.latitude, DinerProfile.longitude, case((live, 1), else_=0)).where(
-                DinerProfile.area_id == area.id
-            )
+        [round(lat, 5), round(lon, 5), 1 if paired else 0, diner_id, _name(first, last)]
+        for lat, lon, paired, diner_id, first, last in db.session.execute(
+            select(
+                DinerProfile.latitude,
+                DinerProfile.longitude,
+                case((live, 1), else_=0),
+                DinerProfile.id,
+                DinerProfile.first_name,
+                DinerProfile.last_name,
+            ).where(DinerProfile.area_id == area.id)
         )
     ]
     diner = aliased(DinerProfile)
     lines = [
-        [round(a, 5), round(b, 5), round(c, 5), round(d, 5)]
-        for a, b, c, d in db.session.execute(
-            select(CookProfile.latitude, CookProfile.longitude, diner.latitude, diner.longitude)
+        [
+            round(a, 5),
+            round(b, 5),
+            round(c, 5),
+            round(d, 5),
+            pairing_id,
+            None if km is None else round(km, 2),
+        ]
+        for a, b, c, d, pairing_id, km in db.session.execute(
+            select(
+                CookProfile.latitude,
+                CookProfile.longitude,
+                diner.latitude,
+                diner.longitude,
+                Pairing.id,
+                Pairing.distance_km,
+            )
             .select_from(Pairing)
             .join(CookProfile, CookProfile.id == Pairing.cook_id)
             .join(diner, diner.id == Pairing.diner_id)

@@ -14,7 +14,12 @@ from casserole.extensions import db
 from casserole.formatting import day_list, miles
 from casserole.geocoding import EARTH_RADIUS_KM
 from casserole.models import CookProfile, DinerProfile, EndReason, Pairing, PairingStatus, User
-from casserole.models.vocab import DIET_LABELS, LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
+from casserole.models.vocab import (
+    DIET_LABELS,
+    LIVE_STATUSES,
+    OPEN_PROPOSAL_STATUSES,
+    allergen_names,
+)
 from casserole.services import matching as matcher
 
 SHOWN = 15  # per list: nearest first
@@ -67,6 +72,9 @@ def _why_not(cook: object, diner: DinerProfile, km: float, excluded: bool) -> li
     missing = diner.needs - cook.can_cook  # type: ignore[attr-defined]
     if missing:
         reasons.append("cannot cook " + ", ".join(sorted(DIET_LABELS[t] for t in missing)).lower())
+    unsafe = diner.allergens - cook.keeps_out  # type: ignore[attr-defined]
+    if unsafe:
+        reasons.append("cannot keep out " + " or ".join(allergen_names(unsafe)))
     if not diner.days & cook.days:  # type: ignore[attr-defined]
         reasons.append("no day in common")
     if excluded:

@@ -8,10 +8,20 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from casserole import clock
 from casserole.extensions import db
-from casserole.models import Area, CookProfile, DinerProfile, Pairing, PairingPause
+from casserole.models import (
+    Area,
+    BreakCover,
+    CookBreak,
+    CookProfile,
+    DinerProfile,
+    MealShare,
+    Pairing,
+    PairingPause,
+)
 from casserole.models.vocab import STARTED_STATUSES
 from casserole.services import audit, stats
 from casserole.services.coordinator.dialect import epoch_seconds
@@ -43,6 +53,9 @@ class Figures:
     survival: stats.Survival
     months: list[tuple[date, int]]
     meal_cost_pence: int
+    # Continuity through cooks' breaks: meals stand-ins cooked, diners left without one.
+    stand_in_meals: int = 0
+    breaks_uncovered: int = 0
 
     @property
     def curve(self) -> list[tuple[float, float]]:
@@ -150,6 +163,8 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
     people = _people(area, period)
     live_in_period = [
         Pairing.area_id == area.id,
+        # A stand-in covers a break inside a running pairing: never a pairing of its own.
+        Pairing.covers_id.is_(None),
         Pairing.started_at.is_not(None),
         Pairing.started_at < cut,
         Pairing.status.in_(STARTED_STATUSES),
@@ -202,4 +217,44 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
         months=months,
         meal_cost_pence=area.meal_cost_pence,
         **people,
+        **_continuity(area, period, cut),
     )
+
+
+def _continuity(area: Area, period: Period, cut: datetime) -> dict[str, int]:
+    """Meals cooked by stand-ins in the period, and diners whose cook's break in the period
+    had no stand-in (none went live for it)."""
+    stand_in_meals = db.session.scalar(
+        select(func.count(MealShare.id))
+        .join(Pairing, Pairing.id == MealShare.pairing_id)
+        .where(
+            Pairing.area_id == area.id,
+            Pairing.covers_id.is_not(None),
+            MealShare.shared_on >= period.start,
+            MealShare.shared_on <= period.end,
+        )
+    )
+    stand_in = aliased(Pairing)
+    covered = (
+        select(stand_in.id)
+        .where(
+            stand_in.cook_break_id == BreakCover.cook_break_id,
+            stand_in.covers_id == BreakCover.pairing_id,
+            stand_in.started_at.is_not(None),
+        )
+        .exists()
+    )
+    uncovered = db.session.scalar(
+        select(func.count(BreakCover.id))
+        .join(CookBreak, CookBreak.id == BreakCover.cook_break_id)
+        .join(Pairing, Pairing.id == BreakCover.pairing_id)
+        .where(
+            Pairing.area_id == area.id,
+            CookBreak.cancelled_at.is_(None),
+            CookBreak.last_day.is_not(None),
+            CookBreak.first_day <= min(period.end, cut.date()),
+            CookBreak.last_day >= period.start,
+            ~covered,
+        )
+    )
+    return {"stand_in_meals": stand_in_meals or 0, "breaks_uncovered": uncovered or 0}

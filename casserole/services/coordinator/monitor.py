@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, func, literal, select
+from sqlalchemy import Date, and_, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from casserole import clock
@@ -22,7 +22,7 @@ from casserole.models import (
     PairingStatus,
     User,
 )
-from casserole.models.vocab import LIVE_STATUSES, STARTED_STATUSES
+from casserole.models.vocab import END_REASON_LABELS, LIVE_STATUSES, STARTED_STATUSES
 from casserole.pagination import PER_PAGE, Page, paginate
 from casserole.services import stats
 from casserole.services.coordinator.dialect import day_number, greatest, is_sqlite
@@ -32,6 +32,7 @@ MONITOR_VIEWS = {
     "active": "Active",
     "paused": "Paused",
     "at_risk": "At risk",
+    "lapsed": "Cook's checks lapsed",
     "ended": "Ended",
     "all": "All",
 }
@@ -126,6 +127,10 @@ class MonitorRow:
     rhythm: stats.Rhythm | None
     concerns: int
     at_risk: bool
+    feedback: int = 0
+    end_reason: str = ""
+    # A live pairing whose cook's checks are no longer all current (CookProfile.is_vetted).
+    checks_lapsed: bool = False
 
 
 @dataclass
@@ -137,19 +142,44 @@ class Monitor:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _open_concerns(pairing_ids: list[int]) -> dict[int, int]:
+def _feedback_counts(pairing_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per pairing: (open concerns, feedback that is not a concern), in one query."""
     if not pairing_ids:
         return {}
+    open_concern = and_(Feedback.is_concern.is_(True), Feedback.resolved_at.is_(None))
     stmt = (
-        select(Feedback.pairing_id, func.count())
-        .where(
-            Feedback.pairing_id.in_(pairing_ids),
-            Feedback.is_concern.is_(True),
-            Feedback.resolved_at.is_(None),
+        select(
+            Feedback.pairing_id,
+            func.count(case((open_concern, 1))),
+            func.count(case((Feedback.is_concern.is_(False), 1))),
         )
+        .where(Feedback.pairing_id.in_(pairing_ids))
         .group_by(Feedback.pairing_id)
     )
-    return dict(db.session.execute(stmt).all())
+    return {pid: (concerns, notes) for pid, concerns, notes in db.session.execute(stmt).all()}
+
+
+def _open_concerns(pairing_ids: list[int]) -> dict[int, int]:
+    """Per pairing with any: how many concerns are still open."""
+    return {pid: c for pid, (c, _) in _feedback_counts(pairing_ids).items() if c}
+
+
+def _lapsed_where(area: Area, today: date) -> list[Any]:
+    """Live pairings of the area whose cook is not vetted today (the owner's SQL rule)."""
+    lapsed_cooks = select(CookProfile.id).where(
+        CookProfile.area_id == area.id, ~CookProfile.is_vetted(today)
+    )
+    return [
+        Pairing.area_id == area.id,
+        Pairing.status.in_(LIVE_STATUSES),
+        Pairing.cook_id.in_(lapsed_cooks),
+    ]
+
+
+def lapsed_count(area: Area, today: date | None = None) -> int:
+    """How many live pairings of the area have a cook whose checks have lapsed."""
+    where = _lapsed_where(area, today or clock.today())
+    return db.session.scalar(select(func.count()).select_from(Pairing).where(*where)) or 0
 
 
 def monitor(area: Area, view: str = "live", page: int = 1, per_page: int = PER_PAGE) -> Monitor:
@@ -166,6 +196,8 @@ def monitor(area: Area, view: str = "live", page: int = 1, per_page: int = PER_P
         name: sum(by_status.get(s, 0) for s in statuses)
         for name, statuses in _VIEW_STATUSES.items()
     }
+    today = clock.local_date(now)
+    counts["lapsed"] = lapsed_count(area, today)
     cook_user = aliased(User)
     stmt = (
         select(Pairing, cook_user, DinerProfile)
@@ -182,20 +214,38 @@ def monitor(area: Area, view: str = "live", page: int = 1, per_page: int = PER_P
         found = Page([], len(risky), page, per_page)
         ids = risky[found.offset : found.offset + per_page]
         found.rows = list(db.session.execute(stmt.where(Pairing.id.in_(ids))).all())
+    elif view == "lapsed":
+        lapsed_rows = stmt.where(*_lapsed_where(area, today))
+        found = paginate(lapsed_rows, page, per_page, count=counts[view])
     else:
         where = [Pairing.area_id == area.id, Pairing.status.in_(_VIEW_STATUSES[view])]
         found = paginate(stmt.where(*where), page, per_page, count=counts[view])
     page_ids = [p.id for p, _, _ in found.rows]
+    page_cooks = {p.cook_id for p, _, _ in found.rows if p.status in LIVE_STATUSES}
+    lapsed = (
+        set(
+            db.session.scalars(
+                select(CookProfile.id).where(
+                    CookProfile.id.in_(page_cooks), ~CookProfile.is_vetted(today)
+                )
+            )
+        )
+        if page_cooks
+        else set()
+    )
     rhythms = stats.rhythms(page_ids, now=now) if page_ids else {}
-    concerns = _open_concerns(page_ids)
+    counts_by_pairing = _feedback_counts(page_ids)
     found.rows = [
         MonitorRow(
             pairing=p,
             cook_name=cook.display_name,
             diner_name=diner.display_name,
             rhythm=rhythms.get(p.id),
-            concerns=concerns.get(p.id, 0),
+            concerns=counts_by_pairing.get(p.id, (0, 0))[0],
+            feedback=counts_by_pairing.get(p.id, (0, 0))[1],
             at_risk=bool(rhythms.get(p.id) and rhythms[p.id].at_risk),
+            end_reason=END_REASON_LABELS.get(p.end_reason, "") if p.end_reason else "",
+            checks_lapsed=p.status in LIVE_STATUSES and p.cook_id in lapsed,
         )
         for p, cook, diner in found.rows
     ]

@@ -65,6 +65,36 @@ def proposals(area: Area, page: int = 1, per_page: int = PROPOSALS_PER_PAGE) -> 
     return found
 
 
+def proposal_row(area: Area, pairing_id: int) -> ProposalRow | None:
+    """One of the area's proposals awaiting approval, as a row; None if there is no such."""
+    cook_user = aliased(User)
+    found = db.session.execute(
+        select(Pairing, CookProfile, cook_user, DinerProfile)
+        .join(CookProfile, CookProfile.id == Pairing.cook_id)
+        .join(cook_user, cook_user.id == CookProfile.user_id)
+        .join(DinerProfile, DinerProfile.id == Pairing.diner_id)
+        .where(Pairing.id == pairing_id, *_waiting_for_approval(area))
+    ).first()
+    if found is None:
+        return None
+    pairing, cook, user, diner = found
+    return ProposalRow(
+        pairing=pairing,
+        cook_name=user.display_name,
+        diner_name=diner.display_name,
+        diner_outcode=diner.outcode,
+        shared_days=day_list(mask_to_days(cook.days_mask & diner.days_mask)) or "none",
+        needs=[DIET_LABELS[t] for t in sorted(mask_to_tags(diner.needs_mask))],
+        needs_covered=not (diner.needs_mask & ~cook.can_cook_mask),
+    )
+
+
+def is_in_area(area: Area, pairing_id: int) -> bool:
+    """Whether the pairing belongs to the area, whatever its state."""
+    stmt = select(Pairing.id).where(Pairing.id == pairing_id, Pairing.area_id == area.id)
+    return db.session.scalar(stmt) is not None
+
+
 def open_proposal_ids(area: Area) -> list[int]:
     """Every proposal of the area awaiting approval."""
     stmt = select(Pairing.id).where(*_waiting_for_approval(area)).order_by(Pairing.id)

@@ -12,8 +12,7 @@ from casserole import clock
 from casserole.extensions import db
 from casserole.models import Area, CookProfile, DinerProfile, Pairing, Role, User
 from casserole.models.vocab import DIET_LABELS, LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
-from casserole.services import audit
-from casserole.services import matching as matcher
+from casserole.services import audit, matching_runs
 from casserole.services.coordinator import waiting
 
 
@@ -89,7 +88,7 @@ def diner_record(
     if _is_waiting(diner):
         days = max(0, (clock.now() - diner.waiting_since).days)
         # The waiting list's stored reasons: no matcher run just for one record.
-        snap = matcher.last_reasons(area)
+        snap = matching_runs.latest_reasons(area)
         if snap is not None:
             reason = snap.reasons.get(diner.id)
             label = waiting.REASON_LABELS.get(reason or "", "Not worked out yet")

@@ -1,9 +1,10 @@
-"""The console's one search box: diners, cooks and carers of one area by name, e-mail, phone,
-postcode or district, or record number (D12 diner, K12 cook, C12 carer)."""
+"""The console's one search box: diners, cooks and carers of a coordinator's areas by name,
+e-mail, phone, postcode or district, or record number (D12 diner, K12 cook, C12 carer)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,8 @@ class Hit:
     id: int
     name: str
     hint: str
+    area_slug: str  # the area whose console shows the record
+    area_name: str
 
 
 @dataclass
@@ -47,6 +50,11 @@ class Results:
     def total(self) -> int:
         """How many people were found in all."""
         return sum(len(hits) for hits in self.groups.values())
+
+    @property
+    def spans_areas(self) -> bool:
+        """Whether the hits come from more than one area (then each says which)."""
+        return len({h.area_slug for hits in self.groups.values() for h in hits}) > 1
 
 
 def _contains(text: str) -> str:
@@ -93,12 +101,15 @@ def _user_terms(q: str, kind: str) -> list[Any]:
     return terms
 
 
-def search(area: Area, query: str) -> Results:
-    """People of `area` matching `query`, grouped by role; never anyone of another area."""
+def search(areas: Sequence[Area], query: str) -> Results:
+    """People of `areas` matching `query`, grouped by role; never anyone of another area."""
     q = (query or "").strip()
     if len(q) < MIN_LENGTH:
         raise SearchError(f"Type at least {MIN_LENGTH} characters to search.")
     results = Results(query=q)
+    by_id = {a.id: a for a in areas}
+    if not by_id:
+        return results
     diner_terms = _diner_terms(q)
     account_email = (
         exists().where(User.id == DinerProfile.user_id, func.lower(User.email) == q.lower())
@@ -112,7 +123,7 @@ def search(area: Area, query: str) -> Results:
         diners = db.session.scalars(
             select(DinerProfile)
             .where(
-                DinerProfile.area_id == area.id,
+                DinerProfile.area_id.in_(sorted(by_id)),
                 DinerProfile.erased_at.is_(None),
                 or_(*diner_terms),
             )
@@ -120,14 +131,19 @@ def search(area: Area, query: str) -> Results:
             .limit(LIMIT)
         ).all()
     results.groups["diner"] = [
-        Hit("diner", d.id, d.display_name, f"D{d.id}, {d.postcode}") for d in diners
+        _hit("diner", d.id, d.display_name, f"D{d.id}, {d.postcode}", by_id[d.area_id])
+        for d in diners
     ]
-    results.groups["cook"] = _cooks(area, q)
-    results.groups["carer"] = _carers(area, q)
+    results.groups["cook"] = _cooks(by_id, q)
+    results.groups["carer"] = _carers(by_id, q)
     return results
 
 
-def _cooks(area: Area, q: str) -> list[Hit]:
+def _hit(kind: str, record_id: int, name: str, hint: str, area: Area) -> Hit:
+    return Hit(kind, record_id, name, hint, area.slug, area.name)
+
+
+def _cooks(by_id: dict[int, Area], q: str) -> list[Hit]:
     terms = _user_terms(q, "cook")
     compact = re.sub(r"\s", "", q).upper()
     if _OUTCODE.match(compact):
@@ -138,33 +154,57 @@ def _cooks(area: Area, q: str) -> list[Hit]:
     if not terms:
         return []
     rows = db.session.execute(
-        select(CookProfile.id, User.first_name, User.last_name, CookProfile.postcode)
+        select(
+            CookProfile.id,
+            CookProfile.area_id,
+            User.first_name,
+            User.last_name,
+            CookProfile.postcode,
+        )
         .join(User, User.id == CookProfile.user_id)
-        .where(CookProfile.area_id == area.id, User.erased_at.is_(None), or_(*terms))
+        .where(CookProfile.area_id.in_(sorted(by_id)), User.erased_at.is_(None), or_(*terms))
         .order_by(User.search_name, CookProfile.id)
         .limit(LIMIT)
     ).all()
     return [
-        Hit("cook", r.id, f"{r.first_name} {r.last_name}".strip(), f"K{r.id}, {r.postcode}")
+        _hit(
+            "cook",
+            r.id,
+            f"{r.first_name} {r.last_name}".strip(),
+            f"K{r.id}, {r.postcode}",
+            by_id[r.area_id],
+        )
         for r in rows
     ]
 
 
-def _carers(area: Area, q: str) -> list[Hit]:
+def _carers(by_id: dict[int, Area], q: str) -> list[Hit]:
     terms = _user_terms(q, "carer")
     if not terms:
         return []
-    # A carer belongs to the area through a diner they look after there; the (carer, area)
-    # index answers this per carer in one probe.
-    cares_here = exists().where(
-        DinerProfile.carer_id == User.id,
-        DinerProfile.area_id == area.id,
-        DinerProfile.erased_at.is_(None),
+    # A carer belongs to an area through a diner they look after there; the (carer, area)
+    # index answers this per carer in one probe per area.
+    area_of_care = (
+        select(func.min(DinerProfile.area_id))
+        .where(
+            DinerProfile.carer_id == User.id,
+            DinerProfile.area_id.in_(sorted(by_id)),
+            DinerProfile.erased_at.is_(None),
+        )
+        .scalar_subquery()
     )
-    rows = db.session.scalars(
-        select(User)
-        .where(User.role == Role.CARER, User.erased_at.is_(None), cares_here, or_(*terms))
+    rows = db.session.execute(
+        select(User, area_of_care.label("area_id"))
+        .where(
+            User.role == Role.CARER,
+            User.erased_at.is_(None),
+            area_of_care.is_not(None),
+            or_(*terms),
+        )
         .order_by(User.search_name, User.id)
         .limit(LIMIT)
     ).all()
-    return [Hit("carer", u.id, u.display_name, f"C{u.id}, {u.email}") for u in rows]
+    return [
+        _hit("carer", u.id, u.display_name, f"C{u.id}, {u.email or 'no e-mail'}", by_id[aid])
+        for u, aid in rows
+    ]

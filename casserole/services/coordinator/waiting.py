@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,15 +14,18 @@ from casserole.models.vocab import (
     DIET_LABELS,
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    allergen_names,
+    mask_to_allergens,
     mask_to_days,
     mask_to_tags,
 )
 from casserole.pagination import PER_PAGE, Page, paginate
-from casserole.services import matching as matcher
+from casserole.services import matching_runs
 
 # Matcher reasons need a full dry run of the matcher (about ten seconds for a city of 60,000
-# people), so the last run per area is kept in memory and shown with its time; "Run matching"
-# or "Work the reasons out again" renews it. Small areas work them out on first view.
+# people), so the last run's reasons per area are stored in the database (matching_runs) and
+# shown with their time, the same in every process; "Run matching" or "Work the reasons out
+# again" renews them. Small areas work them out on first view.
 AUTO_REASONS_LIMIT = 5000
 
 REASON_LABELS = {
@@ -36,23 +37,26 @@ REASON_LABELS = {
     "match_available": "A cook is free: run matching",
 }
 
-ReasonSnapshot = matcher.ReasonSnapshot
-# One dry run per area at a time: a second request waits for the first one's answer rather
-# than running the matcher again; other areas are not held up.
-_reasons_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
+ReasonSnapshot = matching_runs.ReasonSnapshot
 
 
-def reasons_for(area: Area, refresh: bool = False) -> ReasonSnapshot:
-    """The area's last matcher reasons, worked out now if there are none or if asked."""
-    with _reasons_locks[area.id]:
-        snap = matcher.last_reasons(area)
-        if refresh or snap is None:
-            snap = matcher.waiting_details(area)
-        return snap
+def reasons_for(area: Area, refresh: bool = False) -> ReasonSnapshot | None:
+    """The area's stored matcher reasons, worked out now if there are none or if asked.
+
+    While another run for the area holds its lock, the stored ones (or None) are shown.
+    """
+    snap = matching_runs.latest_reasons(area)
+    if refresh or snap is None:
+        try:
+            snap = matching_runs.compute_reasons(area)
+        except matching_runs.MatchingBusy:
+            if refresh:
+                raise
+    return snap
 
 
-def refresh_reasons(area: Area) -> ReasonSnapshot:
-    """Work out the area's waiting reasons again (a matcher dry run; nothing is written)."""
+def refresh_reasons(area: Area) -> ReasonSnapshot | None:
+    """Work out the area's waiting reasons again; MatchingBusy while a run holds the area."""
     return reasons_for(area, refresh=True)
 
 
@@ -85,6 +89,15 @@ def explain(
     if reason == "no_cook_in_range":
         return f"No vetted cook within {reach}. A cook near {diner.outcode} would help."
     if reason == "no_cook_for_needs":
+        allergens = " and ".join(allergen_names(mask_to_allergens(diner.allergen_mask)))
+        if allergens:
+            wanted = (
+                f"cooks {needs} and keeps out {allergens}" if needs else f"keeps out {allergens}"
+            )
+            return (
+                f"{plural(in_range, 'cook')} within {reach}, none {wanted}. "
+                f"A cook near {diner.outcode} who {wanted} would help."
+            )
         return (
             f"{plural(in_range, 'cook')} within {reach}, "
             f"none cooks {needs or 'for their needs'}. "
@@ -154,7 +167,7 @@ def waiting_list(
         count=waiting_count_query(area),
         scalars=True,
     )
-    snap = matcher.last_reasons(area)
+    snap = matching_runs.latest_reasons(area)
     if snap is None and found.total <= AUTO_REASONS_LIMIT:
         snap = reasons_for(area)
     now = clock.now()

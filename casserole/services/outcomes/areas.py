@@ -35,7 +35,7 @@ def waiting_counts(area: Area) -> dict[str, str]:
     snap = (
         waiting.reasons_for(area)
         if total <= waiting.AUTO_REASONS_LIMIT
-        else waiting.matcher.last_reasons(area)
+        else waiting.matching_runs.latest_reasons(area)
     )
     tally: Counter[str] = Counter()
     if snap is not None:

@@ -93,6 +93,7 @@ def _cohort(area: Area, period: Period, now: datetime) -> _Cohort:
     rows = db.session.execute(
         select(Pairing.diner_id, Pairing.cook_id, Pairing.started_at, Pairing.ended_at).where(
             Pairing.area_id == area.id,
+            Pairing.covers_id.is_(None),  # stand-ins are never pairings of their own
             Pairing.started_at.is_not(None),
             Pairing.started_at < cut,
             Pairing.status.in_(STARTED_STATUSES),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -10,8 +11,11 @@ from sqlalchemy import select
 
 from casserole import clock
 from casserole.extensions import db
-from casserole.models import ConcernStatus, Feedback, MealShare, utcnow
+from casserole.formatting import long_date
+from casserole.models import ConcernStatus, Feedback, MealShare, Pairing, utcnow
+from casserole.models.vocab import ALLERGENS, allergens_to_mask
 from casserole.services import audit, notifications
+from casserole.services.pairings.allergens import allergen_clash
 from casserole.services.pairings.lifecycle import commit
 from casserole.services.pairings.reach import load
 from casserole.services.pairings.states import Action, NotFound, PairingError, authorise
@@ -25,9 +29,16 @@ def log_meal(
     allergen_note: str = "",
     now: datetime | None = None,
     client_address: str | None = None,
+    allergens: Iterable[str] = (),
 ) -> MealShare:
-    """The cook records a meal they took round."""
+    """The cook records a meal they took round, with which of the 14 allergens it contained.
+
+    A meal containing one of the diner's allergens is still recorded (it has happened) and
+    at once raised as an urgent safety concern: the area's coordinators and the diner's
+    side are told, in the same commit (`allergens.allergen_clash(meal, pairing)` says which).
+    """
     now = now or utcnow()
+    allergens = set(allergens)
     dish, allergen_note = (dish or "").strip(), (allergen_note or "").strip()
     pairing, sides = load(pairing_id, actor, lock=True)
     authorise(Action.LOG_MEAL, pairing.status, sides)
@@ -46,10 +57,13 @@ def log_meal(
         raise PairingError(
             gettext("You have already logged a meal on that day."), field="shared_on"
         )
+    if allergens - set(ALLERGENS):
+        raise PairingError(gettext("Choose from the allergens shown."), field="allergens")
     meal = MealShare(
         shared_on=shared_on,
         dish=dish,
         allergen_note=allergen_note,
+        allergen_mask=allergens_to_mask(allergens),
         logged_by_id=actor.id,
         logged_at=now,
     )
@@ -58,8 +72,51 @@ def log_meal(
     audit.record(
         "pairing.log_meal", pairing, actor=actor, client_address=client_address, meal_id=meal.id
     )
+    clash = allergen_clash(meal, pairing)
+    if clash:
+        _allergen_concern(pairing, meal, clash, actor, now, client_address)
     commit()
     return meal
+
+
+def _allergen_concern(
+    pairing: Pairing,
+    meal: MealShare,
+    clash: list[str],
+    actor: Any,
+    now: datetime,
+    client_address: str | None,
+) -> Feedback:
+    """An urgent concern for a meal with the diner's allergen in it; everyone is told."""
+    diner = pairing.diner
+    words = " and ".join(clash)
+    concern = Feedback(
+        pairing_id=pairing.id,
+        meal_share_id=meal.id,
+        author_id=actor.id,
+        comment=(
+            f"ALLERGEN ALERT: the meal of {long_date(meal.shared_on)} ({meal.dish}) contains "
+            f"{words}, and {diner.first_name} is allergic to {words}. "
+            f"Logged by the cook, {actor.display_name}. Check on {diner.first_name} today."
+        )[:4000],
+        is_concern=True,
+        concern_status=ConcernStatus.NEW,
+        urgent=True,
+        created_at=now,
+    )
+    db.session.add(concern)
+    db.session.flush()
+    audit.record(
+        "pairing.allergen_alert",
+        pairing,
+        actor=actor,
+        client_address=client_address,
+        feedback_id=concern.id,
+        meal_id=meal.id,
+    )
+    notifications.concern_to_coordinators(pairing, concern, actor)
+    notifications.allergen_alert_to_diner_side(pairing, meal, clash)
+    return concern
 
 
 def confirm_meal(

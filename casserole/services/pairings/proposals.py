@@ -23,15 +23,18 @@ from casserole.models import (
     ProposalSource,
     utcnow,
 )
+from casserole.models.matching_run import KIND_PROPOSE
 from casserole.models.vocab import (
     DIET_LABELS,
     LIVE_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    allergen_names,
+    mask_to_allergens,
     mask_to_tags,
 )
-from casserole.services import audit, notifications
+from casserole.services import audit, matching_runs, notifications, vetting
 from casserole.services.matching import run_matching
-from casserole.services.pairings.lifecycle import commit
+from casserole.services.pairings.lifecycle import commit, refusing_lost_races
 from casserole.services.pairings.states import NotFound, PairingError
 
 
@@ -78,14 +81,22 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
             "This pair was declined before, or the diner asked for a different cook: "
             "it is never proposed again."
         )
-    if not cook.is_vetted(today):
-        checks.broken.append("The cook's checks (ID, DBS, food hygiene) are not all current.")
+    if problem := vetting.vetting_problem(cook, today):
+        # Never overridable: the cook could not say yes to it anyway (accepting re-checks).
+        checks.blocking.append(problem)
     if cook.paused or not cook.user.is_active_account:
         checks.broken.append("The cook is taking a break from cooking.")
     missing = mask_to_tags(diner.needs_mask & ~cook.can_cook_mask)
     if missing:
         names = ", ".join(sorted(DIET_LABELS[t] for t in missing))
         checks.broken.append(f"The cook cannot cook: {names}.")
+    unsafe = mask_to_allergens(diner.allergen_mask & ~cook.keeps_out_mask)
+    if unsafe:
+        # Never overridable: a meal with an allergen in it can put the diner in hospital.
+        checks.blocking.append(
+            f"The cook cannot keep {' or '.join(allergen_names(unsafe))} out of a meal, "
+            f"and {diner.first_name} is allergic."
+        )
     if not diner.days_mask & cook.days_mask:
         checks.broken.append("They have no day of the week in common.")
     km = great_circle_km(cook.latitude, cook.longitude, diner.latitude, diner.longitude)
@@ -156,7 +167,9 @@ def propose_by_hand(
         approved_by_id=actor.id,
     )
     db.session.add(pairing)
-    db.session.flush()
+    # A proposal made for the same diner at the same moment meets the unique index here.
+    with refusing_lost_races(diner.first_name):
+        db.session.flush()
     audit.record(
         "pairing.propose_by_hand",
         pairing,
@@ -170,23 +183,31 @@ def propose_by_hand(
 
 
 def propose_for_area(area_id: int, actor: Any, client_address: str | None = None) -> list[Pairing]:
-    """Run the matcher for an area; auto-approved proposals go straight to their cooks."""
+    """Run the matcher for an area; auto-approved proposals go straight to their cooks.
+
+    One run per area at a time (a database lock, `matching_runs.area_run`): a second one
+    started meanwhile, in any process, gets MatchingBusy with who started the first and when.
+    """
     area = db.session.get(Area, area_id)
     if area is None or not can_see_area(actor, area.id):
         raise NotFound("We could not find that area.")
-    # One transaction: proposals, their audit record and the cooks' e-mails land together.
-    run = run_matching(area, actor, commit=False)
-    audit.record(
-        "pairing.run_matching",
-        area,
-        area_id=area.id,
-        actor=actor,
-        client_address=client_address,
-        proposals=len(run.proposals),
-        unmatched=len(run.unmatched),
-    )
-    for pairing in run.proposals:
-        if pairing.status == PairingStatus.APPROVED:
-            notifications.proposal_to_cook(pairing)
-    commit()
+    with matching_runs.area_run(area, KIND_PROPOSE, actor) as lock:
+        # One transaction: proposals, their audit record, the cooks' e-mails and the run's
+        # stored reasons land together.
+        run = run_matching(area, actor, commit=False)
+        audit.record(
+            "pairing.run_matching",
+            area,
+            area_id=area.id,
+            actor=actor,
+            client_address=client_address,
+            proposals=len(run.proposals),
+            unmatched=len(run.unmatched),
+        )
+        for pairing in run.proposals:
+            if pairing.status == PairingStatus.APPROVED:
+                notifications.proposal_to_cook(pairing)
+        reasons = matching_runs.ReasonSnapshot(utcnow(), dict(run.unmatched), run.counts)
+        matching_runs.finish(lock, reasons, len(run.proposals))
+        commit()
     return run.proposals

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext
@@ -12,10 +12,12 @@ from sqlalchemy import or_, select
 
 from casserole.access import area_ids_for, can_see_area
 from casserole.extensions import db
+from casserole.formatting import long_date
 from casserole.models import (
     Area,
     DinerProfile,
     EmailStatus,
+    EndReason,
     OutboundEmail,
     Pairing,
     PairingStatus,
@@ -24,7 +26,15 @@ from casserole.models import (
 )
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import audit, stats
-from casserole.services.pairings.states import Action, NotFound, Side, allowed_actions
+from casserole.services.pairings.allergens import allergen_alerts
+from casserole.services.pairings.states import (
+    Action,
+    NotFound,
+    Side,
+    State,
+    allowed_actions,
+    state_of,
+)
 
 P = PairingStatus
 
@@ -88,6 +98,17 @@ class PairingPage:
     is_coordinator: bool
     status_text: str = ""
     unconfirmed_meal_ids: set[int] = field(default_factory=set)
+    state: State | None = None
+    # Meals that contained one of the diner's allergens, with which: shown to every side.
+    allergen_alerts: list[tuple[Any, list[str]]] = field(default_factory=list)
+
+
+def _offered(pairing: Pairing, sides: frozenset[Side], on_break: bool = False) -> frozenset[str]:
+    """The actions to offer as buttons; after a death nobody is asked for feedback."""
+    offered = {a.value for a in allowed_actions(pairing.status, sides, on_break=on_break)}
+    if pairing.end_reason == EndReason.DIED:
+        offered.discard(Action.FEEDBACK.value)
+    return frozenset(offered)
 
 
 def page_for(
@@ -109,10 +130,12 @@ def page_for(
             address=live,
         )
         db.session.commit()
+    on_break, until = break_of(pairing)
+    stand_in = _live_stand_in(pairing) if on_break else None
     return PairingPage(
         pairing=pairing,
         sides=sides,
-        actions=frozenset(a.value for a in allowed_actions(pairing.status, sides)),
+        actions=_offered(pairing, sides, on_break),
         rhythm=stats.rhythm(pairing, now=now or utcnow()),
         # Addresses, phones and access notes only while the pairing is live, and only to
         # the people in it (and the area's coordinators).
@@ -121,8 +144,24 @@ def page_for(
         is_cook=Side.COOK in sides,
         is_diner_side=Side.DINER in sides,
         is_coordinator=Side.COORDINATOR in sides,
-        status_text=status_text(pairing, sides),
+        status_text=status_text(pairing, sides, on_break=on_break, until=until, stand_in=stand_in),
         unconfirmed_meal_ids={m.id for m in pairing.meals if m.confirmed_at is None},
+        state=state_of(pairing.status, on_break=on_break, covered=stand_in is not None),
+        allergen_alerts=allergen_alerts(pairing),
+    )
+
+
+def break_of(pairing: Pairing) -> tuple[bool, date | None]:
+    """Whether the pairing is paused for its cook's break, and the break's last day (or None)."""
+    for pause in pairing.pauses:
+        if pause.ended_at is None and pause.cook_break_id is not None:
+            return True, pause.cook_break.last_day if pause.cook_break else None
+    return False, None
+
+
+def _live_stand_in(pairing: Pairing) -> Pairing | None:
+    return db.session.scalar(
+        select(Pairing).where(Pairing.covers_id == pairing.id, Pairing.status.in_(LIVE_STATUSES))
     )
 
 
@@ -138,13 +177,49 @@ _STATUS_TEXT = {
 }
 
 
-def status_text(pairing: Pairing, sides: frozenset[Side]) -> str:
+def status_text(
+    pairing: Pairing,
+    sides: frozenset[Side],
+    *,
+    on_break: bool = False,
+    until: date | None = None,
+    stand_in: Pairing | None = None,
+) -> str:
     """Where the pairing is, in plain words for the person reading."""
+    text = _STATUS_TEXT[pairing.status]
     if pairing.status == P.APPROVED and Side.COOK in sides:
-        return gettext("We think you could cook for this neighbour. Would you like to?")
+        text = gettext("We think you could cook for this neighbour. Would you like to?")
     if pairing.status == P.COOK_ACCEPTED and Side.DINER in sides:
-        return gettext("This cook would like to cook for you. Would you like that?")
-    return str(_STATUS_TEXT[pairing.status])
+        text = gettext("This cook would like to cook for you. Would you like that?")
+    text = str(text)
+    if on_break:
+        if until:
+            text = gettext(
+                "Meals are paused for the cook's break until %(date)s.", date=long_date(until)
+            )
+        else:
+            text = gettext("Meals are paused for the cook's break with no end date yet.")
+        if stand_in is not None:
+            text += " " + gettext(
+                "%(name)s is the stand-in cook meanwhile.", name=stand_in.cook.user.first_name
+            )
+    if pairing.is_stand_in and pairing.first_day and pairing.last_day:
+        start, end = long_date(pairing.first_day), long_date(pairing.last_day)
+        if pairing.covers:
+            intro = gettext(
+                "A stand-in while %(name)s is on a break, from %(start)s to %(end)s.",
+                name=pairing.covers.cook.user.first_name,
+                start=start,
+                end=end,
+            )
+        else:
+            intro = gettext(
+                "A stand-in while the regular cook is on a break, from %(start)s to %(end)s.",
+                start=start,
+                end=end,
+            )
+        text = f"{intro} {text}"
+    return text
 
 
 @dataclass

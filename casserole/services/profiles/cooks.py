@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext
 
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
-from casserole.models import CookProfile
-from casserole.models.vocab import days_to_mask, tags_to_mask
+from casserole.models import ContactWay, CookProfile
+from casserole.models.vocab import ALLERGENS, allergens_to_mask, days_to_mask, tags_to_mask
 from casserole.services import places
-from casserole.services.accounts import FieldError, text_problem, tidy_text
+from casserole.services.accounts import (
+    FieldError,
+    normalise_phone,
+    phone_problem,
+    text_problem,
+    tidy_text,
+)
+from casserole.services.channels import contact_way_problem
 
 CAPACITY_RANGE = (1, 12)
 MAX_MILES = 30.0
 INTRODUCTION_LIMIT = 1000
-LONGEST_BREAK_DAYS = 366
 
 
 @dataclass
@@ -34,6 +40,10 @@ class CookDetails:
     postcode: str
     address_line: str
     birth_year: int | None = None
+    keeps_out: set[str] | None = None  # None leaves what the cook keeps out as it is
+    # None leaves the account's phone and way of contact as they are.
+    phone: str | None = None
+    preferred_contact: ContactWay | None = None
 
 
 # A cook's age, for the figures' age ranges: adults, and nobody older than 100.
@@ -58,6 +68,11 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     introduction = tidy_text(details.introduction)
     address_line = tidy_text(details.address_line)
     low, high = CAPACITY_RANGE
+    if not details.days:
+        # A cook with no days can never be introduced to anyone: saying "saved" would mislead.
+        problems["days"] = (
+            "Tick at least one day you can cook. If you need a rest, take a break instead."
+        )
     if details.capacity is None or not low <= details.capacity <= high:
         problems["capacity"] = gettext(
             "Choose between %(low)s and %(high)s neighbours.", low=low, high=high
@@ -80,6 +95,13 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
             problems[name] = problem
     if problem := birth_year_problem(details.birth_year, clock.today()):
         problems["birth_year"] = problem
+    if details.keeps_out is not None and set(details.keeps_out) - set(ALLERGENS):
+        problems["keeps_out"] = "Choose from the allergens shown."
+    phone = (cook.user.phone or "") if details.phone is None else tidy_text(details.phone)
+    if problem := phone_problem(phone):
+        problems["phone"] = problem
+    elif problem := contact_way_problem(details.preferred_contact, phone, True):
+        problems["preferred_contact"] = problem
     placement = places.moved_to(cook, details.postcode, problems)
     if problems:
         raise FieldError(errors=problems)
@@ -87,27 +109,16 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     cook.days_mask = days_to_mask(details.days)
     cook.availability_note = note[:200]
     cook.can_cook_mask = tags_to_mask(details.can_cook)
+    if details.keeps_out is not None:
+        cook.keeps_out_mask = allergens_to_mask(details.keeps_out)
     cook.capacity = int(details.capacity or 1)
     cook.max_km = round(miles_to_km(float(details.max_miles or 0)), 3)
     cook.introduction = introduction
     cook.address_line = address_line
+    if details.phone is not None:
+        cook.user.phone = normalise_phone(phone) or None
+    if details.preferred_contact is not None:
+        cook.user.preferred_contact = details.preferred_contact
     places.apply_placement(cook, placement)
     db.session.commit()
     return cook
-
-
-def pause_cook(cook: CookProfile, until: date | None, today: date | None = None) -> None:
-    """Take a break from new introductions (a holiday), optionally until a date."""
-    today = today or clock.today()
-    if until is not None and not today < until <= today + timedelta(days=LONGEST_BREAK_DAYS):
-        raise FieldError("until", gettext("Choose a date after today and within a year."))
-    cook.paused = True
-    cook.paused_until = until
-    db.session.commit()
-
-
-def resume_cook(cook: CookProfile) -> None:
-    """Come back from a break: the cook can be introduced to neighbours again."""
-    cook.paused = False
-    cook.paused_until = None
-    db.session.commit()

@@ -17,6 +17,7 @@ from casserole.geocoding import great_circle_km
 from casserole.models import Pairing, PairingStatus, Role
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
 from casserole.services import audit
+from casserole.services.diner_details import allergen_lines
 from casserole.services.profiles.diners import NotFound, diners_of
 
 
@@ -31,6 +32,8 @@ class NeighbourView:
     needs: frozenset[str]
     allergies: str
     live: bool
+    # The 14 allergens and the note, one line each (diner_details.allergen_lines).
+    allergen_lines: list[str] = field(default_factory=list)
     contact: dict[str, str] = field(default_factory=dict)
 
 
@@ -93,6 +96,7 @@ def neighbour_for_cook(
         allergies=diner.allergies,
         live=live,
         contact=contact,
+        allergen_lines=allergen_lines(diner),
     )
 
 
@@ -118,9 +122,7 @@ def cook_for_diner_side(user: Any, cook_id: int) -> CookView:
                 Pairing.cook_id == cook_id,
                 Pairing.diner_id.in_(ids),
                 Pairing.cook_accepted_at.is_not(None),
-                Pairing.status.in_(
-                    [PairingStatus.COOK_ACCEPTED, *LIVE_STATUSES]
-                ),
+                Pairing.status.in_([PairingStatus.COOK_ACCEPTED, *LIVE_STATUSES]),
             )
             .order_by(Pairing.id.desc())
             .limit(1)
