@@ -190,7 +190,7 @@ def died(pairing_id: int) -> Any:
             form.note.data or "",
             client_address=request.remote_addr,
         ),
-        "Thank you for telling us. We are very sorry for your loss.",
+        _l("Thank you for telling us. We are very sorry for your loss."),
     )
 
 

@@ -10,9 +10,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casserole.extensions import db
+from casserole.formatting import day_name
 from casserole.links import public_url
 from casserole.models import Area, EndReason, Pairing, Role, User
 from casserole.models.welfare import (
@@ -27,15 +30,20 @@ from casserole.services.notifications import _send, coordinators_of, diner_side
 
 # What the cook found, in words that follow "went round on <day> and ...".
 FOUND_WORDS = {
-    VisitReport.NOBODY_ANSWERED: "nobody answered the door",
-    VisitReport.SEEMED_UNWELL: "thought {name} seemed unwell",
-    VisitReport.COULD_NOT_COME: "could not come",
+    VisitReport.NOBODY_ANSWERED: _l("nobody answered the door"),
+    VisitReport.SEEMED_UNWELL: _l("thought %(name)s seemed unwell"),
+    VisitReport.COULD_NOT_COME: _l("could not come"),
 }
 
 
-def found_words(kind: VisitReport, diner_first_name: str) -> str:
-    """What the cook reported, in plain words."""
-    return FOUND_WORDS[kind].format(name=diner_first_name)
+def found_words(kind: VisitReport, diner_first_name: str) -> Any:
+    """What the cook reported, in plain words (read in the language of the page or message)."""
+    return LazyString(lambda: str(FOUND_WORDS[kind]) % {"name": diner_first_name})
+
+
+def _report_label(kind: VisitReport) -> Any:
+    """The report's label in lower case, read in the reader's language."""
+    return LazyString(lambda: str(VISIT_REPORT_LABELS[kind]).lower())
 
 
 def _unique(addresses: Iterable[str]) -> list[str]:
@@ -82,8 +90,12 @@ def welfare_check_opened(check: WelfareCheck, report: MealDayReport, hours: int)
     carer = context["carer"]
     if carer is not None:
         count += _send(
-            [carer.email],
-            f"Please check on {name} now: {VISIT_REPORT_LABELS[report.kind].lower()}",
+            [carer],
+            _l(
+                "Please check on %(name)s now: %(what)s",
+                name=name,
+                what=_report_label(report.kind),
+            ),
             "welfare_opened_to_carer",
             "welfare_opened_to_carer",
             pairing,
@@ -132,8 +144,8 @@ def welfare_check_closed(check: WelfareCheck) -> int:
     count = 0
     for person in _unique_people(people):
         count += _send(
-            [person.email],
-            f"Update on {pairing.diner.first_name}: the welfare check is closed",
+            [person],
+            _l("Update on %(name)s: the welfare check is closed", name=pairing.diner.first_name),
             "welfare_closed",
             "welfare_closed",
             pairing,
@@ -158,8 +170,12 @@ def could_not_come(pairing: Pairing, report: MealDayReport) -> int:
     count = 0
     for person in diner_side(pairing):
         count += _send(
-            [person.email],
-            f"{pairing.cook.user.first_name} could not bring {pairing.diner.first_name}'s meal",
+            [person],
+            _l(
+                "%(cook)s could not bring %(name)s's meal",
+                cook=pairing.cook.user.first_name,
+                name=pairing.diner.first_name,
+            ),
             "could_not_come_to_diner",
             "could_not_come_to_diner",
             pairing,
@@ -174,34 +190,37 @@ def could_not_come(pairing: Pairing, report: MealDayReport) -> int:
 
 # Why a pairing ended, as the other side reads it.
 END_WORDS = {
-    EndReason.MOVED_AWAY: "moved away",
-    EndReason.HEALTH: "health",
-    EndReason.COOK_UNAVAILABLE: "the cook can no longer cook",
-    EndReason.DIFFERENT_COOK: "would like a different cook",
-    EndReason.DIED: "the diner has died",
-    EndReason.OTHER: "something else",
+    EndReason.MOVED_AWAY: _l("moved away"),
+    EndReason.HEALTH: _l("health"),
+    EndReason.COOK_UNAVAILABLE: _l("the cook can no longer cook"),
+    EndReason.DIFFERENT_COOK: _l("would like a different cook"),
+    EndReason.DIED: _l("the diner has died"),
+    EndReason.OTHER: _l("something else"),
 }
 
 # A change to a live pairing, in words that follow "<who> has ...".
 CHANGE_WORDS = {
-    "paused": "paused the meals",
-    "resumed": "restarted the meals",
-    "ended": "ended the pairing",
+    "paused": _l("paused the meals"),
+    "resumed": _l("restarted the meals"),
+    "ended": _l("ended the pairing"),
 }
 
 
 def pairing_changed(pairing: Pairing, change: str, actor: Any, reason: str = "") -> int:
     """Everyone in the pairing but the person who acted: the cook, the diner and their carer."""
+    diner_name = pairing.diner.first_name
+    who: Any
     if actor is not None and getattr(actor, "role", None) in (Role.COORDINATOR, Role.ADMIN):
-        who = f"The coordinator for {pairing.area.name}"
+        who = _l("The coordinator for %(area)s", area=pairing.area.name)
     elif actor is not None and actor.id == pairing.cook.user_id:
-        who = f"{pairing.cook.user.first_name}, {pairing.diner.first_name}'s cook,"
+        who = _l("%(cook)s, %(name)s's cook,", cook=pairing.cook.user.first_name, name=diner_name)
     elif actor is not None and actor.id == pairing.diner.user_id:
-        who = pairing.diner.first_name
+        who = diner_name
     elif actor is not None:
-        who = f"{actor.first_name}, {pairing.diner.first_name}'s carer,"
+        who = _l("%(carer)s, %(name)s's carer,", carer=actor.first_name, name=diner_name)
     else:
         who = "Casserole"
+    who_short = LazyString(lambda: str(who).rstrip(","))
     people = [pairing.cook.user, *diner_side(pairing)]
     count = 0
     for person in _unique_people(people):
@@ -209,8 +228,13 @@ def pairing_changed(pairing: Pairing, change: str, actor: Any, reason: str = "")
             continue
         is_cook = person.id == pairing.cook.user_id
         count += _send(
-            [person.email],
-            f"{pairing.diner.first_name}'s meals: {who.rstrip(',')} has {CHANGE_WORDS[change]}",
+            [person],
+            _l(
+                "%(name)s's meals: %(who)s has %(what)s",
+                name=diner_name,
+                who=who_short,
+                what=CHANGE_WORDS[change],
+            ),
             "pairing_changed",
             f"pairing_{change}_to_{'cook' if is_cook else 'diner'}",
             pairing,
@@ -236,8 +260,8 @@ def withdrawn_by_suspension(pairing: Pairing) -> int:
     count = 0
     for person in _unique_people(people):
         count += _send(
-            [person.email],
-            f"The introduction for {pairing.diner.first_name} will not go ahead",
+            [person],
+            _l("The introduction for %(name)s will not go ahead", name=pairing.diner.first_name),
             "pairing_withdrawn",
             "pairing_withdrawn",
             pairing,
@@ -254,8 +278,8 @@ def meal_day_reminder(pairing: Pairing, day: date, allergens: str) -> int:
     if not cook.is_active_account:
         return 0
     return _send(
-        [cook.email],
-        f"Tomorrow is {pairing.diner.first_name}'s meal day",
+        [cook],
+        _l("Tomorrow is %(name)s's meal day", name=pairing.diner.first_name),
         "meal_day_reminder",
         "meal_day_reminder",
         pairing,
@@ -273,8 +297,12 @@ def missed_meal_nudge(pairing: Pairing, day: date) -> int:
     if not cook.is_active_account:
         return 0
     return _send(
-        [cook.email],
-        f"Did you see {pairing.diner.first_name} on {day:%A}?",
+        [cook],
+        _l(
+            "Did you see %(name)s on %(day)s?",
+            name=pairing.diner.first_name,
+            day=LazyString(lambda: day_name(day.weekday())),
+        ),
         "missed_meal_nudge",
         "missed_meal_nudge",
         pairing,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -313,9 +314,15 @@ def _end_stand_ins_of(
         notifications.break_notice(
             stand_in,
             [stand_in.cook.user],
-            f"You are no longer needed as {stand_in.diner.first_name}'s stand-in cook",
-            f"The pairing you were standing in for has ended, so {stand_in.diner.first_name} "
-            "does not need a stand-in cook any more. Thank you.",
+            _l(
+                "You are no longer needed as %(name)s's stand-in cook",
+                name=stand_in.diner.first_name,
+            ),
+            _l(
+                "The pairing you were standing in for has ended, so %(name)s does not need "
+                "a stand-in cook any more. Thank you.",
+                name=stand_in.diner.first_name,
+            ),
         )
 
 

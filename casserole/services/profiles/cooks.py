@@ -96,7 +96,7 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     if problem := birth_year_problem(details.birth_year, clock.today()):
         problems["birth_year"] = problem
     if details.keeps_out is not None and set(details.keeps_out) - set(ALLERGENS):
-        problems["keeps_out"] = "Choose from the allergens shown."
+        problems["keeps_out"] = gettext("Choose from the allergens shown.")
     phone = (cook.user.phone or "") if details.phone is None else tidy_text(details.phone)
     if problem := phone_problem(phone):
         problems["phone"] = problem
