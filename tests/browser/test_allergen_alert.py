@@ -12,7 +12,7 @@ from casserole.models import PairingStatus, Role
 from casserole.models.vocab import allergens_to_mask
 from tests.support import factories as f
 from tests.support.auth import PageAuth
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_a_meal_with_peanuts_for_a_peanut_allergic_diner(
     PageAuth(phone).login("maya@example.org")
     phone.goto(f"/pairings/{pairing.id}/meals/new")
     expect(phone.locator("#allergy-reminder")).to_contain_text("Allergic to peanuts")
-    phone.get_by_label("Date of the meal").fill(clock.today().isoformat())
+    fill_date(phone, "Date of the meal", clock.today())
     phone.get_by_label("What did you cook?").fill("Chicken satay")
     phone.get_by_label("Peanuts", exact=True).check()
     phone.get_by_role("button", name="Log the meal").click()

@@ -98,7 +98,7 @@ def test_a_break_covered_by_a_stand_in_from_plan_to_resume(page, auth, database,
     auth.login("ravi@example.org")
     page.goto(f"/pairings/{stand_in.id}")
     page.get_by_role("link", name="Log a meal").click()
-    page.get_by_label("Date of the meal").fill(today.isoformat())
+    fill_date(page, "Date of the meal", today)
     page.get_by_label("What did you cook?").fill("Shepherd's pie")
     page.get_by_role("button", name="Log the meal").click()
     expect(page.get_by_text("Meal logged. Thank you!")).to_be_visible()
