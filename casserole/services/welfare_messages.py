@@ -272,7 +272,7 @@ def withdrawn_by_suspension(pairing: Pairing) -> int:
     return count
 
 
-def meal_day_reminder(pairing: Pairing, day: date, allergens: str) -> int:
+def meal_day_reminder(pairing: Pairing, day: date, allergens: Any) -> int:
     """The cook, the day before a usual meal day, with the diner's allergens."""
     cook = pairing.cook.user
     if not cook.is_active_account:
