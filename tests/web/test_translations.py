@@ -197,3 +197,53 @@ def test_the_switch_remembers_the_choice_and_goes_back_only_to_this_site(
     database.session.expire_all()
     assert database.session.get(User, cook.id).locale == "bn"
     assert '<html lang="bn">' in client.get("/").get_data(as_text=True)
+
+
+def test_texts_and_break_notices_are_drawn_in_the_reader_s_language(app, database) -> None:
+    """A text message and a break notice, queued from an English page, reach a Welsh reader."""
+    from datetime import date
+
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import select
+
+    from casserole.models import ContactWay, CookBreak, OutboundEmail, PairingStatus, Role
+    from casserole.services import notifications
+    from casserole.services.pairings.breaks import _span
+    from tests.support import factories as f
+
+    area = f.area()
+    cook_user = f.user(
+        Role.COOK,
+        first_name="Gwen",
+        locale="cy",
+        phone="07700 900123",
+        preferred_contact=ContactWay.SMS,
+    )
+    welsh_carer = f.user(Role.CARER, first_name="Siân", locale="cy")
+    diner = f.diner(area, carer=welsh_carer, first_name="Ifor")
+    pairing = f.pairing(f.cook(area, user=cook_user), diner, PairingStatus.APPROVED)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        notifications.proposal_to_cook(pairing)
+        # The break's dates are lazy too: written out in Welsh for this reader.
+        cook_break = CookBreak(first_day=date(2026, 12, 7), last_day=date(2026, 12, 11))
+        notifications.break_notice(
+            pairing,
+            [welsh_carer],
+            _l("%(name)s is taking a break from cooking", name="Gwen"),
+            _l("from %(first)s to %(last)s", first="A", last="B"),
+            _span(cook_break),
+        )
+        database.session.flush()
+        rows = list(
+            database.session.scalars(
+                select(OutboundEmail)
+                .where(OutboundEmail.pairing_id == pairing.id)
+                .order_by(OutboundEmail.id)
+            )
+        )
+    text, notice = rows
+    assert text.channel != ContactWay.EMAIL
+    assert "Hoffech chi goginio i Ifor?" in text.text_body
+    assert notice.subject == "Mae Gwen yn cymryd seibiant o goginio"
+    assert "o A i B" in notice.text_body
+    assert "o Dydd Llun 7 Rhagfyr 2026 i Dydd Gwener 11 Rhagfyr 2026" in notice.text_body
