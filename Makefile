@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app casserole
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast install install-dev lint bench screenshots clean worker beat
+.PHONY: run test test-fast install install-dev lint bench screenshots translations clean worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ screenshots: install-dev
 	$(BIN)/python -m pytest -q tests/browser/test_accessibility.py -k screenshots
 	$(BIN)/python -m pytest -q tests/browser/test_polish.py -k "date_input or death_step or map_points"
 	mkdir -p docs/screenshots && cp test-artifacts/home-*.png test-artifacts/polish-*.png docs/screenshots/
+
+# Extract every translatable text, add new ones to the Welsh and Bengali catalogs, compile them.
+# New texts arrive untranslated: fill their msgstr in casserole/translations/*/LC_MESSAGES/
+# messages.po, then run this again (tests/web/test_translations.py lists what is missing).
+POT := casserole/translations/messages.pot
+translations: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 \
+		--no-location --sort-output \
+		--omit-header -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d casserole/translations --no-fuzzy-matching \
+		--ignore-obsolete
+	$(BIN)/pybabel compile -d casserole/translations --statistics
 
 bench: install-dev
 	$(BIN)/python -m matching.bench --scale all

@@ -192,10 +192,17 @@ def register_extensions(app: Flask) -> None:
         raise ConfigError(f"DATABASE_URL needs a driver that is not installed: {err}") from None
     migrate.init_app(app, db, directory=str(_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    from casserole import i18n
+
+    i18n.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
+    # Flask-Login flashes it through this, so it comes in the page's language.
+    from flask_babel import gettext
+
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
     from casserole.services.accounts import load_user
@@ -213,6 +220,7 @@ def register_blueprints(app: Flask) -> None:
     from casserole.admin.routes import bp as admin_bp
     from casserole.auth.routes import bp as auth_bp
     from casserole.coordinator.routes import bp as coordinator_bp
+    from casserole.language.routes import bp as language_bp
     from casserole.main.routes import bp as main_bp
     from casserole.ops import bp as ops_bp
     from casserole.pairings.routes import bp as pairings_bp
@@ -231,6 +239,7 @@ def register_blueprints(app: Flask) -> None:
         rights_bp,
         admin_bp,
         public_bp,
+        language_bp,
         ops_bp,
     ):
         app.register_blueprint(blueprint)
@@ -241,7 +250,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Friendly pages for the errors people can meet."""
-
     from werkzeug.exceptions import HTTPException
 
     from casserole.errors import error_wording
@@ -290,7 +298,9 @@ def register_errorhandlers(app: Flask) -> None:
 
         db.session.rollback()
         app.logger.warning("value the database refused: %s", error)
-        message = "One of the values sent is out of range."
+        from flask_babel import gettext
+
+        message = gettext("One of the values sent is out of range.")
         page = render_template(
             "errors/error.html",
             error=error,
@@ -307,7 +317,9 @@ def register_errorhandlers(app: Flask) -> None:
     def form_expired(error: CSRFError) -> tuple[str, int]:
         # The token is missing or stale (an old tab, a form sent from another site): say
         # what to do instead of "CSRF token missing".
-        error.description = (
+        from flask_babel import gettext
+
+        error.description = gettext(
             "This form could not be accepted: it was open too long or came from another "
             "site. Please go back, reload the page and try again."
         )
@@ -341,6 +353,16 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["allergen_list"] = lambda mask: allergen_names(mask_to_allergens(mask))
     app.jinja_env.filters["miles"] = formatting.miles
     app.jinja_env.filters["day_list"] = formatting.day_list
+    app.jinja_env.filters["word_list"] = formatting.word_list
     # {{ count|plural("cook") }}: templates agree nouns with the same helper as the services.
     app.jinja_env.filters["plural"] = formatting.plural
     app.jinja_env.globals["day_names"] = formatting.DAY_NAMES
+    app.jinja_env.globals["day_name"] = formatting.day_name
+    app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["number"] = formatting.number
+    from casserole.i18n import diet_label, role_name, status_name
+
+    app.jinja_env.filters["diet_label"] = diet_label
+    app.jinja_env.filters["status_name"] = status_name
+
+    app.jinja_env.globals["role_name"] = role_name

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
 
 class ConfigError(SystemExit):
     """A configuration problem that stops start-up with a one-line message, not a traceback.
@@ -27,33 +31,35 @@ class PostcodeError(ValueError):
 # What a person sees for each HTTP error: a heading and, when the code that stopped the request
 # gave no reason of its own, a plain sentence instead of Werkzeug's ("If you entered the URL
 # manually please check your spelling...").
-_ERROR_WORDING: dict[int, tuple[str, str]] = {
-    400: ("We could not do that", "Something in what was sent did not make sense to us."),
-    401: ("Please log in", "You need to log in to see that page."),
-    403: ("That page is not yours to see", "Your account cannot open that page."),
+_ERROR_WORDING: dict[int, tuple[Any, Any]] = {
+    400: (_l("We could not do that"), _l("Something in what was sent did not make sense to us.")),
+    401: (_l("Please log in"), _l("You need to log in to see that page.")),
+    403: (_l("That page is not yours to see"), _l("Your account cannot open that page.")),
     404: (
-        "We could not find that page",
-        "The page may have moved, or the link may be mistyped or out of date.",
+        _l("We could not find that page"),
+        _l("The page may have moved, or the link may be mistyped or out of date."),
     ),
-    405: ("We could not do that", "That page cannot be used in that way."),
-    409: ("That has already changed", "Someone changed this while you were looking at it."),
-    410: ("That page has gone", "The page is no longer here."),
-    413: ("That is too big to send", "The file or text you sent is too large."),
-    415: ("We could not read that", "We cannot read that kind of file or form."),
-    422: ("We could not do that", "Something in what was sent did not make sense to us."),
+    405: (_l("We could not do that"), _l("That page cannot be used in that way.")),
+    409: (_l("That has already changed"), _l("Someone changed this while you were looking at it.")),
+    410: (_l("That page has gone"), _l("The page is no longer here.")),
+    413: (_l("That is too big to send"), _l("The file or text you sent is too large.")),
+    415: (_l("We could not read that"), _l("We cannot read that kind of file or form.")),
+    422: (_l("We could not do that"), _l("Something in what was sent did not make sense to us.")),
     429: (
-        "Too many tries",
-        "You have tried that too many times in a short while. Please wait a few minutes, "
-        "then try again.",
+        _l("Too many tries"),
+        _l(
+            "You have tried that too many times in a short while. Please wait a few minutes, "
+            "then try again."
+        ),
     ),
     503: (
-        "We are having trouble right now",
-        "Please try again in a few minutes. Nothing you typed has been half-saved.",
+        _l("We are having trouble right now"),
+        _l("Please try again in a few minutes. Nothing you typed has been half-saved."),
     ),
 }
 _SERVER_FAULT = (
-    "Something went wrong on our side",
-    "Please try again in a few minutes. Nothing you typed has been half-saved.",
+    _l("Something went wrong on our side"),
+    _l("Please try again in a few minutes. Nothing you typed has been half-saved."),
 )
 
 
@@ -65,8 +71,10 @@ def error_wording(code: int, description: str | None, default: str | None) -> tu
     reason written for people is kept. Server faults never show internal detail.
     """
     if code >= 500 and code != 503:
-        return _SERVER_FAULT
+        return str(_SERVER_FAULT[0]), str(_SERVER_FAULT[1])
     heading, plain = _ERROR_WORDING.get(code, _ERROR_WORDING[400])
+    # The texts are lazy: they are read here, in the language of the page being drawn.
+    heading, plain = str(heading), str(plain)
     # A rate limit's own description is its limit ("10 per 1 minute"), not words for people.
     if code in (429, 503):
         return heading, plain

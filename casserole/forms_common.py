@@ -8,6 +8,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, SubmitField
 from wtforms.utils import unset_value
@@ -21,7 +23,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 # RFC 5321's limit on a forward path, which is what a mail server will accept.
 EMAIL_MAX_LENGTH = 254
 # What every confirmed POST answers when its token is missing, stale or forged.
-INCOMPLETE_FORM = "The form was incomplete; please try again."
+INCOMPLETE_FORM = _l("The form was incomplete; please try again.")
 
 
 def strip(value: object) -> object:
@@ -41,7 +43,7 @@ def email_field(label: str, required: str) -> EmailField:
         filters=[strip],
         validators=[
             DataRequired(required),
-            Email("Enter an e-mail address like name@example.com."),
+            Email(_l("Enter an e-mail address like name@example.com.")),
             Length(
                 max=EMAIL_MAX_LENGTH,
                 message=f"E-mail addresses can be at most {EMAIL_MAX_LENGTH} characters.",
@@ -56,7 +58,7 @@ class ConfirmForm(FlaskForm):
     Its only check is the CSRF token, so following a link never changes anything by itself.
     """
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 def confirmed_post(view: View) -> View:
@@ -113,7 +115,30 @@ _LAST_YEAR = 9999
 
 
 def _long(day: date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
+    """A date without its weekday ("14 March 2025"), in the page's language."""
+    from babel.dates import format_date
+
+    from casserole.i18n import format_locale
+
+    return format_date(day, "d MMMM y", locale=format_locale())
+
+
+# Which boxes of a date were left empty, in whole sentences for each language.
+_MISSING_PARTS = {
+    ("day",): _l("%(name)s must include a day."),
+    ("month",): _l("%(name)s must include a month."),
+    ("year",): _l("%(name)s must include a year."),
+    ("day", "month"): _l("%(name)s must include a day and a month."),
+    ("day", "year"): _l("%(name)s must include a day and a year."),
+    ("month", "year"): _l("%(name)s must include a month and a year."),
+    ("day", "month", "year"): _l("%(name)s must include a day and a month and a year."),
+}
+# A box that holds something other than a number.
+_NOT_A_NUMBER = {
+    "day": _l("Enter the day as a number."),
+    "month": _l("Enter a month, like 3 or March."),
+    "year": _l("Enter the year as a number."),
+}
 
 
 class DateInputField(Field):
@@ -197,7 +222,9 @@ class DateInputField(Field):
     def _name(self) -> str:
         """The label as a message's subject: "Date of birth", without "(optional)"."""
         text = self.label.text if self.label else ""
-        return text.replace("(optional)", "").strip() or "The date"
+        return text.replace(str(_l("(optional)")), "").replace("(optional)", "").strip() or str(
+            _l("The date")
+        )
 
     def _process_iso(self, formdata: Any) -> None:
         """A link or bookmark may carry the date whole (`start=2025-01-01`): read it too."""
@@ -212,7 +239,7 @@ class DateInputField(Field):
         value = parse_date(text, earliest=date.min)
         if value is None:
             self.wrong_parts = set(DATE_PARTS)
-            self.process_errors.append("Enter a real date, with the day, month and year.")
+            self.process_errors.append(gettext("Enter a real date, with the day, month and year."))
             return
         self.parts = {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
         name = self._name()
@@ -227,7 +254,7 @@ class DateInputField(Field):
         missing = [p for p in DATE_PARTS if not self.parts[p]]
         if missing:
             self.wrong_parts = set(missing)
-            raise ValueError(f"{name} must include a {' and a '.join(missing)}.")
+            raise ValueError(str(_MISSING_PARTS[tuple(missing)]) % {"name": name})
         numbers: dict[str, int] = {}
         for part in DATE_PARTS:
             text = self.parts[part]
@@ -237,20 +264,23 @@ class DateInputField(Field):
                 numbers[part] = int(text)
             else:
                 self.wrong_parts = {part}
-                word = "a month, like 3 or March" if part == "month" else f"the {part} as a number"
-                raise ValueError(f"Enter {word}.")
+                raise ValueError(str(_NOT_A_NUMBER[part]))
         if not _FIRST_YEAR <= numbers["year"] <= _LAST_YEAR:
             self.wrong_parts = {"year"}
-            raise ValueError("The year must have 4 numbers, like 1938.")
+            raise ValueError(gettext("The year must have 4 numbers, like 1938."))
         if not 1 <= numbers["month"] <= 12:
             self.wrong_parts = {"month"}
-            raise ValueError("The month must be a number from 1 to 12.")
+            raise ValueError(gettext("The month must be a number from 1 to 12."))
         try:
             value = date(numbers["year"], numbers["month"], numbers["day"])
         except (ValueError, OverflowError):
             self.wrong_parts = {"day"}
             raise ValueError(
-                f"{name} must be a real date: that month has no day {numbers['day']}."
+                gettext(
+                    "%(name)s must be a real date: that month has no day %(day)s.",
+                    name=name,
+                    day=numbers["day"],
+                )
             ) from None
         return self._bounded(name, value)
 
@@ -258,13 +288,23 @@ class DateInputField(Field):
         today = clock.today()
         if self.earliest is not None and value < self.earliest:
             self.wrong_parts = {"year"}
-            raise ValueError(f"{name} must be on or after {_long(self.earliest)}.")
+            raise ValueError(
+                gettext(
+                    "%(name)s must be on or after %(date)s.", name=name, date=_long(self.earliest)
+                )
+            )
         if self.not_future and value > today:
             self.wrong_parts = set(DATE_PARTS)
-            raise ValueError(f"{name} must be today or in the past.")
+            raise ValueError(gettext("%(name)s must be today or in the past.", name=name))
         if self.years_ahead is not None and value > years_after(today, self.years_ahead):
             self.wrong_parts = {"year"}
-            raise ValueError(f"{name} must be at most {self.years_ahead} years ahead.")
+            raise ValueError(
+                gettext(
+                    "%(name)s must be at most %(years)s years ahead.",
+                    name=name,
+                    years=self.years_ahead,
+                )
+            )
         return value
 
     def pre_validate(self, form: Any) -> None:

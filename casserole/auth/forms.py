@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -13,47 +14,47 @@ from casserole.forms_common import ConfirmForm, email_field
 class LoginForm(FlaskForm):
     """E-mail and password, with an optional remember-me."""
 
-    email = email_field("E-mail address", "Enter the e-mail address you signed up with.")
+    email = email_field(_l("E-mail address"), _l("Enter the e-mail address you signed up with."))
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=200)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
     )
-    remember = BooleanField("Keep me logged in on this device")
-    submit = SubmitField("Log in")
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
 
 
 class ResetRequestForm(FlaskForm):
     """Ask for a password reset link by e-mail."""
 
-    email = email_field("E-mail address", "Enter the e-mail address you signed up with.")
-    submit = SubmitField("Send me a link")
+    email = email_field(_l("E-mail address"), _l("Enter the e-mail address you signed up with."))
+    submit = SubmitField(_l("Send me a link"))
 
 
 class ResetPasswordForm(FlaskForm):
     """Choose a new password from a reset link."""
 
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a new password."), NewPassword(email_field=None)],
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password.")), NewPassword(email_field=None)],
     )
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            DataRequired("Enter the new password again."),
-            EqualTo("password", "The two passwords are different; type them again."),
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("password", _l("The two passwords are different; type them again.")),
         ],
     )
-    submit = SubmitField("Save my new password")
+    submit = SubmitField(_l("Save my new password"))
 
 
 class EmailChangeForm(FlaskForm):
     """Move the account to a new e-mail address (confirmed from that address)."""
 
-    email = email_field("New e-mail address", "Enter your new e-mail address.")
+    email = email_field(_l("New e-mail address"), _l("Enter your new e-mail address."))
     password = PasswordField(
-        "Your current password",
-        validators=[DataRequired("Enter your current password."), Length(max=200)],
+        _l("Your current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
     )
-    submit = SubmitField("Send a confirmation link")
+    submit = SubmitField(_l("Send a confirmation link"))
 
 
 __all__ = [

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -21,11 +22,6 @@ from casserole.models import Role
 from casserole.ratelimits import login_limits, remember_device, reset_limits, signup_limits
 from casserole.services import accounts
 from casserole.services.accounts import FieldError, TokenError, authenticate
-
-SENT = (
-    "If an account uses {email}, we have sent it a link to reset the password. "
-    "The link works once, within an hour."
-)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -57,7 +53,9 @@ def login() -> str | Response:
             form.password.errors = [*form.password.errors, "That e-mail and password do not match."]
         else:
             login_user(user, remember=bool(form.remember.data))
-            flash(f"Welcome back, {user.first_name}.", "success")
+            # The page's language was chosen before login; now the person's own choice counts.
+            refresh()
+            flash(gettext("Welcome back, %(name)s.", name=user.first_name), "success")
             return remember_device(redirect(_safe_next(request.args.get("next"), user)), user.email)
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
@@ -70,7 +68,7 @@ def logout() -> Response:
     # A copied session or remember-me cookie must not outlive the logout.
     accounts.end_sessions(current_user)
     logout_user()
-    flash("You have logged out.", "info")
+    flash(gettext("You have logged out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -81,7 +79,14 @@ def request_reset() -> str | Response | tuple[str, int]:
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data or "")
-        flash(SENT.format(email=form.email.data), "info")
+        flash(
+            gettext(
+                "If an account uses %(email)s, we have sent it a link to reset the password. "
+                "The link works once, within an hour.",
+                email=form.email.data,
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render_template("auth/reset_request.html", form=form), status
@@ -105,7 +110,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
             show_errors(form, err)
         else:
             login_user(user)
-            flash("Your password has been changed and you are logged in.", "success")
+            flash(gettext("Your password has been changed and you are logged in."), "success")
             return redirect(url_for("main.index"))
     status = 422 if form.errors else 200
     return render_template("auth/reset_password.html", form=form, user=user), status
@@ -125,8 +130,10 @@ def change_email() -> str | Response | tuple[str, int]:
             show_errors(form, err)
         else:
             flash(
-                f"We have sent a link to {form.email.data}. Your address changes when you "
-                "follow it.",
+                gettext(
+                    "We have sent a link to %(email)s. Your address changes when you follow it.",
+                    email=form.email.data,
+                ),
                 "info",
             )
             return redirect(url_for("main.index"))
@@ -151,6 +158,6 @@ def confirm_email(token: str) -> str | Response | tuple[str, int]:
         if was_logged_in:
             # Every other session has ended; this one proved it holds the new address.
             login_user(user)
-        flash(f"Your e-mail address is now {new_email}.", "success")
+        flash(gettext("Your e-mail address is now %(email)s.", email=new_email), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/confirm_email.html", form=form, user=user, new_email=new_email)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, FloatField, IntegerField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -68,7 +70,7 @@ class NewPassword:
 class _FriendlyNumber:
     """Replace WTForms' "Not a valid ... value" with a message written for people."""
 
-    message = "Enter a number."
+    message = _l("Enter a number.")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         """Parse the number, keeping our message when it is not one."""
@@ -82,19 +84,19 @@ class _FriendlyNumber:
 class WholeNumberField(_FriendlyNumber, IntegerField):
     """An integer input with a plain-English parse error."""
 
-    message = "Enter a whole number, like 2."
+    message = _l("Enter a whole number, like 2.")
 
 
 class MilesField(_FriendlyNumber, FloatField):
     """A distance in miles with a plain-English parse error."""
 
-    message = "Enter a number of miles, like 2 or 1.5."
+    message = _l("Enter a number of miles, like 2 or 1.5.")
 
 
 class OptionalDateField(_FriendlyNumber, DateField):
     """An optional date with a plain-English parse error."""
 
-    message = "Enter a real date, like 14 March 1938."
+    message = _l("Enter a real date, like 14 March 1938.")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         """An empty date is no date, not an error."""
@@ -111,8 +113,8 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("invalid_choice_message", "Choose from the options shown.")
-        kwargs.setdefault("invalid_value_message", "Choose from the options shown.")
+        kwargs.setdefault("invalid_choice_message", _l("Choose from the options shown."))
+        kwargs.setdefault("invalid_value_message", _l("Choose from the options shown."))
         super().__init__(*args, **kwargs)
 
 
@@ -151,9 +153,13 @@ class BoundedDateField(DateField):
             raise ValueError(self.gettext("Not a valid date value."))
         if self.data < self.earliest:
             self.data = None
-            raise ValueError(f"Enter a date from {_day(self.earliest)} onwards.")
+            raise ValueError(
+                gettext("Enter a date from %(date)s onwards.", date=_day(self.earliest))
+            )
         if self.years_ahead is not None:
             latest = years_after(clock.today(), self.years_ahead)
             if self.data > latest:
                 self.data = None
-                raise ValueError(f"Enter a date at most {self.years_ahead} years ahead.")
+                raise ValueError(
+                    gettext("Enter a date at most %(years)s years ahead.", years=self.years_ahead)
+                )

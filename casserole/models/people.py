@@ -68,6 +68,8 @@ class User(SearchKeysMixin, UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the person's data was erased at their request; the row stays anonymised.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of their pages and messages: "en", "cy" or "bn" (casserole.i18n.LANGUAGES).
+    locale: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     areas: Mapped[list[Area]] = relationship(secondary=coordinator_areas, order_by=Area.name)
     cook_profile: Mapped[CookProfile | None] = relationship(back_populates="user")

@@ -6,6 +6,8 @@ import enum
 import re
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
+
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # Order matters: a tag's position is its bit in the stored mask. Append only, never reorder.
@@ -54,37 +56,37 @@ ALLERGENS = (
     "sulphites",
 )
 ALLERGEN_LABELS = {
-    "celery": "Celery",
-    "gluten": "Cereals containing gluten (wheat, rye, barley, oats)",
-    "crustaceans": "Crustaceans (prawns, crab, lobster)",
-    "eggs": "Eggs",
-    "fish": "Fish",
-    "lupin": "Lupin",
-    "milk": "Milk",
-    "molluscs": "Molluscs (mussels, oysters, squid)",
-    "mustard": "Mustard",
-    "tree_nuts": "Tree nuts (almonds, hazelnuts, walnuts, cashews)",
-    "peanuts": "Peanuts",
-    "sesame": "Sesame",
-    "soya": "Soya",
-    "sulphites": "Sulphur dioxide and sulphites",
+    "celery": _l("Celery"),
+    "gluten": _l("Cereals containing gluten (wheat, rye, barley, oats)"),
+    "crustaceans": _l("Crustaceans (prawns, crab, lobster)"),
+    "eggs": _l("Eggs"),
+    "fish": _l("Fish"),
+    "lupin": _l("Lupin"),
+    "milk": _l("Milk"),
+    "molluscs": _l("Molluscs (mussels, oysters, squid)"),
+    "mustard": _l("Mustard"),
+    "tree_nuts": _l("Tree nuts (almonds, hazelnuts, walnuts, cashews)"),
+    "peanuts": _l("Peanuts"),
+    "sesame": _l("Sesame"),
+    "soya": _l("Soya"),
+    "sulphites": _l("Sulphur dioxide and sulphites"),
 }
 # Short names for sentences ("allergic to peanuts and milk").
 ALLERGEN_SHORT = {
-    "celery": "celery",
-    "gluten": "gluten (cereals)",
-    "crustaceans": "crustaceans",
-    "eggs": "eggs",
-    "fish": "fish",
-    "lupin": "lupin",
-    "milk": "milk",
-    "molluscs": "molluscs",
-    "mustard": "mustard",
-    "tree_nuts": "tree nuts",
-    "peanuts": "peanuts",
-    "sesame": "sesame",
-    "soya": "soya",
-    "sulphites": "sulphites",
+    "celery": _l("celery"),
+    "gluten": _l("gluten (cereals)"),
+    "crustaceans": _l("crustaceans"),
+    "eggs": _l("eggs"),
+    "fish": _l("fish"),
+    "lupin": _l("lupin"),
+    "milk": _l("milk"),
+    "molluscs": _l("molluscs"),
+    "mustard": _l("mustard"),
+    "tree_nuts": _l("tree nuts"),
+    "peanuts": _l("peanuts"),
+    "sesame": _l("sesame"),
+    "soya": _l("soya"),
+    "sulphites": _l("sulphites"),
 }
 ALL_ALLERGEN_MASK = (1 << len(ALLERGENS)) - 1
 # Words in old free-text allergy notes and what they mean (the migration and the CSV import).
@@ -165,7 +167,8 @@ def allergens_in_text(text: str) -> frozenset[str]:
 def allergen_names(keys: Iterable[str]) -> list[str]:
     """Short plain-English names of allergens, in the vocabulary's order."""
     wanted = set(keys)
-    return [ALLERGEN_SHORT[a] for a in ALLERGENS if a in wanted]
+    # Read now, in the language in force (English outside a request).
+    return [str(ALLERGEN_SHORT[a]) for a in ALLERGENS if a in wanted]
 
 
 class Role(enum.StrEnum):

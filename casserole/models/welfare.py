@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,9 +23,9 @@ class VisitReport(enum.StrEnum):
 
 
 VISIT_REPORT_LABELS = {
-    VisitReport.NOBODY_ANSWERED: "Nobody answered the door",
-    VisitReport.SEEMED_UNWELL: "The diner seemed unwell",
-    VisitReport.COULD_NOT_COME: "I could not come",
+    VisitReport.NOBODY_ANSWERED: _l("Nobody answered the door"),
+    VisitReport.SEEMED_UNWELL: _l("The diner seemed unwell"),
+    VisitReport.COULD_NOT_COME: _l("I could not come"),
 }
 # The reports that open a welfare check (someone must find out the diner is all right).
 WELFARE_REPORTS = frozenset({VisitReport.NOBODY_ANSWERED, VisitReport.SEEMED_UNWELL})
@@ -41,11 +42,11 @@ class WelfareOutcome(enum.StrEnum):
 
 
 WELFARE_OUTCOME_LABELS = {
-    WelfareOutcome.FINE: "The diner was fine",
-    WelfareOutcome.CONTACTED_FAMILY: "We contacted their family or emergency contact",
-    WelfareOutcome.EMERGENCY_SERVICES: "Emergency services were called",
-    WelfareOutcome.IN_HOSPITAL: "The diner is in hospital",
-    WelfareOutcome.OTHER: "Something else (say what below)",
+    WelfareOutcome.FINE: _l("The diner was fine"),
+    WelfareOutcome.CONTACTED_FAMILY: _l("We contacted their family or emergency contact"),
+    WelfareOutcome.EMERGENCY_SERVICES: _l("Emergency services were called"),
+    WelfareOutcome.IN_HOSPITAL: _l("The diner is in hospital"),
+    WelfareOutcome.OTHER: _l("Something else (say what below)"),
 }
 
 

@@ -7,8 +7,10 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort
+from flask_babel import ngettext
 
-from casserole.services import pairings, stats
+from casserole.formatting import number
+from casserole.services import pairings
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
@@ -17,8 +19,10 @@ View = Callable[..., Any]
 
 @bp.app_template_filter("days")
 def days_filter(value: float | None) -> str:
-    """Whole days in words: "1 day", "40 days"."""
-    return stats.describe_days(value)
+    """Whole days in words: "1 day", "40 days" (in the page's language)."""
+    if value is None or value != value:  # None or NaN: nothing to say
+        return ""
+    return ngettext("%(count)s day", "%(count)s days", int(value), count=number(int(value)))
 
 
 def refusals(view: View) -> View:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -26,34 +27,34 @@ class DeclineForm(FlaskForm):
     """Saying no, with a reason."""
 
     reason = TextAreaField(
-        "Why not?",
+        _l("Why not?"),
         filters=[strip],
         validators=[
             FreeText(),
-            DataRequired("Tell us why, so we can find a better match."),
+            DataRequired(_l("Tell us why, so we can find a better match.")),
             at_most(1000),
         ],
     )
-    submit = SubmitField("Say no")
+    submit = SubmitField(_l("Say no"))
 
 
 class PauseForm(FlaskForm):
     """Pausing for a while."""
 
     reason = StringField(
-        "What is happening? (optional)",
+        _l("What is happening? (optional)"),
         filters=[strip],
         validators=[FreeText(), at_most(200)],
     )
-    submit = SubmitField("Pause meals")
+    submit = SubmitField(_l("Pause meals"))
 
 
 END_CHOICES = [
-    SelectChoice(EndReason.MOVED_AWAY.value, "Moved away"),
-    SelectChoice(EndReason.HEALTH.value, "Health"),
-    SelectChoice(EndReason.COOK_UNAVAILABLE.value, "The cook can no longer cook"),
-    SelectChoice(EndReason.DIFFERENT_COOK.value, "The diner would like a different cook"),
-    SelectChoice(EndReason.OTHER.value, "Something else"),
+    SelectChoice(EndReason.MOVED_AWAY.value, _l("Moved away")),
+    SelectChoice(EndReason.HEALTH.value, _l("Health")),
+    SelectChoice(EndReason.COOK_UNAVAILABLE.value, _l("The cook can no longer cook")),
+    SelectChoice(EndReason.DIFFERENT_COOK.value, _l("The diner would like a different cook")),
+    SelectChoice(EndReason.OTHER.value, _l("Something else")),
 ]
 
 
@@ -61,92 +62,92 @@ class EndForm(FlaskForm):
     """Ending a pairing, with a reason."""
 
     reason = RadioField(
-        "Why is it ending?",
+        _l("Why is it ending?"),
         choices=END_CHOICES,
-        validators=[InputRequired("Choose why the pairing is ending.")],
+        validators=[InputRequired(_l("Choose why the pairing is ending."))],
     )
     note = TextAreaField(
-        "Anything else we should know?",
+        _l("Anything else we should know?"),
         filters=[strip],
         validators=[FreeText(), at_most(2000)],
     )
-    submit = SubmitField("End the pairing")
+    submit = SubmitField(_l("End the pairing"))
 
 
 class DeathForm(FlaskForm):
     """Telling us a diner has died: its own gentle step, apart from the other reasons."""
 
     note = TextAreaField(
-        "Anything you would like us to know (optional)",
+        _l("Anything you would like us to know (optional)"),
         filters=[strip],
         validators=[FreeText(), at_most(2000)],
     )
-    submit = SubmitField("Tell the coordinator")
+    submit = SubmitField(_l("Tell the coordinator"))
 
 
 class MealForm(FlaskForm):
     """One meal a cook took round."""
 
     shared_on = DateInputField(
-        "Date of the meal", default=clock.today, required="Enter the date of the meal."
+        _l("Date of the meal"), default=clock.today, required=_l("Enter the date of the meal.")
     )
     dish = StringField(
-        "What did you cook?",
+        _l("What did you cook?"),
         filters=[strip],
         validators=[
             FreeText(),
-            DataRequired("Say what you cooked."),
+            DataRequired(_l("Say what you cooked.")),
             at_most(200),
         ],
     )
     allergens = CheckboxesField(
-        "Which of these allergens did the meal contain?",
+        _l("Which of these allergens did the meal contain?"),
         choices=[SelectChoice(key, ALLERGEN_LABELS[key]) for key in ALLERGENS],
     )
     allergen_note = StringField(
-        "Anything else in it someone might be allergic to (optional)",
+        _l("Anything else in it someone might be allergic to (optional)"),
         filters=[strip],
         validators=[FreeText(), at_most(300)],
     )
-    submit = SubmitField("Log the meal")
+    submit = SubmitField(_l("Log the meal"))
 
 
 class FeedbackForm(FlaskForm):
     """A rating and a comment."""
 
     rating = RadioField(
-        "How is it going?",
+        _l("How is it going?"),
         choices=[
-            SelectChoice("5", "5: Very well"),
-            SelectChoice("4", "4: Well"),
-            SelectChoice("3", "3: All right"),
-            SelectChoice("2", "2: Not very well"),
-            SelectChoice("1", "1: Badly"),
+            SelectChoice("5", _l("5: Very well")),
+            SelectChoice("4", _l("4: Well")),
+            SelectChoice("3", _l("3: All right")),
+            SelectChoice("2", _l("2: Not very well")),
+            SelectChoice("1", _l("1: Badly")),
         ],
-        validators=[InputRequired("Choose how it is going, from 1 to 5.")],
+        validators=[InputRequired(_l("Choose how it is going, from 1 to 5."))],
     )
     comment = TextAreaField(
-        "Anything you would like to tell us? (optional)",
+        _l("Anything you would like to tell us? (optional)"),
         filters=[strip],
         validators=[FreeText(), at_most(2000)],
     )
-    submit = SubmitField("Send")
+    submit = SubmitField(_l("Send"))
 
 
 class ConcernForm(FlaskForm):
     """Telling the coordinator something is wrong."""
 
     comment = TextAreaField(
-        "What is wrong?",
+        _l("What is wrong?"),
         filters=[strip],
         validators=[
             FreeText(),
-            DataRequired("Tell us what is wrong."),
+            DataRequired(_l("Tell us what is wrong.")),
             at_most(4000),
         ],
     )
-    safeguarding = BooleanField("Someone may be at risk of harm (a safeguarding matter)")
-    submit = SubmitField("Tell the coordinator")
+    safeguarding = BooleanField(_l("Someone may be at risk of harm (a safeguarding matter)"))
+    submit = SubmitField(_l("Tell the coordinator"))
 
 
 class HandPairForm(FlaskForm):

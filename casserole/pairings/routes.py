@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from casserole.formatting import word_list
 from casserole.forms_common import confirmed_post
 from casserole.models import EndReason
 
@@ -63,7 +66,7 @@ def _form_step(
             form[err.field].errors = [*form[err.field].errors, err.message]
         else:
             message, category = done(result) if callable(done) else (done, "success")
-            flash(message, category)
+            flash(str(message), category)
             return redirect(url_for("pairings.show", pairing_id=pairing_id))
     return render_template(template, page=page, form=form), 422 if form.errors else 200
 
@@ -92,9 +95,9 @@ def accept(pairing_id: int) -> Response:
     """The cook, then the diner or their carer, say yes."""
     pairing = pairings.accept(pairing_id, current_user, client_address=request.remote_addr)
     flash(
-        "Thank you. Meals can start: you will find the contact details below."
+        gettext("Thank you. Meals can start: you will find the contact details below.")
         if pairing.started_at
-        else "Thank you. We have asked them to say yes too.",
+        else gettext("Thank you. We have asked them to say yes too."),
         "success",
     )
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
@@ -114,7 +117,7 @@ def decline(pairing_id: int) -> Any:
         lambda: pairings.decline(
             pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
         ),
-        "Thank you for letting us know. We will not suggest this pairing again.",
+        _l("Thank you for letting us know. We will not suggest this pairing again."),
     )
 
 
@@ -132,7 +135,7 @@ def pause(pairing_id: int) -> Any:
         lambda: pairings.pause(
             pairing_id, current_user, form.reason.data or "", client_address=request.remote_addr
         ),
-        "Meals are paused. Restart them here whenever you are ready.",
+        _l("Meals are paused. Restart them here whenever you are ready."),
     )
 
 
@@ -143,7 +146,7 @@ def pause(pairing_id: int) -> Any:
 def resume(pairing_id: int) -> Response:
     """Restart meals after a pause."""
     pairings.resume(pairing_id, current_user, client_address=request.remote_addr)
-    flash("Meals have restarted.", "success")
+    flash(gettext("Meals have restarted."), "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
 
@@ -165,7 +168,7 @@ def end(pairing_id: int) -> Any:
             form.note.data or "",
             client_address=request.remote_addr,
         ),
-        "The pairing has ended. Thank you for everything you shared.",
+        _l("The pairing has ended. Thank you for everything you shared."),
     )
 
 
@@ -187,7 +190,7 @@ def died(pairing_id: int) -> Any:
             form.note.data or "",
             client_address=request.remote_addr,
         ),
-        "Thank you for telling us. We are very sorry for your loss.",
+        _l("Thank you for telling us. We are very sorry for your loss."),
     )
 
 
@@ -219,14 +222,16 @@ def _meal_logged(meal: Any) -> tuple[str, str]:
     """Thanks for a safe meal; a clear warning when it contained the diner's allergen."""
     clash = allergen_clash(meal, meal.pairing)
     if not clash:
-        return "Meal logged. Thank you!", "success"
-    diner = meal.pairing.diner.first_name
-    words = " and ".join(clash)
+        return gettext("Meal logged. Thank you!"), "success"
     return (
-        f"Warning: {diner} is allergic to {words}, and this meal contained {words}. "
-        f"Make sure {diner} does not eat it. If there is swelling, difficulty breathing or "
-        "feeling faint, call 999 at once. The meal is recorded and the coordinator and "
-        f"{diner}'s carer have been told.",
+        gettext(
+            "Warning: %(diner)s is allergic to %(words)s, and this meal contained %(words)s. "
+            "Make sure %(diner)s does not eat it. If there is swelling, difficulty breathing or "
+            "feeling faint, call 999 at once. The meal is recorded and the coordinator and "
+            "%(diner)s's carer have been told.",
+            diner=meal.pairing.diner.first_name,
+            words=word_list(clash),
+        ),
         "error",
     )
 
@@ -238,7 +243,7 @@ def _meal_logged(meal: Any) -> tuple[str, str]:
 def confirm_meal(pairing_id: int, meal_id: int) -> Response:
     """The diner or carer confirms a meal arrived."""
     pairings.confirm_meal(pairing_id, meal_id, current_user, client_address=request.remote_addr)
-    flash("Thank you for confirming the meal.", "success")
+    flash(gettext("Thank you for confirming the meal."), "success")
     return redirect(url_for("pairings.show", pairing_id=pairing_id))
 
 
@@ -260,7 +265,7 @@ def feedback(pairing_id: int) -> Any:
             form.comment.data or "",
             client_address=request.remote_addr,
         ),
-        "Thank you for telling us how it is going.",
+        _l("Thank you for telling us how it is going."),
     )
 
 
@@ -282,5 +287,5 @@ def concern(pairing_id: int) -> Any:
             client_address=request.remote_addr,
             urgent=bool(form.safeguarding.data),
         ),
-        "Thank you. The coordinator has been told and will be in touch.",
+        _l("Thank you. The coordinator has been told and will be in touch."),
     )

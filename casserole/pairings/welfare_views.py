@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SubmitField, TextAreaField
@@ -24,31 +25,31 @@ class VisitReportForm(FlaskForm):
     """What happened on a meal day, when it was not a meal."""
 
     kind = RadioField(
-        "What happened?",
+        _l("What happened?"),
         choices=[SelectChoice(k.value, label) for k, label in VISIT_REPORT_LABELS.items()],
-        validators=[InputRequired("Choose what happened.")],
+        validators=[InputRequired(_l("Choose what happened."))],
     )
     day = DateField(
-        "Which day?",
+        _l("Which day?"),
         default=clock.today,
-        validators=[InputRequired("Enter the date, like 2025-03-14.")],
+        validators=[InputRequired(_l("Enter the date, like 2025-03-14."))],
     )
     note = TextAreaField(
-        "Anything else we should know? (optional)",
+        _l("Anything else we should know? (optional)"),
         filters=[strip],
         validators=[FreeText(), at_most(500)],
     )
-    submit = SubmitField("Send the report")
+    submit = SubmitField(_l("Send the report"))
 
 
+_TOLD_SIDE = _l("Thank you. We have told %(name)s's side that you could not come.")
+_TOLD_CARER = _l(
+    "Thank you. We have told %(name)s's carer and the coordinator, who will check on %(name)s now."
+)
 DONE = {
-    VisitReport.COULD_NOT_COME: "Thank you. We have told {name}'s side that you could not come.",
-    VisitReport.NOBODY_ANSWERED: (
-        "Thank you. We have told {name}'s carer and the coordinator, who will check on {name} now."
-    ),
-    VisitReport.SEEMED_UNWELL: (
-        "Thank you. We have told {name}'s carer and the coordinator, who will check on {name} now."
-    ),
+    VisitReport.COULD_NOT_COME: _TOLD_SIDE,
+    VisitReport.NOBODY_ANSWERED: _TOLD_CARER,
+    VisitReport.SEEMED_UNWELL: _TOLD_CARER,
 }
 
 
@@ -76,7 +77,7 @@ def report_visit(pairing_id: int) -> Any:
                 raise
             form[err.field].errors = [*form[err.field].errors, err.message]
         else:
-            flash(DONE[kind].format(name=page.pairing.diner.first_name), "success")
+            flash(str(DONE[kind]) % {"name": page.pairing.diner.first_name}, "success")
             return redirect(url_for("pairings.show", pairing_id=pairing_id))
     return (
         render_template("pairings/report_visit.html", page=page, form=form),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -91,7 +92,7 @@ def cook() -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            flash("Your cooking details are saved.", "success")
+            flash(gettext("Your cooking details are saved."), "success")
             return redirect(url_for("profiles.checks"))
     return _rendered("profiles/cook.html", form, cook=cook)
 
@@ -121,7 +122,10 @@ def take_break() -> str | Response | tuple[str, int]:
         try:
             if form.action.data == "resume":
                 breaks.cancel_break(cook, actor=current_user, client_address=request.remote_addr)
-                flash("Welcome back: your meals and introductions go on as usual.", "success")
+                flash(
+                    gettext("Welcome back: your meals and introductions go on as usual."),
+                    "success",
+                )
             else:
                 breaks.plan_break(
                     cook,
@@ -131,7 +135,7 @@ def take_break() -> str | Response | tuple[str, int]:
                     client_address=request.remote_addr,
                 )
                 flash(
-                    "Your break is planned: the neighbours you cook for have been told.",
+                    gettext("Your break is planned: the neighbours you cook for have been told."),
                     "success",
                 )
             return redirect(url_for("profiles.checks"))
@@ -163,7 +167,7 @@ def carer_contact() -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            flash("How we get in touch with you is saved.", "success")
+            flash(gettext("How we get in touch with you is saved."), "success")
             return redirect(url_for("main.index"))
     return _rendered("profiles/carer_contact.html", form)
 
@@ -200,7 +204,12 @@ def add_diner() -> str | Response | tuple[str, int]:
                 return show_waiting(result)
             session.pop(TYPED_KEY, None)
             session[SELECTED_KEY] = result.id
-            flash(f"{result.first_name} is signed up. We will look for a cook nearby.", "success")
+            flash(
+                gettext(
+                    "%(name)s is signed up. We will look for a cook nearby.", name=result.first_name
+                ),
+                "success",
+            )
             return redirect(url_for("profiles.diner_details_page", diner_id=result.id))
     return _rendered("profiles/add_diner.html", form)
 
@@ -234,7 +243,7 @@ def diner_details_page(diner_id: int) -> str | Response | tuple[str, int]:
         except FieldError as err:
             show_errors(form, err)
         else:
-            flash("Saved.", "success")
+            flash(gettext("Saved."), "success")
             return redirect(url_for("profiles.diner_details_page", diner_id=diner.id))
     return _rendered("profiles/diner.html", form, diner=diner)
 

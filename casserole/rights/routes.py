@@ -8,6 +8,8 @@ import re
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from casserole.formatting import long_date
@@ -28,13 +30,13 @@ def _managed_diner(diner_id: int) -> DinerProfile:
 
 # Keys of the download whose plain label would read oddly; the rest are "Some key".
 _LABELS = {
-    "max_km": "Furthest distance (km)",
-    "distance_km": "Distance (km)",
-    "exported_at": "Written out on",
-    "at": "When",
-    "by": "By",
-    "diners_you_look_after": "People you look after",
-    "id": "Record number",
+    "max_km": _l("Furthest distance (km)"),
+    "distance_km": _l("Distance (km)"),
+    "exported_at": _l("Written out on"),
+    "at": _l("When"),
+    "by": _l("By"),
+    "diners_you_look_after": _l("People you look after"),
+    "id": _l("Record number"),
 }
 
 
@@ -45,15 +47,16 @@ _CODE_WORD = re.compile(r"[a-z]+(?:_[a-z]+)+")
 def readable_label(key: object) -> str:
     """A download key as a label: `end_reason` becomes "End reason"."""
     text = str(key)
-    return _LABELS.get(text) or text.replace("_", " ").capitalize()
+    label = _LABELS.get(text)
+    return str(label) if label else text.replace("_", " ").capitalize()
 
 
 def readable_value(value: object) -> str:
     """One value of the download in words: dates written out, yes/no, "Not given"."""
     if value is None or value == "":
-        return "Not given"
+        return gettext("Not given")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
         with contextlib.suppress(ValueError):
             return long_date(date.fromisoformat(value[:10]))
@@ -104,7 +107,7 @@ def view_mine() -> str:
     return render_template(
         "rights/readable.html",
         data=data,
-        heading="Everything we hold about you",
+        heading=gettext("Everything we hold about you"),
         download=url_for("rights.download_mine"),
         label=readable_label,
         readable=readable_value,
@@ -120,7 +123,7 @@ def view_diner(diner_id: int) -> str:
     return render_template(
         "rights/readable.html",
         data=data,
-        heading=f"Everything we hold about {diner.display_name}",
+        heading=gettext("Everything we hold about %(name)s", name=diner.display_name),
         download=url_for("rights.download_diner", diner_id=diner.id),
         label=readable_label,
         readable=readable_value,
@@ -138,7 +141,7 @@ def erase_mine() -> Response | tuple[str, int]:
         ), 422
     rights.erase_user(current_user, request.remote_addr)
     logout_user()
-    flash("Your personal details have been erased and your account closed.", "success")
+    flash(gettext("Your personal details have been erased and your account closed."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -155,5 +158,5 @@ def erase_diner(diner_id: int) -> Response | tuple[str, int]:
         ), 422
     name = diner.first_name
     rights.erase_diner(diner, current_user, request.remote_addr)
-    flash(f"{name}'s personal details have been erased.", "success")
+    flash(gettext("%(name)s's personal details have been erased.", name=name), "success")
     return redirect(url_for("rights.overview"))

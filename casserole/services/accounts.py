@@ -8,11 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from casserole.extensions import db
+from casserole.i18n import locale_of
 from casserole.links import public_url
 from casserole.models import User, utcnow
 from casserole.services import mail
@@ -170,10 +173,11 @@ def _send_reset_link(email: str) -> None:
     token = _serializer(_RESET_SALT).dumps({"u": user.id, "h": _reset_fingerprint(user)})
     mail.queue_email(
         user.email,
-        "Reset your Casserole password",
+        _l("Reset your Casserole password"),
         "account_password_reset",
         kind="password_reset",
         person_id=user.id,
+        locale=locale_of(user),
         name=user.first_name,
         link=public_url("auth.reset_password", token=token),
         minutes=RESET_MAX_AGE_SECONDS // 60,
@@ -202,7 +206,9 @@ def user_for_reset(token: str) -> User:
             raise (invite_err if "expired" in str(invite_err) else err) from None
     user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
     if user is None or not user.is_active or data.get("h") != _reset_fingerprint(user):
-        raise TokenError("This link has already been used. Ask for a new one if you need it.")
+        raise TokenError(
+            gettext("This link has already been used. Ask for a new one if you need it.")
+        )
     return user
 
 
@@ -222,20 +228,21 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     """Send a confirmation link to the new address; nothing changes until it is followed."""
     new_email = normalise_email(new_email)
     if not verify_password(user.password_hash, password):
-        raise FieldError("password", "That is not your current password.")
+        raise FieldError("password", gettext("That is not your current password."))
     if new_email == normalise_email(user.email):
-        raise FieldError("email", "That is already your e-mail address.")
+        raise FieldError("email", gettext("That is already your e-mail address."))
     if email_taken(new_email, except_user_id=user.id):
-        raise FieldError("email", "Another account already uses that e-mail address.")
+        raise FieldError("email", gettext("Another account already uses that e-mail address."))
     token = _serializer(_EMAIL_SALT).dumps(
         {"u": user.id, "e": new_email, "o": _fingerprint(normalise_email(user.email))}
     )
     mail.queue_email(
         new_email,
-        "Confirm your new e-mail address for Casserole",
+        _l("Confirm your new e-mail address for Casserole"),
         "account_email_confirm",
         kind="email_change_confirm",
         person_id=user.id,
+        locale=locale_of(user),
         name=user.first_name,
         link=public_url("auth.confirm_email", token=token),
         new_email=new_email,
@@ -254,7 +261,9 @@ def pending_email_change(token: str) -> tuple[User, str]:
         or not isinstance(new_email, str)
         or data.get("o") != _fingerprint(normalise_email(user.email))
     ):
-        raise TokenError("This link has already been used. Your e-mail address is up to date.")
+        raise TokenError(
+            gettext("This link has already been used. Your e-mail address is up to date.")
+        )
     return user, new_email
 
 
@@ -262,7 +271,9 @@ def confirm_email_change(token: str) -> User:
     """Change the address from a confirmation link and tell the old address it happened."""
     user, new_email = pending_email_change(token)
     if email_taken(new_email, except_user_id=user.id):
-        raise TokenError("Another account now uses that e-mail address, so we cannot move to it.")
+        raise TokenError(
+            gettext("Another account now uses that e-mail address, so we cannot move to it.")
+        )
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()
@@ -270,10 +281,11 @@ def confirm_email_change(token: str) -> User:
     user.session_version += 1
     mail.queue_email(
         old_email,
-        "Your Casserole e-mail address was changed",
+        _l("Your Casserole e-mail address was changed"),
         "account_email_changed",
         kind="email_changed_notice",
         person_id=user.id,
+        locale=locale_of(user),
         name=user.first_name,
         new_email=new_email,
     )
@@ -282,7 +294,7 @@ def confirm_email_change(token: str) -> User:
     except IntegrityError:
         db.session.rollback()
         raise TokenError(
-            "Another account now uses that e-mail address, so we cannot move to it."
+            gettext("Another account now uses that e-mail address, so we cannot move to it.")
         ) from None
     mail.dispatch()
     return user

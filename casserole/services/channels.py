@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from casserole.extensions import db
@@ -37,11 +38,13 @@ class Reach:
 def contact_way_problem(way: ContactWay | None, phone: str, has_address: bool) -> str | None:
     """Why a chosen way of contact cannot work with these details, or None."""
     if way == ContactWay.SMS and not is_mobile(phone):
-        return "To get text messages, enter a mobile number (starting 07) as the phone number."
+        return gettext(
+            "To get text messages, enter a mobile number (starting 07) as the phone number."
+        )
     if way == ContactWay.PHONE and not phone:
-        return "To be rung by the coordinator, enter a phone number."
+        return gettext("To be rung by the coordinator, enter a phone number.")
     if way == ContactWay.LETTER and not has_address:
-        return "To get letters, we need an address: choose another way."
+        return gettext("To get letters, we need an address: choose another way.")
     return None
 
 

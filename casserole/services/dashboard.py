@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from casserole import clock
@@ -155,8 +156,12 @@ def todo_for(user: Any, board: Board) -> list[Todo]:
             diner = check.pairing.diner
             items.append(
                 Todo(
-                    f"Please check on {diner.first_name} now. Their cook reported on "
-                    f"{long_date(check.opened_at)}: {VISIT_REPORT_LABELS[check.kind].lower()}",
+                    gettext(
+                        "Please check on %(name)s now. Their cook reported on %(date)s: %(what)s",
+                        name=diner.first_name,
+                        date=long_date(check.opened_at),
+                        what=str(VISIT_REPORT_LABELS[check.kind]).lower(),
+                    ),
                     _pairing_url(check.pairing),
                     urgent=True,
                 )
@@ -170,8 +175,11 @@ def todo_for(user: Any, board: Board) -> list[Todo]:
             ):
                 items.append(
                     Todo(
-                        f"{pairing.cook.user.first_name} would like to cook for "
-                        f"{pairing.diner.first_name}: say yes or no",
+                        gettext(
+                            "%(cook)s would like to cook for %(name)s: say yes or no",
+                            cook=pairing.cook.user.first_name,
+                            name=pairing.diner.first_name,
+                        ),
                         _pairing_url(pairing),
                     )
                 )
@@ -180,16 +188,26 @@ def todo_for(user: Any, board: Board) -> list[Todo]:
             if pairing.status == PairingStatus.APPROVED:
                 items.append(
                     Todo(
-                        f"Would you like to cook for {pairing.diner.first_name}? Say yes or no",
+                        gettext(
+                            "Would you like to cook for %(name)s? Say yes or no",
+                            name=pairing.diner.first_name,
+                        ),
                         _pairing_url(pairing),
                     )
                 )
         for state in vetting.cook_vetting(board.cook).states:
             if state.state in ("expired", "expiring") and state.check is not None:
-                verb = "expired on" if state.state == "expired" else "expires on"
+                when = long_date(state.check.expires_on)
+                text = (
+                    gettext("%(check)s expired on %(date)s: renew it", check=state.label, date=when)
+                    if state.state == "expired"
+                    else gettext(
+                        "%(check)s expires on %(date)s: renew it", check=state.label, date=when
+                    )
+                )
                 items.append(
                     Todo(
-                        f"{state.label} {verb} {long_date(state.check.expires_on)}: renew it",
+                        text,
                         url_for("profiles.checks"),
                         urgent=state.state == "expired",
                     )

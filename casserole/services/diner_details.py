@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext
+
 from casserole import clock
 from casserole.formatting import km_to_miles
 from casserole.models.vocab import (
@@ -63,9 +65,13 @@ def radius_problem(km: float | None) -> str | None:
     """Why a diner's radius cannot be kept, in the words the forms use, or None."""
     low, high = RADIUS_KM
     if km is not None and not low <= km <= high:
-        return (
-            f"Choose a distance from {km_to_miles(low):.1f} to {km_to_miles(high):.1f} miles "
-            f"({low:g} to {high:g} km)."
+        return gettext(
+            "Choose a distance from %(low_miles)s to %(high_miles)s miles "
+            "(%(low_km)s to %(high_km)s km).",
+            low_miles=f"{km_to_miles(low):.1f}",
+            high_miles=f"{km_to_miles(high):.1f}",
+            low_km=f"{low:g}",
+            high_km=f"{high:g}",
         )
     return None
 
@@ -75,9 +81,9 @@ def allergen_lines(diner: Any) -> list[str]:
 
     The 14 named allergens first, then the diner's own note for anything else.
     """
-    lines = [f"Allergic to {name}" for name in allergen_names(diner.allergens)]
+    lines = [gettext("Allergic to %(name)s", name=name) for name in allergen_names(diner.allergens)]
     if (diner.allergies or "").strip():
-        lines.append(f"Also: {diner.allergies.strip()}")
+        lines.append(gettext("Also: %(note)s", note=diner.allergies.strip()))
     return lines
 
 
@@ -100,15 +106,17 @@ def check_diner(details: DinerDetails, problems: dict[str, str]) -> None:
     elif problem := contact_way_problem(details.preferred_contact, details.phone, True):
         problems["preferred_contact"] = problem
     if not details.days:
-        problems["days"] = "Choose at least one day."
+        problems["days"] = gettext("Choose at least one day.")
     if unknown := set(details.allergens) - set(ALLERGENS):
-        problems["allergens"] = f"Choose from the allergens shown ({len(unknown)} not known)."
+        problems["allergens"] = gettext(
+            "Choose from the allergens shown (%(count)s not known).", count=len(unknown)
+        )
     if problem := radius_problem(details.max_km):
         problems["radius_miles"] = problem
     if details.birth_date is not None:
         today = clock.today()
         if not date(today.year - OLDEST_AGE_YEARS, 1, 1) <= details.birth_date <= today:
-            problems["birth_date"] = "Enter a date of birth in the past, like 14 3 1938."
+            problems["birth_date"] = gettext("Enter a date of birth in the past, like 14 3 1938.")
 
 
 def tidy_diner(details: DinerDetails) -> DinerDetails:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 import phonenumbers
+from flask_babel import gettext
 
 
 def normalise_email(email: str) -> str:
@@ -82,15 +83,15 @@ def tidy_text(value: str | None) -> str:
 def name_problem(name: str) -> str | None:
     """Why a person's name cannot be accepted, or None: letters in any script, spaces, ' - ."""
     if not name:
-        return "Enter a name."
+        return gettext("Enter a name.")
     for char in name:
         if unicodedata.category(char)[0] in "LM" or char in _NAME_PUNCTUATION:
             continue
         if unicodedata.category(char)[0] == "C":
-            return "Names cannot contain control characters."
-        return "Names can contain letters, spaces, hyphens and apostrophes only."
+            return gettext("Names cannot contain control characters.")
+        return gettext("Names can contain letters, spaces, hyphens and apostrophes only.")
     if not any(unicodedata.category(char)[0] == "L" for char in name):
-        return "Enter a name with at least one letter."
+        return gettext("Enter a name with at least one letter.")
     return None
 
 
@@ -103,9 +104,9 @@ def text_problem(text: str) -> str | None:
     """
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS_ALLOWED:
-            return "This contains a control character; please retype it."
+            return gettext("This contains a control character; please retype it.")
         if char in _BIDI_CONTROLS:
-            return (
+            return gettext(
                 "This contains an invisible character that changes the direction of the "
                 "text; please retype it without pasting."
             )
@@ -143,14 +144,20 @@ def phone_problem(phone: str) -> str | None:
     if not phone:
         return None
     if any(char not in _PHONE_CHARS for char in phone):
-        return f"Enter a phone number using digits, spaces and + only, like {PHONE_EXAMPLE}."
+        return gettext(
+            "Enter a phone number using digits, spaces and + only, like %(example)s.",
+            example=PHONE_EXAMPLE,
+        )
     digits = sum(char.isdigit() for char in phone)
     if not 7 <= digits <= 15:
-        return f"Enter a phone number of 7 to 15 digits, like {PHONE_EXAMPLE}."
+        return gettext(
+            "Enter a phone number of 7 to 15 digits, like %(example)s.", example=PHONE_EXAMPLE
+        )
     if _parse_phone(phone) is None:
-        return (
-            f"That is not a UK phone number we can use: check the digits, like {PHONE_EXAMPLE}"
-            " (numbers abroad start with + and the country code)."
+        return gettext(
+            "That is not a UK phone number we can use: check the digits, like %(example)s"
+            " (numbers abroad start with + and the country code).",
+            example=PHONE_EXAMPLE,
         )
     return None
 
@@ -187,13 +194,16 @@ def normalise_phone(phone: str | None) -> str:
 def password_problem(password: str, email: str = "") -> str | None:
     """Why a new password is too weak, or None: at least 10 characters and not a common one."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters: a few words together work well."
+        return gettext(
+            "Use at least %(count)s characters: a few words together work well.",
+            count=PASSWORD_MIN_LENGTH,
+        )
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+        return gettext("Use at most %(count)s characters.", count=PASSWORD_MAX_LENGTH)
     folded = password.casefold()
     squashed = "".join(folded.split())
     if folded in COMMON_PASSWORDS or squashed in COMMON_PASSWORDS or len(set(folded)) == 1:
-        return "That password is too common and easy to guess; choose another."
+        return gettext("That password is too common and easy to guess; choose another.")
     if email and folded == normalise_email(email):
-        return "Do not use your e-mail address as your password."
+        return gettext("Do not use your e-mail address as your password.")
     return None

@@ -8,9 +8,12 @@ reset the password. Either way the person sees "we have sent you a link".
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casserole.extensions import db
+from casserole.i18n import locale_of
 from casserole.links import public_url
 from casserole.models import User, utcnow
 from casserole.services import mail
@@ -26,9 +29,10 @@ def send_finish_link(user: User) -> None:
     token = serializer(_SALT).dumps({"u": user.id, "e": fingerprint(user.email)})
     mail.queue_email(
         user.email,
-        "Finish joining Casserole",
+        _l("Finish joining Casserole"),
         "signup_finish",
         kind="signup_finish",
+        locale=locale_of(user),
         name=user.first_name,
         link=public_url("signup.finish", token=token),
         days=FINISH_MAX_AGE_SECONDS // (24 * 60 * 60),
@@ -45,9 +49,10 @@ def tell_owner(email: str) -> None:
         return
     mail.queue_email(
         user.email,
-        "Someone tried to join Casserole with your e-mail address",
+        _l("Someone tried to join Casserole with your e-mail address"),
         "signup_already",
         kind="signup_already",
+        locale=locale_of(user),
         name=user.first_name,
         login_link=public_url("auth.login"),
         reset_link=public_url("auth.request_reset"),
@@ -66,7 +71,9 @@ def user_to_finish(token: str) -> User:
         or user.email_confirmed_at is not None
         or data.get("e") != fingerprint(user.email)
     ):
-        raise TokenError("This link has already been used. Log in with your e-mail and password.")
+        raise TokenError(
+            gettext("This link has already been used. Log in with your e-mail and password.")
+        )
     return user
 
 

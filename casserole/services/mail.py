@@ -27,6 +27,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import select, update
 
 from casserole.extensions import db
+from casserole.i18n import with_locale
 from casserole.models import ContactWay, EmailStatus, OutboundEmail, utcnow
 from casserole.services import notify
 from casserole.services.channels import Reach
@@ -54,17 +55,22 @@ def queue_email(
     pairing_id: int | None = None,
     person_id: int | None = None,
     diner_id: int | None = None,
+    locale: str | None = None,
     **context: Any,
 ) -> OutboundEmail:
     """Render `email/<template>.txt` and `.html` and add the message to the session.
 
+    `locale` is the recipient's language (`i18n.locale_of(user)`): the subject (a lazy
+    string) and both bodies are rendered in it, whatever the sender's page was in.
     The caller commits it together with the change it reports, then calls `dispatch()`.
     """
-    text_body = render_template(f"email/{template}.txt", **context)
-    try:
-        html_body = render_template(f"email/{template}.html", **context)
-    except TemplateNotFound:  # an HTML part is optional
-        html_body = ""
+    with with_locale(locale):
+        subject = str(subject)
+        text_body = render_template(f"email/{template}.txt", **context)
+        try:
+            html_body = render_template(f"email/{template}.html", **context)
+        except TemplateNotFound:  # an HTML part is optional
+            html_body = ""
     message = OutboundEmail(
         kind=kind,
         to_address=to,
@@ -93,6 +99,19 @@ def _render_first(names: list[str], **context: Any) -> str:
     raise TemplateNotFound(names[-1])
 
 
+def _render_message(reach: Reach, template: str, context: dict[str, Any]) -> str:
+    """The text of an SMS, letter or call note: its own template, else the channel's fallback."""
+    folder = {ContactWay.SMS: "sms", ContactWay.LETTER: "letter", ContactWay.PHONE: "call"}[
+        reach.channel
+    ]
+    fallback = {
+        ContactWay.SMS: "sms/_default.txt",
+        ContactWay.LETTER: f"email/{template}.txt",
+        ContactWay.PHONE: "call/_default.txt",
+    }[reach.channel]
+    return _render_first([f"{folder}/{template}.txt", fallback], **context).strip()
+
+
 def queue_message(
     reach: Reach,
     subject: str,
@@ -101,9 +120,13 @@ def queue_message(
     kind: str,
     area_id: int | None = None,
     pairing_id: int | None = None,
+    locale: str | None = None,
     **context: Any,
 ) -> OutboundEmail:
     """Queue one message by `reach`'s channel, rendered for that channel.
+
+    `locale` is the recipient's language (`i18n.locale_of`): the subject and the text of
+    every channel (e-mail, SMS, letter, the call note) are rendered in it.
 
     E-mail: `email/<template>.txt` and `.html`. SMS: `sms/<template>.txt`, else a short
     line with the subject and the link. Letter: `letter/<template>.txt`, else the e-mail's
@@ -119,18 +142,13 @@ def queue_message(
             pairing_id=pairing_id,
             person_id=reach.person_id,
             diner_id=reach.diner_id,
+            locale=locale,
             **context,
         )
-    context = {"subject": subject, "reach": reach, **context}
-    folder = {ContactWay.SMS: "sms", ContactWay.LETTER: "letter", ContactWay.PHONE: "call"}[
-        reach.channel
-    ]
-    fallback = {
-        ContactWay.SMS: "sms/_default.txt",
-        ContactWay.LETTER: f"email/{template}.txt",
-        ContactWay.PHONE: "call/_default.txt",
-    }[reach.channel]
-    text_body = _render_first([f"{folder}/{template}.txt", fallback], **context).strip()
+    with with_locale(locale):
+        subject = str(subject)
+        context = {"subject": subject, "reach": reach, **context}
+        text_body = _render_message(reach, template, context)
     message = OutboundEmail(
         kind=kind,
         channel=reach.channel,

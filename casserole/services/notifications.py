@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select
 
 from casserole.extensions import db
-from casserole.formatting import plural
+from casserole.i18n import locale_of
 from casserole.links import public_url
 from casserole.models import Area, DinerProfile, Feedback, Pairing, Role, User, coordinator_areas
 from casserole.services.channels import reach_for
@@ -57,6 +60,16 @@ def coordinators_of(area: Area) -> list[str]:
     return emails
 
 
+def reader_locale(recipient: Recipient, reach: Any) -> str:
+    """The language a message's reader chose: a diner without an account reads their carer's."""
+    if isinstance(recipient, DinerProfile):
+        return locale_of(recipient.user or recipient.carer)
+    if isinstance(recipient, User):
+        return locale_of(recipient)
+    person_id = getattr(reach, "person_id", None)
+    return locale_of(db.session.get(User, person_id) if person_id else None)
+
+
 def _send(
     to: Iterable[Recipient],
     subject: str,
@@ -65,7 +78,7 @@ def _send(
     pairing: Pairing,
     **context: Any,
 ) -> int:
-    """Queue one message per recipient, each by their own channel; returns how many."""
+    """Queue one message per recipient, by their own channel and in their own language."""
     count = 0
     for recipient in to:
         reach = reach_for(recipient)
@@ -80,6 +93,7 @@ def _send(
             pairing_id=pairing.id,
             pairing=pairing,
             link=public_url("pairings.show", pairing_id=pairing.id),
+            locale=reader_locale(recipient, reach),
             **context,
         )
         count += 1
@@ -105,7 +119,15 @@ def tell(
         reach = reach_for(recipient)
         if reach is None:
             continue
-        queue_message(reach, subject, template, kind=kind, area_id=area_id, **context)
+        queue_message(
+            reach,
+            subject,
+            template,
+            kind=kind,
+            area_id=area_id,
+            locale=reader_locale(recipient, reach),
+            **context,
+        )
         count += 1
     return count
 
@@ -115,7 +137,7 @@ def proposal_to_cook(pairing: Pairing) -> int:
     cook = pairing.cook.user
     return _send(
         [cook],
-        f"Would you like to cook for {pairing.diner.first_name}?",
+        _l("Would you like to cook for %(name)s?", name=pairing.diner.first_name),
         "pairing_proposal_to_cook",
         "pairing_proposal_to_cook",
         pairing,
@@ -129,7 +151,11 @@ def acceptance_to_diner_side(pairing: Pairing) -> int:
     for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
-            f"{pairing.cook.user.first_name} would like to cook for {pairing.diner.first_name}",
+            _l(
+                "%(cook)s would like to cook for %(name)s",
+                cook=pairing.cook.user.first_name,
+                name=pairing.diner.first_name,
+            ),
             "pairing_acceptance_to_diner",
             "pairing_acceptance_to_diner",
             pairing,
@@ -144,7 +170,7 @@ def active_to_both(pairing: Pairing) -> int:
     cook = pairing.cook.user
     count = _send(
         [cook],
-        f"You are now cooking for {pairing.diner.first_name}",
+        _l("You are now cooking for %(name)s", name=pairing.diner.first_name),
         "pairing_active_to_cook",
         "pairing_active_to_cook",
         pairing,
@@ -154,7 +180,11 @@ def active_to_both(pairing: Pairing) -> int:
     for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
-            f"{cook.first_name} is now {pairing.diner.first_name}'s cook",
+            _l(
+                "%(cook)s is now %(name)s's cook",
+                cook=cook.first_name,
+                name=pairing.diner.first_name,
+            ),
             "pairing_active_to_diner",
             "pairing_active_to_diner",
             pairing,
@@ -168,7 +198,12 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
     """Both sides: no meal has been logged for a while; is everything all right?"""
     count = _send(
         [pairing.cook.user],
-        f"No meals logged with {pairing.diner.first_name} for {plural(quiet_days, 'day')}",
+        _ln(
+            "No meals logged with %(name)s for %(num)d day",
+            "No meals logged with %(name)s for %(num)d days",
+            quiet_days,
+            name=pairing.diner.first_name,
+        ),
         "pairing_at_risk_to_cook",
         "pairing_at_risk_to_cook",
         pairing,
@@ -178,7 +213,7 @@ def at_risk_reminder(pairing: Pairing, quiet_days: int) -> int:
     for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
-            f"Is everything all right with {pairing.diner.first_name}'s meals?",
+            _l("Is everything all right with %(name)s's meals?", name=pairing.diner.first_name),
             "pairing_at_risk_to_diner",
             "pairing_at_risk_to_diner",
             pairing,
@@ -204,17 +239,26 @@ def concern_to_coordinators(pairing: Pairing, concern: Feedback, author: User) -
 
 def allergen_alert_to_diner_side(pairing: Pairing, meal: Any, clash: list[str]) -> int:
     """The diner and their carer, at once: a meal logged for them contains their allergen."""
+    from casserole.formatting import word_list
+    from casserole.services.pairings.allergens import allergen_clash
+
+    # The allergens are named again in each reader's language, when their message is drawn.
+    words = LazyString(lambda: word_list(allergen_clash(meal, pairing)) or word_list(clash))
     count = 0
     for person in diner_side(pairing):
         count += _send(
             [person],
-            f"Allergy warning: {pairing.diner.first_name}'s meal contained " + " and ".join(clash),
+            _l(
+                "Allergy warning: %(name)s's meal contained %(words)s",
+                name=pairing.diner.first_name,
+                words=words,
+            ),
             "allergen_alert_to_diner",
             "allergen_alert_to_diner",
             pairing,
             name=person.first_name,
             meal=meal,
-            clash=" and ".join(clash),
+            clash=words,
             is_carer=person.id != pairing.diner.user_id,
         )
     return count
@@ -227,7 +271,7 @@ def allergies_changed_to_cook(pairing: Pairing) -> int:
         return 0
     return _send(
         [cook],
-        f"{pairing.diner.first_name}'s allergies have changed",
+        _l("%(name)s's allergies have changed", name=pairing.diner.first_name),
         "allergies_changed_to_cook",
         "allergies_changed_to_cook",
         pairing,
@@ -243,7 +287,10 @@ def concern_resolved_to_author(concern: Feedback) -> int:
         return 0
     return _send(
         [author],
-        f"Your concern about {concern.pairing.diner.first_name}'s meals has been resolved",
+        _l(
+            "Your concern about %(name)s's meals has been resolved",
+            name=concern.pairing.diner.first_name,
+        ),
         "concern_resolved_to_author",
         "concern_resolved_to_author",
         concern.pairing,
@@ -259,7 +306,7 @@ def paused_by_coordinator(pairing: Pairing) -> int:
     if cook.is_active_account:
         count += _send(
             [cook],
-            f"Meals for {pairing.diner.first_name} are paused for now",
+            _l("Meals for %(name)s are paused for now", name=pairing.diner.first_name),
             "pairing_paused_by_coordinator",
             "pairing_paused_by_coordinator",
             pairing,
@@ -269,7 +316,7 @@ def paused_by_coordinator(pairing: Pairing) -> int:
     for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
-            f"{pairing.diner.first_name}'s meals are paused for now",
+            _l("%(name)s's meals are paused for now", name=pairing.diner.first_name),
             "pairing_paused_by_coordinator",
             "pairing_paused_by_coordinator",
             pairing,
@@ -306,7 +353,7 @@ def death_to_others(pairing: Pairing, by: User) -> int:
             continue
         count += _send(
             [person],
-            f"Sad news about {pairing.diner.first_name}",
+            _l("Sad news about %(name)s", name=pairing.diner.first_name),
             "pairing_death_to_cook",
             "pairing_death_to_cook",
             pairing,
@@ -329,8 +376,11 @@ def ended_to_coordinators(pairing: Pairing, by: User) -> int:
     )
 
 
-def break_notice(pairing: Pairing, people: Iterable[User], subject: str, *paragraphs: str) -> int:
-    """A cook's break in plain words (planned, stand-in found, ended) to each person given."""
+def break_notice(pairing: Pairing, people: Iterable[User], subject: Any, *paragraphs: Any) -> int:
+    """A cook's break in plain words (planned, stand-in found, ended) to each person given.
+
+    Pass lazy texts (`_l(...)`): each reader's message is drawn in their own language.
+    """
     count = 0
     for person in people:
         if person is None or not person.is_active_account:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from casserole.errors import PostcodeError
@@ -81,14 +82,17 @@ def locate(postcode: str, problems: dict[str, str]) -> Placement | None:
         canonical = normalise_postcode(postcode)
     except PostcodeError:
         problems["postcode"] = (
-            "Enter a full UK postcode, like N3 1AB." if postcode.strip() else "Enter a postcode."
+            gettext("Enter a full UK postcode, like N3 1AB.")
+            if postcode.strip()
+            else gettext("Enter a postcode.")
         )
         return None
     try:
         return place(canonical)
     except PostcodeError:
-        problems["postcode"] = (
-            f"We could not find the postcode {canonical}. Check it and try again."
+        problems["postcode"] = gettext(
+            "We could not find the postcode %(postcode)s. Check it and try again.",
+            postcode=canonical,
         )
         return None
 
@@ -112,9 +116,10 @@ def moved_to(person: Any, postcode: str, problems: dict[str, str]) -> Placement 
         return None
     placement = locate(postcode, problems)
     if placement is not None and placement.area is None:
-        problems["postcode"] = (
-            f"We do not run in {placement.location.outcode} yet, so we cannot move you there. "
-            "Please contact your coordinator."
+        problems["postcode"] = gettext(
+            "We do not run in %(outcode)s yet, so we cannot move you there. "
+            "Please contact your coordinator.",
+            outcode=placement.location.outcode,
         )
         return None
     return placement

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from casserole.extensions import db
+from casserole.i18n import current_language
 from casserole.models import (
     ConsentMethod,
     ContactWay,
@@ -72,7 +74,7 @@ def check_account(account: Account, problems: dict[str, str]) -> None:
     check_names(account, problems)
     # Whether the address already has an account is never said here (see AlreadyRegistered).
     if not account.email or "@" not in account.email:
-        problems["email"] = "Enter an e-mail address like name@example.com."
+        problems["email"] = gettext("Enter an e-mail address like name@example.com.")
     if problem := password_problem(account.password, account.email):
         problems["password"] = problem
     if problem := phone_problem(account.phone):
@@ -113,6 +115,8 @@ def _new_user(account: Account, role: Role) -> User:
         # A diner's choice lives on their diner profile (channels reads it there).
         preferred_contact=None if role == Role.DINER else account.preferred_contact,
         password_hash=hash_password(account.password),
+        # Whatever language they signed up in is the one their messages come in.
+        locale=current_language(),
     )
 
 
@@ -222,11 +226,13 @@ def add_managed_diner(
     problems: dict[str, str] = {}
     check_diner(details, problems)
     if not relationship:
-        problems["relationship"] = "Say how you know them, for example daughter or neighbour."
+        problems["relationship"] = gettext(
+            "Say how you know them, for example daughter or neighbour."
+        )
     elif problem := text_problem(relationship):
         problems["relationship"] = problem
     if consent == ConsentMethod.SELF_ONLINE:
-        problems["consent_method"] = "Say how they told you they agree."
+        problems["consent_method"] = gettext("Say how they told you they agree.")
     placement = places.locate(details.postcode, problems)
     _raise_if(problems)
     assert placement is not None

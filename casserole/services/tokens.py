@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
@@ -28,9 +29,9 @@ def load(token: str, salt: str, max_age: int) -> dict[str, Any]:
     try:
         data = serializer(salt).loads(token, max_age=max_age)
     except SignatureExpired:
-        raise TokenError("This link has expired. Please ask for a new one.") from None
+        raise TokenError(gettext("This link has expired. Please ask for a new one.")) from None
     except BadSignature:
-        raise TokenError("This link is not valid. Please ask for a new one.") from None
+        raise TokenError(gettext("This link is not valid. Please ask for a new one.")) from None
     if not isinstance(data, dict):
-        raise TokenError("This link is not valid. Please ask for a new one.")
+        raise TokenError(gettext("This link is not valid. Please ask for a new one."))
     return data

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import long_date
+from casserole.i18n import locale_of
 from casserole.links import public_url
 from casserole.models import (
     Area,
@@ -32,10 +35,11 @@ EXPIRY_WARNING_DAYS = 30
 # ID, DBS and food-hygiene certificates are renewed within this many years.
 VETTING_YEARS_AHEAD = 10
 # What each check is called, to cooks and coordinators alike.
+# Lazy: each page or message reads them in its own language (coordinator pages in English).
 CHECK_LABELS = {
-    CheckKind.ID: "Proof of identity",
-    CheckKind.DBS: "DBS check",
-    CheckKind.FOOD_HYGIENE: "Food hygiene certificate",
+    CheckKind.ID: _l("Proof of identity"),
+    CheckKind.DBS: _l("DBS check"),
+    CheckKind.FOOD_HYGIENE: _l("Food hygiene certificate"),
 }
 NOTICE_ACTION = "vetting_expired_notice"
 
@@ -129,16 +133,31 @@ def vetting_problem(
     reasons = []
     for state in found.states:
         if state.state == "missing":
-            reasons.append(f"the {state.label} has not been recorded")
+            reasons.append(gettext("the %(check)s has not been recorded", check=state.label))
         elif state.state == "expired" and state.check is not None:
             check = state.check
             if check.checked_on > today:
-                reasons.append(f"the {state.label} only counts from {long_date(check.checked_on)}")
+                reasons.append(
+                    gettext(
+                        "the %(check)s only counts from %(date)s",
+                        check=state.label,
+                        date=long_date(check.checked_on),
+                    )
+                )
             else:
-                reasons.append(f"the {state.label} expired on {long_date(check.expires_on)}")
-    detail = "; ".join(reasons) or "a check is not current"
-    whose = "Your" if to_cook else f"{found.name}'s"
-    return f"{whose} checks are not all current: {detail}."
+                reasons.append(
+                    gettext(
+                        "the %(check)s expired on %(date)s",
+                        check=state.label,
+                        date=long_date(check.expires_on),
+                    )
+                )
+    detail = "; ".join(reasons) or gettext("a check is not current")
+    if to_cook:
+        return gettext("Your checks are not all current: %(detail)s.", detail=detail)
+    return gettext(
+        "%(name)s's checks are not all current: %(detail)s.", name=found.name, detail=detail
+    )
 
 
 def queue(
@@ -234,10 +253,11 @@ def record_check(
         # By the cook's own choice of channel, like every message to a person.
         mail.queue_message(
             channels.reach_for_user(cook.user),
-            "Your checks are complete: you can be introduced to a neighbour",
+            _l("Your checks are complete: you can be introduced to a neighbour"),
             "vetting_complete_to_cook",
             kind="vetting_complete_to_cook",
             area_id=cook.area_id,
+            locale=locale_of(cook.user),
             name=cook.user.first_name,
             link=public_url("main.index"),
         )
@@ -333,10 +353,11 @@ def notify_expired(today: date | None = None) -> int:
         # By the cook's own choice of channel (a text, a letter or a call from the coordinator).
         mail.queue_message(
             channels.reach_for_user(cook.user),
-            f"Your {CHECK_LABELS[check.kind]} has expired",
+            _l("Your %(check)s has expired", check=CHECK_LABELS[check.kind]),
             "vetting_expired",
             kind="vetting_expired",
             area_id=cook.area_id,
+            locale=locale_of(cook.user),
             name=cook.user.first_name,
             check_label=CHECK_LABELS[check.kind],
             expired_on=check.expires_on,

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from casserole import clock
@@ -70,18 +71,20 @@ def report_visit(
     authorise(Action.REPORT_VISIT, pairing.status, sides)
     today = clock.local_date(now)
     if day > today:
-        raise PairingError("The date cannot be in the future.", field="day")
+        raise PairingError(gettext("The date cannot be in the future."), field="day")
     if day < today - timedelta(days=REPORT_WITHIN_DAYS):
         raise PairingError(
-            f"Report a day in the last {REPORT_WITHIN_DAYS} days; for anything older, "
-            "tell the coordinator.",
+            gettext(
+                "Report a day in the last %(days)s days; for anything older, tell the coordinator.",
+                days=REPORT_WITHIN_DAYS,
+            ),
             field="day",
         )
     assert pairing.started_at is not None  # an active pairing always has one
     if day < clock.local_date(pairing.started_at):
-        raise PairingError("The date is before you started cooking together.", field="day")
+        raise PairingError(gettext("The date is before you started cooking together."), field="day")
     if len(note) > 500:
-        raise PairingError("That is too long to keep; please shorten it.", field="note")
+        raise PairingError(gettext("That is too long to keep; please shorten it."), field="note")
     duplicate = db.session.scalar(
         select(MealDayReport.id).where(
             MealDayReport.pairing_id == pairing.id,
@@ -90,7 +93,7 @@ def report_visit(
         )
     )
     if duplicate is not None:
-        raise PairingError("You have already reported that for this day.", field="kind")
+        raise PairingError(gettext("You have already reported that for this day."), field="kind")
     report = MealDayReport(
         pairing_id=pairing.id,
         day=day,

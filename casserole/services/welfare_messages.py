@@ -10,9 +10,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casserole.extensions import db
+from casserole.formatting import day_name
 from casserole.links import public_url
 from casserole.models import Area, EndReason, Pairing, Role, User
 from casserole.models.welfare import (
@@ -27,15 +30,20 @@ from casserole.services.notifications import _send, coordinators_of, diner_side
 
 # What the cook found, in words that follow "went round on <day> and ...".
 FOUND_WORDS = {
-    VisitReport.NOBODY_ANSWERED: "nobody answered the door",
-    VisitReport.SEEMED_UNWELL: "thought {name} seemed unwell",
-    VisitReport.COULD_NOT_COME: "could not come",
+    VisitReport.NOBODY_ANSWERED: _l("nobody answered the door"),
+    VisitReport.SEEMED_UNWELL: _l("thought %(name)s seemed unwell"),
+    VisitReport.COULD_NOT_COME: _l("could not come"),
 }
 
 
-def found_words(kind: VisitReport, diner_first_name: str) -> str:
-    """What the cook reported, in plain words."""
-    return FOUND_WORDS[kind].format(name=diner_first_name)
+def found_words(kind: VisitReport, diner_first_name: str) -> Any:
+    """What the cook reported, in plain words (read in the language of the page or message)."""
+    return LazyString(lambda: str(FOUND_WORDS[kind]) % {"name": diner_first_name})
+
+
+def _report_label(kind: VisitReport) -> Any:
+    """The report's label in lower case, read in the reader's language."""
+    return LazyString(lambda: str(VISIT_REPORT_LABELS[kind]).lower())
 
 
 def _unique(addresses: Iterable[str]) -> list[str]:
@@ -83,7 +91,11 @@ def welfare_check_opened(check: WelfareCheck, report: MealDayReport, hours: int)
     if carer is not None:
         count += _send(
             [carer],
-            f"Please check on {name} now: {VISIT_REPORT_LABELS[report.kind].lower()}",
+            _l(
+                "Please check on %(name)s now: %(what)s",
+                name=name,
+                what=_report_label(report.kind),
+            ),
             "welfare_opened_to_carer",
             "welfare_opened_to_carer",
             pairing,
@@ -133,7 +145,7 @@ def welfare_check_closed(check: WelfareCheck) -> int:
     for person in _unique_people(people):
         count += _send(
             [person],
-            f"Update on {pairing.diner.first_name}: the welfare check is closed",
+            _l("Update on %(name)s: the welfare check is closed", name=pairing.diner.first_name),
             "welfare_closed",
             "welfare_closed",
             pairing,
@@ -159,7 +171,11 @@ def could_not_come(pairing: Pairing, report: MealDayReport) -> int:
     for person in diner_side(pairing):
         count += _send(
             [person],
-            f"{pairing.cook.user.first_name} could not bring {pairing.diner.first_name}'s meal",
+            _l(
+                "%(cook)s could not bring %(name)s's meal",
+                cook=pairing.cook.user.first_name,
+                name=pairing.diner.first_name,
+            ),
             "could_not_come_to_diner",
             "could_not_come_to_diner",
             pairing,
@@ -174,34 +190,37 @@ def could_not_come(pairing: Pairing, report: MealDayReport) -> int:
 
 # Why a pairing ended, as the other side reads it.
 END_WORDS = {
-    EndReason.MOVED_AWAY: "moved away",
-    EndReason.HEALTH: "health",
-    EndReason.COOK_UNAVAILABLE: "the cook can no longer cook",
-    EndReason.DIFFERENT_COOK: "would like a different cook",
-    EndReason.DIED: "the diner has died",
-    EndReason.OTHER: "something else",
+    EndReason.MOVED_AWAY: _l("moved away"),
+    EndReason.HEALTH: _l("health"),
+    EndReason.COOK_UNAVAILABLE: _l("the cook can no longer cook"),
+    EndReason.DIFFERENT_COOK: _l("would like a different cook"),
+    EndReason.DIED: _l("the diner has died"),
+    EndReason.OTHER: _l("something else"),
 }
 
 # A change to a live pairing, in words that follow "<who> has ...".
 CHANGE_WORDS = {
-    "paused": "paused the meals",
-    "resumed": "restarted the meals",
-    "ended": "ended the pairing",
+    "paused": _l("paused the meals"),
+    "resumed": _l("restarted the meals"),
+    "ended": _l("ended the pairing"),
 }
 
 
 def pairing_changed(pairing: Pairing, change: str, actor: Any, reason: str = "") -> int:
     """Everyone in the pairing but the person who acted: the cook, the diner and their carer."""
+    diner_name = pairing.diner.first_name
+    who: Any
     if actor is not None and getattr(actor, "role", None) in (Role.COORDINATOR, Role.ADMIN):
-        who = f"The coordinator for {pairing.area.name}"
+        who = _l("The coordinator for %(area)s", area=pairing.area.name)
     elif actor is not None and actor.id == pairing.cook.user_id:
-        who = f"{pairing.cook.user.first_name}, {pairing.diner.first_name}'s cook,"
+        who = _l("%(cook)s, %(name)s's cook,", cook=pairing.cook.user.first_name, name=diner_name)
     elif actor is not None and actor.id == pairing.diner.user_id:
-        who = pairing.diner.first_name
+        who = diner_name
     elif actor is not None:
-        who = f"{actor.first_name}, {pairing.diner.first_name}'s carer,"
+        who = _l("%(carer)s, %(name)s's carer,", carer=actor.first_name, name=diner_name)
     else:
         who = "Casserole"
+    who_short = LazyString(lambda: str(who).rstrip(","))
     people = [pairing.cook.user, *diner_side(pairing)]
     count = 0
     for person in _unique_people(people):
@@ -210,7 +229,12 @@ def pairing_changed(pairing: Pairing, change: str, actor: Any, reason: str = "")
         is_cook = person.id == pairing.cook.user_id
         count += _send(
             [person],
-            f"{pairing.diner.first_name}'s meals: {who.rstrip(',')} has {CHANGE_WORDS[change]}",
+            _l(
+                "%(name)s's meals: %(who)s has %(what)s",
+                name=diner_name,
+                who=who_short,
+                what=CHANGE_WORDS[change],
+            ),
             "pairing_changed",
             f"pairing_{change}_to_{'cook' if is_cook else 'diner'}",
             pairing,
@@ -237,7 +261,7 @@ def withdrawn_by_suspension(pairing: Pairing) -> int:
     for person in _unique_people(people):
         count += _send(
             [person],
-            f"The introduction for {pairing.diner.first_name} will not go ahead",
+            _l("The introduction for %(name)s will not go ahead", name=pairing.diner.first_name),
             "pairing_withdrawn",
             "pairing_withdrawn",
             pairing,
@@ -248,14 +272,14 @@ def withdrawn_by_suspension(pairing: Pairing) -> int:
     return count
 
 
-def meal_day_reminder(pairing: Pairing, day: date, allergens: str) -> int:
+def meal_day_reminder(pairing: Pairing, day: date, allergens: Any) -> int:
     """The cook, the day before a usual meal day, with the diner's allergens."""
     cook = pairing.cook.user
     if not cook.is_active_account:
         return 0
     return _send(
         [cook],
-        f"Tomorrow is {pairing.diner.first_name}'s meal day",
+        _l("Tomorrow is %(name)s's meal day", name=pairing.diner.first_name),
         "meal_day_reminder",
         "meal_day_reminder",
         pairing,
@@ -274,7 +298,11 @@ def missed_meal_nudge(pairing: Pairing, day: date) -> int:
         return 0
     return _send(
         [cook],
-        f"Did you see {pairing.diner.first_name} on {day:%A}?",
+        _l(
+            "Did you see %(name)s on %(day)s?",
+            name=pairing.diner.first_name,
+            day=LazyString(lambda: day_name(day.weekday())),
+        ),
         "missed_meal_nudge",
         "missed_meal_nudge",
         pairing,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import DataRequired
@@ -15,11 +16,11 @@ from casserole.profiles.forms import DinerHomeFields, contact_way, name, phone, 
 class AccountForm(FlaskForm):
     """Name, e-mail, password and an optional phone number."""
 
-    first_name = name("First name")
-    last_name = name("Last name", required=False)
-    email = email_field("E-mail address", "Enter your e-mail address.")
+    first_name = name(_l("First name"), message=_l("Enter the first name."))
+    last_name = name(_l("Last name"), required=False)
+    email = email_field(_l("E-mail address"), _l("Enter your e-mail address."))
     password = PasswordField(
-        "Choose a password", validators=[DataRequired("Choose a password."), NewPassword()]
+        _l("Choose a password"), validators=[DataRequired(_l("Choose a password.")), NewPassword()]
     )
     phone = phone()
     preferred_contact = contact_way()
@@ -28,19 +29,21 @@ class AccountForm(FlaskForm):
 class CookSignupForm(AccountForm):
     """A new cook: their account and where they live."""
 
-    postcode = postcode("Your postcode")
-    address_line = text("First line of your address", 200, "Enter the first line of your address.")
-    submit = SubmitField("Join as a cook")
+    postcode = postcode(_l("Your postcode"))
+    address_line = text(
+        _l("First line of your address"), 200, _l("Enter the first line of your address.")
+    )
+    submit = SubmitField(_l("Join as a cook"))
 
 
 class DinerSignupForm(DinerHomeFields, AccountForm):
     """A diner signing up themselves, agreeing to us keeping their details."""
 
     consent = BooleanField(
-        "I agree to Casserole keeping these details so it can find me a cook",
-        validators=[DataRequired("Please agree so that we can find you a cook.")],
+        _l("I agree to Casserole keeping these details so it can find me a cook"),
+        validators=[DataRequired(_l("Please agree so that we can find you a cook."))],
     )
-    submit = SubmitField("Sign me up")
+    submit = SubmitField(_l("Sign me up"))
 
 
 class CarerSignupForm(AccountForm):
@@ -49,4 +52,4 @@ class CarerSignupForm(AccountForm):
     # We keep no address for a carer, so no letters.
     preferred_contact = contact_way(ways=(ContactWay.EMAIL, ContactWay.SMS, ContactWay.PHONE))
 
-    submit = SubmitField("Continue")
+    submit = SubmitField(_l("Continue"))

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -35,11 +37,11 @@ CHECK_KEY = "signup_check_email"
 
 # Where each kind of account goes first, and what it is told, once the link is followed.
 NEXT_STEP = {
-    Role.COOK: ("profiles.cook", "Welcome to Casserole! Now tell us about your cooking."),
-    Role.DINER: ("profiles.diner", "Welcome to Casserole! We will look for a cook near you."),
+    Role.COOK: ("profiles.cook", _l("Welcome to Casserole! Now tell us about your cooking.")),
+    Role.DINER: ("profiles.diner", _l("Welcome to Casserole! We will look for a cook near you.")),
     Role.CARER: (
         "profiles.add_diner",
-        "Your account is ready. Now tell us about the person you look after.",
+        _l("Your account is ready. Now tell us about the person you look after."),
     ),
 }
 
@@ -182,9 +184,10 @@ def finish(token: str) -> str | Response | tuple[str, int]:
         except TokenError as err:
             return render_template("auth/link_problem.html", problem=str(err)), 400
         login_user(user)
+        refresh()
         session.pop(CHECK_KEY, None)
-        endpoint, welcome = NEXT_STEP.get(user.role, ("main.index", "Welcome to Casserole!"))
-        flash(welcome, "success")
+        endpoint, welcome = NEXT_STEP.get(user.role, ("main.index", _l("Welcome to Casserole!")))
+        flash(str(welcome), "success")
         return redirect(url_for(endpoint))
     return render_template("signup/finish.html", form=form, user=user)
 

@@ -143,3 +143,72 @@ def test_home_page_screenshots_for_the_readme(browser, live_server, demo, who):
         assert shot.stat().st_size > 10_000
     finally:
         context.close()
+
+
+# The same checks on the Welsh and Bengali pages: (language, who logs in, page).
+TRANSLATED_PAGES = [
+    (lang, who, path)
+    for lang in ("cy", "bn")
+    for who, path in (
+        (None, "/"),
+        (None, "/join/"),
+        (None, "/join/carer"),
+        (None, "/auth/login"),
+        ("cook.barnet", "/"),
+        ("carer.barnet", "/"),
+        ("diner.barnet", "/"),
+        ("carer.barnet", "/profile/diners/new"),
+    )
+]
+LANGUAGE_NAMES = {"cy": "Cymraeg", "bn": "বাংলা"}
+
+
+def _in_language(page, path: str, lang: str) -> None:
+    """Open `path` and choose the language with the page's own switch (a plain form)."""
+    page.goto(path)
+    page.get_by_role("button", name=LANGUAGE_NAMES[lang]).click()
+    page.goto(path)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+@pytest.mark.parametrize(("lang", "who", "path"), TRANSLATED_PAGES)
+def test_welsh_and_bengali_pages_fit_a_small_phone_without_javascript(
+    browser, live_server, demo, lang, who, path
+):
+    context, page = _new_page(
+        browser, live_server, who, java_script_enabled=False, viewport={"width": 360, "height": 740}
+    )
+    try:
+        _in_language(page, path, lang)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} in {lang} is {width}px wide on a 360px screen"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "who", "path"), TRANSLATED_PAGES)
+def test_welsh_and_bengali_pages_at_200_percent_zoom_pass_axe(
+    browser, live_server, demo, lang, who, path
+):
+    context, page = _new_page(browser, live_server, who, viewport={"width": 640, "height": 400})
+    try:
+        _in_language(page, path, lang)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ("cy", "bn"))
+@pytest.mark.parametrize("who", ("carer.barnet", "cook.barnet"))
+def test_home_page_screenshots_in_welsh_and_bengali(browser, live_server, demo, lang, who):
+    """Saved in test-artifacts/ as home-<who>-<lang>.png; `make screenshots` copies them."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context, page = _new_page(browser, live_server, who, viewport={"width": 1100, "height": 900})
+    try:
+        _in_language(page, "/", lang)
+        shot = ARTIFACTS / f"home-{who.split('.')[0]}-{lang}.png"
+        page.screenshot(path=str(shot), full_page=False)
+        assert shot.stat().st_size > 10_000
+    finally:
+        context.close()

@@ -50,6 +50,7 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("static", "/static/<path:filename>"): Entry(PUBLIC),
     ("main.index", "/"): Entry(PUBLIC),
     ("main.data_sources", "/about/data"): Entry(PUBLIC),
+    ("language.choose", "/language"): Entry(PUBLIC),
     # Operations: health for load balancers; metrics open outside production (tests), else
     # behind METRICS_TOKEN (tests/web/test_ops.py).
     ("ops.healthz", "/healthz"): Entry(PUBLIC),

@@ -51,6 +51,7 @@ NOT_PERSONAL = {
     "area_districts.outcode": "a postcode district: thousands of households",
     "postcode_locations.postcode": "published ONS postcode positions, about nobody",
     "users.password_hash": "a salted scrypt hash (replaced at erasure)",
+    "users.locale": "a language code set by the app (en, cy or bn)",
     "cook_profiles.outcode": "a postcode district, kept for area figures",
     "diner_profiles.outcode": "a postcode district, kept for area figures",
     "district_waiting_list.outcode": "a postcode district, kept for area figures",

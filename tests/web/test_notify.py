@@ -176,10 +176,9 @@ def test_invalid_phone_400_is_failed_at_once_and_shown_on_the_console(
 def test_nothing_is_lost_across_429_500_and_400(database, notify_server):
     area, _co, cook_user, diner, pairing = _world()
     bad = f.user(Role.COOK, phone="020 7946 0999", preferred_contact=ContactWay.SMS)
-    # Another diner: one diner never has two open proposals (the database refuses it).
-    bad_pairing = f.pairing(
-        f.cook(area, user=bad), f.diner(area, first_name="Ada"), PairingStatus.APPROVED
-    )
+    # A diner has one open proposal at a time: the second cook's proposal is for another diner.
+    other = f.diner(area, first_name="Alf")
+    bad_pairing = f.pairing(f.cook(area, user=bad), other, PairingStatus.APPROVED)
     for _ in range(3):
         notifications.proposal_to_cook(pairing)
     notifications.proposal_to_cook(bad_pairing)

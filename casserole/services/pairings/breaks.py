@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casserole import clock
@@ -41,7 +43,7 @@ from casserole.services.pairings.states import Action, Side, authorise
 P = PairingStatus
 _SCHEDULE = frozenset({Side.SCHEDULE})
 LONGEST_BREAK_DAYS = 366
-NO_END_NOTE = (
+NO_END_NOTE = _l(
     "A break with no end date pauses your meals until you say you are back; "
     "no stand-in cook is looked for."
 )
@@ -51,9 +53,11 @@ def dates_problem(first: date | None, last: date | None, today: date) -> dict[st
     """What is wrong with a break's dates, field by field (empty when they are fine)."""
     problems: dict[str, str] = {}
     if first is None or not today <= first <= today + timedelta(days=LONGEST_BREAK_DAYS):
-        problems["first_day"] = "Choose a first day from today and within a year."
+        problems["first_day"] = gettext("Choose a first day from today and within a year.")
     elif last is not None and not first <= last <= first + timedelta(days=LONGEST_BREAK_DAYS):
-        problems["last_day"] = "Choose a last day on or after the first day, within a year."
+        problems["last_day"] = gettext(
+            "Choose a last day on or after the first day, within a year."
+        )
     return problems
 
 
@@ -85,10 +89,20 @@ def _regular_pairings(cook_id: int) -> list[Pairing]:
     )
 
 
-def _span(cook_break: CookBreak) -> str:
+def _date(day: date) -> Any:
+    """A date written out in the language of whoever reads it (a message's reader)."""
+    return LazyString(lambda: long_date(day))
+
+
+def _span(cook_break: CookBreak) -> Any:
+    """The break's dates in words, read in the reader's language."""
     if cook_break.last_day is None:
-        return f"from {long_date(cook_break.first_day)}, with no end date yet"
-    return f"from {long_date(cook_break.first_day)} to {long_date(cook_break.last_day)}"
+        return _l("from %(first)s, with no end date yet", first=_date(cook_break.first_day))
+    return _l(
+        "from %(first)s to %(last)s",
+        first=_date(cook_break.first_day),
+        last=_date(cook_break.last_day),
+    )
 
 
 def plan_break(
@@ -106,7 +120,7 @@ def plan_break(
         raise FieldError(errors=problems)
     assert first_day is not None
     if current_break(cook) is not None:
-        raise FieldError("first_day", "You already have a break planned: cancel it first.")
+        raise FieldError("first_day", gettext("You already have a break planned: cancel it first."))
     cook_break = CookBreak(cook_id=cook.id, first_day=first_day, last_day=last_day)
     db.session.add(cook_break)
     db.session.flush()
@@ -114,17 +128,23 @@ def plan_break(
     for pairing in _regular_pairings(cook.id):
         cook_break.covers.append(BreakCover(pairing_id=pairing.id))
         stand_in = (
-            "We are looking for a stand-in cook for those dates; you will be asked before "
-            "anyone new comes."
+            _l(
+                "We are looking for a stand-in cook for those dates; you will be asked before "
+                "anyone new comes."
+            )
             if last_day is not None
-            else "No stand-in cook is looked for while the break has no end date."
+            else _l("No stand-in cook is looked for while the break has no end date.")
         )
         notifications.break_notice(
             pairing,
             notifications.diner_side(pairing),
-            f"{name} is taking a break from cooking",
-            f"{name} is taking a break {_span(cook_break)}. Meals from {name} are paused "
-            "for exactly those dates: please do not expect them then.",
+            _l("%(name)s is taking a break from cooking", name=name),
+            _l(
+                "%(name)s is taking a break %(span)s. Meals from %(name)s are paused "
+                "for exactly those dates: please do not expect them then.",
+                name=name,
+                span=_span(cook_break),
+            ),
             stand_in,
         )
     audit.record(
@@ -266,9 +286,13 @@ def _finish(
         notifications.break_notice(
             stand_in,
             [stand_in.cook.user],
-            f"Thank you for standing in for {stand_in.diner.first_name}",
-            f"{regular_name}'s break is over, so your time as {stand_in.diner.first_name}'s "
-            "stand-in cook has ended. Thank you for keeping the meals going.",
+            _l("Thank you for standing in for %(diner)s", diner=stand_in.diner.first_name),
+            _l(
+                "%(name)s's break is over, so your time as %(diner)s's stand-in cook has "
+                "ended. Thank you for keeping the meals going.",
+                name=regular_name,
+                diner=stand_in.diner.first_name,
+            ),
         )
     for proposal in _stand_ins(cook_break, OPEN_PROPOSAL_STATUSES):
         proposal.declined_at = now
@@ -292,17 +316,21 @@ def _finish(
         notifications.break_notice(
             pairing,
             [*notifications.diner_side(pairing), cook.user],
-            f"Meals with {regular_name} and {diner} start again",
-            f"{regular_name}'s break is over: meals between {regular_name} and {diner} "
-            "start again on the usual days.",
+            _l("Meals with %(name)s and %(diner)s start again", name=regular_name, diner=diner),
+            _l(
+                "%(name)s's break is over: meals between %(name)s and %(diner)s start again "
+                "on the usual days.",
+                name=regular_name,
+                diner=diner,
+            ),
         )
     if cancelled:
         for cover in cook_break.covers:
             notifications.break_notice(
                 cover.pairing,
                 notifications.diner_side(cover.pairing),
-                f"{regular_name} is not taking a break after all",
-                f"{regular_name} has cancelled the break: meals go on as usual.",
+                _l("%(name)s is not taking a break after all", name=regular_name),
+                _l("%(name)s has cancelled the break: meals go on as usual.", name=regular_name),
             )
 
 
@@ -421,10 +449,18 @@ def break_note(pairing: Pairing) -> str:
     stand-in pairing, whose break it covers.
     """
     if pairing.is_stand_in and pairing.first_day and pairing.last_day:
-        regular = pairing.covers.cook.user.first_name if pairing.covers else "the regular cook"
-        return (
-            f"Standing in while {regular} is on a break, from {long_date(pairing.first_day)} "
-            f"to {long_date(pairing.last_day)}."
+        start, end = long_date(pairing.first_day), long_date(pairing.last_day)
+        if pairing.covers:
+            return gettext(
+                "Standing in while %(name)s is on a break, from %(start)s to %(end)s.",
+                name=pairing.covers.cook.user.first_name,
+                start=start,
+                end=end,
+            )
+        return gettext(
+            "Standing in while the regular cook is on a break, from %(start)s to %(end)s.",
+            start=start,
+            end=end,
         )
     cover = db.session.scalar(
         select(BreakCover)
@@ -440,7 +476,11 @@ def break_note(pairing: Pairing) -> str:
         return ""
     cook_break = cover.cook_break
     name = pairing.cook.user.first_name
-    text = f"{name} is on a break {_span(cook_break)}: no meals from {name} on those dates."
+    text = gettext(
+        "%(name)s is on a break %(span)s: no meals from %(name)s on those dates.",
+        name=name,
+        span=_span(cook_break),
+    )
     stand_in = db.session.scalar(
         select(Pairing).where(
             Pairing.covers_id == pairing.id,
@@ -449,9 +489,9 @@ def break_note(pairing: Pairing) -> str:
         )
     )
     if stand_in is not None:
-        text += f" {stand_in.cook.user.first_name} is the stand-in cook."
+        text += " " + gettext("%(name)s is the stand-in cook.", name=stand_in.cook.user.first_name)
     elif cook_break.last_day is None:
-        text += " No stand-in cook is looked for while the break has no end date."
+        text += " " + gettext("No stand-in cook is looked for while the break has no end date.")
     else:
-        text += " We are looking for a stand-in cook."
+        text += " " + gettext("We are looking for a stand-in cook.")
     return text

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -250,7 +252,7 @@ def decline(
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.DECLINE, pairing.status, sides)
     if not reason:
-        raise PairingError("Tell us why, so we can find a better match.", field="reason")
+        raise PairingError(gettext("Tell us why, so we can find a better match."), field="reason")
     pairing.declined_at, pairing.declined_by_id, pairing.decline_reason = now, actor.id, reason
     move(pairing, Action.DECLINE, side, actor, client_address)
     notifications.declined_to_coordinators(pairing, actor)
@@ -324,9 +326,15 @@ def _end_stand_ins_of(
         notifications.break_notice(
             stand_in,
             [stand_in.cook.user],
-            f"You are no longer needed as {stand_in.diner.first_name}'s stand-in cook",
-            f"The pairing you were standing in for has ended, so {stand_in.diner.first_name} "
-            "does not need a stand-in cook any more. Thank you.",
+            _l(
+                "You are no longer needed as %(name)s's stand-in cook",
+                name=stand_in.diner.first_name,
+            ),
+            _l(
+                "The pairing you were standing in for has ended, so %(name)s does not need "
+                "a stand-in cook any more. Thank you.",
+                name=stand_in.diner.first_name,
+            ),
         )
 
 
@@ -349,7 +357,7 @@ def end(
     pairing, sides = load(pairing_id, actor, lock=True)
     side = authorise(Action.END, pairing.status, sides)
     if reason == EndReason.OTHER and not note:
-        raise PairingError("Tell us briefly why the pairing is ending.", field="note")
+        raise PairingError(gettext("Tell us briefly why the pairing is ending."), field="note")
     _close_pause(pairing, now)
     pairing.ended_at = max(now, pairing.started_at or now)
     pairing.end_reason, pairing.end_note = reason, note

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from casserole import clock
@@ -42,18 +43,22 @@ def log_meal(
     pairing, sides = load(pairing_id, actor, lock=True)
     authorise(Action.LOG_MEAL, pairing.status, sides)
     if not dish:
-        raise PairingError("Say what you cooked.", field="dish")
+        raise PairingError(gettext("Say what you cooked."), field="dish")
     if len(dish) > 200 or len(allergen_note) > 300:
-        raise PairingError("That is too long to keep; please shorten it.", field="dish")
+        raise PairingError(gettext("That is too long to keep; please shorten it."), field="dish")
     if shared_on > clock.local_date(now):
-        raise PairingError("The date cannot be in the future.", field="shared_on")
+        raise PairingError(gettext("The date cannot be in the future."), field="shared_on")
     assert pairing.started_at is not None  # live pairings always have one
     if shared_on < clock.local_date(pairing.started_at):
-        raise PairingError("The date is before you started cooking together.", field="shared_on")
+        raise PairingError(
+            gettext("The date is before you started cooking together."), field="shared_on"
+        )
     if any(m.shared_on == shared_on for m in pairing.meals):
-        raise PairingError("You have already logged a meal on that day.", field="shared_on")
+        raise PairingError(
+            gettext("You have already logged a meal on that day."), field="shared_on"
+        )
     if allergens - set(ALLERGENS):
-        raise PairingError("Choose from the allergens shown.", field="allergens")
+        raise PairingError(gettext("Choose from the allergens shown."), field="allergens")
     meal = MealShare(
         shared_on=shared_on,
         dish=dish,
@@ -157,7 +162,7 @@ def leave_feedback(
     pairing, sides = load(pairing_id, actor)
     authorise(Action.FEEDBACK, pairing.status, sides)
     if rating not in range(1, 6):
-        raise PairingError("Choose how it went, from 1 to 5.", field="rating")
+        raise PairingError(gettext("Choose how it went, from 1 to 5."), field="rating")
     if meal_id is not None and not any(m.id == meal_id for m in pairing.meals):
         raise NotFound("We could not find that meal.")
     feedback = Feedback(
@@ -195,7 +200,7 @@ def raise_concern(
     pairing, sides = load(pairing_id, actor)
     authorise(Action.CONCERN, pairing.status, sides)
     if not comment:
-        raise PairingError("Tell us what is wrong.", field="comment")
+        raise PairingError(gettext("Tell us what is wrong."), field="comment")
     concern = Feedback(
         pairing_id=pairing.id,
         author_id=actor.id,

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from casserole.access import area_ids_for, can_see_area
@@ -163,14 +165,15 @@ def _live_stand_in(pairing: Pairing) -> Pairing | None:
     )
 
 
+# Lazy: each is read in the language of the page that shows it.
 _STATUS_TEXT = {
-    P.PROPOSED: "Proposed: waiting for a coordinator to approve it.",
-    P.APPROVED: "Waiting for the cook to say yes.",
-    P.COOK_ACCEPTED: "The cook has said yes. Waiting for the diner or their carer to say yes.",
-    P.ACTIVE: "Meals are being shared.",
-    P.PAUSED: "Meals are paused for now.",
-    P.ENDED: "This pairing has ended.",
-    P.DECLINED: "This pairing was declined.",
+    P.PROPOSED: _l("Proposed: waiting for a coordinator to approve it."),
+    P.APPROVED: _l("Waiting for the cook to say yes."),
+    P.COOK_ACCEPTED: _l("The cook has said yes. Waiting for the diner or their carer to say yes."),
+    P.ACTIVE: _l("Meals are being shared."),
+    P.PAUSED: _l("Meals are paused for now."),
+    P.ENDED: _l("This pairing has ended."),
+    P.DECLINED: _l("This pairing was declined."),
 }
 
 
@@ -185,20 +188,37 @@ def status_text(
     """Where the pairing is, in plain words for the person reading."""
     text = _STATUS_TEXT[pairing.status]
     if pairing.status == P.APPROVED and Side.COOK in sides:
-        text = "We think you could cook for this neighbour. Would you like to?"
+        text = gettext("We think you could cook for this neighbour. Would you like to?")
     if pairing.status == P.COOK_ACCEPTED and Side.DINER in sides:
-        text = "This cook would like to cook for you. Would you like that?"
+        text = gettext("This cook would like to cook for you. Would you like that?")
+    text = str(text)
     if on_break:
-        when = f"until {long_date(until)}" if until else "with no end date yet"
-        text = f"Meals are paused for the cook's break {when}."
+        if until:
+            text = gettext(
+                "Meals are paused for the cook's break until %(date)s.", date=long_date(until)
+            )
+        else:
+            text = gettext("Meals are paused for the cook's break with no end date yet.")
         if stand_in is not None:
-            text += f" {stand_in.cook.user.first_name} is the stand-in cook meanwhile."
+            text += " " + gettext(
+                "%(name)s is the stand-in cook meanwhile.", name=stand_in.cook.user.first_name
+            )
     if pairing.is_stand_in and pairing.first_day and pairing.last_day:
-        regular = pairing.covers.cook.user.first_name if pairing.covers else "the regular cook"
-        text = (
-            f"A stand-in while {regular} is on a break, from {long_date(pairing.first_day)} "
-            f"to {long_date(pairing.last_day)}. {text}"
-        )
+        start, end = long_date(pairing.first_day), long_date(pairing.last_day)
+        if pairing.covers:
+            intro = gettext(
+                "A stand-in while %(name)s is on a break, from %(start)s to %(end)s.",
+                name=pairing.covers.cook.user.first_name,
+                start=start,
+                end=end,
+            )
+        else:
+            intro = gettext(
+                "A stand-in while the regular cook is on a break, from %(start)s to %(end)s.",
+                start=start,
+                end=end,
+            )
+        text = f"{intro} {text}"
     return text
 
 

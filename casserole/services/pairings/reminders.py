@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import LazyString, gettext
 from sqlalchemy import and_, or_, select
 
 from casserole import clock
@@ -74,9 +75,12 @@ def usual_days(pairing: Pairing) -> frozenset[int]:
     return mask_to_days(pairing.diner.days_mask & pairing.cook.days_mask)
 
 
-def _allergen_text(diner: DinerProfile) -> str:
-    """The diner's allergens for the cook's reminder, in words (one owner: allergen_lines)."""
-    return "; ".join(allergen_lines(diner)) or "none recorded"
+def _allergen_text(diner: DinerProfile) -> Any:
+    """The diner's allergens for the cook's reminder, in words (one owner: allergen_lines).
+
+    Lazy: read when the reminder is drawn, in the cook's own language.
+    """
+    return LazyString(lambda: "; ".join(allergen_lines(diner)) or gettext("none recorded"))
 
 
 def _moment(today: date | None) -> tuple[date, datetime]:

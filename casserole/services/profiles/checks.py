@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from casserole import clock
 from casserole.models import CheckKind, CookProfile, VettingCheck
 from casserole.services import vetting
 from casserole.services.vetting import CHECK_LABELS
 
 CHECK_TODO = {
-    CheckKind.ID: "Show your coordinator a passport or photo driving licence.",
-    CheckKind.DBS: "Ask your coordinator for a DBS check form (it is free for volunteers).",
-    CheckKind.FOOD_HYGIENE: "Take the free Level 2 food hygiene course and send the certificate.",
+    CheckKind.ID: _l("Show your coordinator a passport or photo driving licence."),
+    CheckKind.DBS: _l("Ask your coordinator for a DBS check form (it is free for volunteers)."),
+    CheckKind.FOOD_HYGIENE: _l(
+        "Take the free Level 2 food hygiene course and send the certificate."
+    ),
 }
 
 
@@ -44,11 +49,11 @@ class VettingStatus:
 
 def _todo(kind: CheckKind, state: str) -> str:
     if state == "missing":
-        return CHECK_TODO[kind]
+        return str(CHECK_TODO[kind])
     if state == "expired":
-        return f"Your {CHECK_LABELS[kind]} has expired: please renew it."
+        return gettext("Your %(check)s has expired: please renew it.", check=CHECK_LABELS[kind])
     if state == "expiring":
-        return f"Your {CHECK_LABELS[kind]} expires soon: please renew it."
+        return gettext("Your %(check)s expires soon: please renew it.", check=CHECK_LABELS[kind])
     return ""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
+
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import miles_to_km
@@ -53,7 +55,9 @@ def birth_year_problem(year: int | None, today: date) -> str | None:
     youngest, oldest = COOK_AGE_RANGE
     low, high = today.year - oldest, today.year - youngest
     if year is not None and not low <= year <= high:
-        return f"Enter a year between {low} and {high}, or leave it empty."
+        return gettext(
+            "Enter a year between %(low)s and %(high)s, or leave it empty.", low=low, high=high
+        )
     return None
 
 
@@ -70,9 +74,13 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
             "Tick at least one day you can cook. If you need a rest, take a break instead."
         )
     if details.capacity is None or not low <= details.capacity <= high:
-        problems["capacity"] = f"Choose between {low} and {high} neighbours."
+        problems["capacity"] = gettext(
+            "Choose between %(low)s and %(high)s neighbours.", low=low, high=high
+        )
     if details.max_miles is None or not 0 < details.max_miles <= MAX_MILES:
-        problems["max_miles"] = f"Enter a distance more than 0 and up to {MAX_MILES:g} miles."
+        problems["max_miles"] = gettext(
+            "Enter a distance more than 0 and up to %(miles)s miles.", miles=f"{MAX_MILES:g}"
+        )
     if len(introduction) > INTRODUCTION_LIMIT:
         problems["introduction"] = (
             f"Keep your introduction to {INTRODUCTION_LIMIT} characters "
@@ -88,7 +96,7 @@ def update_cook(cook: CookProfile, details: CookDetails) -> CookProfile:
     if problem := birth_year_problem(details.birth_year, clock.today()):
         problems["birth_year"] = problem
     if details.keeps_out is not None and set(details.keeps_out) - set(ALLERGENS):
-        problems["keeps_out"] = "Choose from the allergens shown."
+        problems["keeps_out"] = gettext("Choose from the allergens shown.")
     phone = (cook.user.phone or "") if details.phone is None else tidy_text(details.phone)
     if problem := phone_problem(phone):
         problems["phone"] = problem

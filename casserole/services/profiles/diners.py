@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from casserole.extensions import db
@@ -99,13 +100,13 @@ def change_needs(
     problems: dict[str, str] = {}
     allergies = tidy_text(allergies or "")
     if set(allergens) - set(ALLERGENS):
-        problems["allergens"] = "Choose from the allergens shown."
+        problems["allergens"] = gettext("Choose from the allergens shown.")
     if problem := text_problem(allergies):
         problems["allergies"] = problem
     if len(allergies) > 500:
-        problems["allergies"] = "Keep it to 500 characters."
+        problems["allergies"] = gettext("Keep it to 500 characters.")
     if max_km is None:
-        problems["radius_miles"] = "Enter how far a cook may come, like 2 or 1.5."
+        problems["radius_miles"] = gettext("Enter how far a cook may come, like 2 or 1.5.")
     elif problem := radius_problem(max_km):
         problems["radius_miles"] = problem
     if problems:

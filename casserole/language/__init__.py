@@ -1,0 +1,1 @@
+"""The language switch: one form on every page, remembered per person or in a cookie."""
