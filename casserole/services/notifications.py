@@ -79,25 +79,18 @@ def _send(
     **context: Any,
 ) -> int:
     """Queue one message per recipient, by their own channel and in their own language."""
-    count = 0
-    for recipient in to:
-        reach = reach_for(recipient)
-        if reach is None:
-            continue
-        queue_message(
-            reach,
-            subject,
-            template,
-            kind=kind,
-            area_id=pairing.area_id,
-            pairing_id=pairing.id,
-            pairing=pairing,
-            link=public_url("pairings.show", pairing_id=pairing.id),
-            locale=reader_locale(recipient, reach),
-            **context,
-        )
-        count += 1
-    return count
+    # A pairing step is `tell` with the pairing's area, record and link.
+    return tell(
+        to,
+        subject,
+        template,
+        kind=kind,
+        area_id=pairing.area_id,
+        pairing_id=pairing.id,
+        pairing=pairing,
+        link=public_url("pairings.show", pairing_id=pairing.id),
+        **context,
+    )
 
 
 def tell(
