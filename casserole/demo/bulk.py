@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from casserole.extensions import db
 
@@ -50,3 +50,20 @@ def insert_rows(
         db.session.execute(insert(model.__table__), chunk)
         if progress:
             progress(len(chunk))
+
+
+def refresh_statistics() -> None:
+    """Tell the database's planner what a bulk load just added.
+
+    Without fresh statistics PostgreSQL plans the first minutes after a load (until
+    autovacuum's next analyze) as if the tables were empty: nested loops over 50,000 rows,
+    a coordinator's home page at 300 ms instead of 30. VACUUM also fills the visibility map,
+    so counts can come from indexes alone.
+    """
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))

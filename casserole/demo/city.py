@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from casserole import clock
-from casserole.demo.bulk import insert_returning_ids, insert_rows
+from casserole.demo.bulk import insert_returning_ids, insert_rows, refresh_statistics
 from casserole.demo.common import DEMO_DOMAIN, DEMO_PASSWORD, DISHES, SeedReport, make_user
 from casserole.demo.geography import postcode, scatter
 from casserole.demo.people import birth_date, some_days
@@ -256,6 +256,7 @@ def seed_city(seed: int = 7, progress: Callable[[int], None] | None = None) -> S
 
     insert_rows(MealShare, meals(), progress)
     db.session.commit()
+    refresh_statistics()
     report.add("areas")
     report.add("cooks", n_cooks)
     report.add("diners", n_diners)
