@@ -32,6 +32,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+import psutil
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,8 +141,9 @@ def _jobs(browser: _Browser, url: str, delay: float, out: dict[str, object]) -> 
             run = conn.execute(
                 """SELECT extract(epoch FROM finished_at) - %s, proposals FROM matching_runs
                    WHERE area_id = %s AND kind = 'propose' AND status = 'done'
+                     AND extract(epoch FROM finished_at) >= %s
                    ORDER BY id DESC LIMIT 1""",
-                (clicked, area_id),
+                (clicked, area_id, clicked),
             ).fetchone()
             if run is None:
                 time.sleep(0.5)
@@ -170,10 +172,100 @@ def _jobs(browser: _Browser, url: str, delay: float, out: dict[str, object]) -> 
         out["proposals_left"] = left
 
 
+class _CpuMeter:
+    """CPU seconds each part of the test used while it ran: the measured cause of latency.
+
+    Counts the web hosts, the worker and the load generator as process trees, PostgreSQL
+    by its server processes (backends that ended during the run are counted through the
+    postmaster's reaped children), and everything else on the machine as the rest.
+    """
+
+    def __init__(self) -> None:
+        self.groups: dict[str, list[psutil.Process]] = {}
+        self.start: dict[int, float] = {}
+        self.machine_start = self._machine()
+        self.began = time.monotonic()
+
+    @staticmethod
+    def _machine() -> float:
+        times = psutil.cpu_times()
+        return times.user + times.nice + times.system + times.irq + times.softirq
+
+    @staticmethod
+    def _cpu(process: psutil.Process, reaped: bool = False) -> float:
+        try:
+            t = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return t.user + t.system + ((t.children_user + t.children_system) if reaped else 0.0)
+
+    def watch(self, name: str, pid: int) -> None:
+        """Count `pid` and its descendants (now and at the end) under `name`."""
+        root = psutil.Process(pid)
+        self.groups.setdefault(name, []).append(root)
+
+    def _members(self, name: str) -> list[psutil.Process]:
+        members: dict[int, psutil.Process] = {}
+        if name == "PostgreSQL":
+            for process in psutil.process_iter(["name"]):
+                if process.info["name"] in ("postgres", "postmaster"):
+                    members[process.pid] = process
+            return list(members.values())
+        for root in self.groups.get(name, []):
+            try:
+                members[root.pid] = root
+                for child in root.children(recursive=True):
+                    members[child.pid] = child
+            except psutil.Error:
+                continue
+        return list(members.values())
+
+    def mark(self) -> None:
+        """Read every process's CPU time now: the start of the measured window."""
+        self.machine_start = self._machine()
+        self.began = time.monotonic()
+        for name in [*self.groups, "PostgreSQL"]:
+            for process in self._members(name):
+                self.start[process.pid] = self._cpu(process, reaped=self._is_postmaster(process))
+
+    @staticmethod
+    def _is_postmaster(process: psutil.Process) -> bool:
+        try:
+            return process.info.get("name") in ("postgres", "postmaster") and (
+                process.parent() is None or process.parent().name() not in ("postgres",)
+            )
+        except (psutil.Error, AttributeError):
+            return False
+
+    def report(self) -> tuple[float, dict[str, float]]:
+        """Wall seconds of the window and CPU seconds per part (and 'rest of the machine')."""
+        used: dict[str, float] = {}
+        for name in [*self.groups, "PostgreSQL"]:
+            total = 0.0
+            for process in self._members(name):
+                reaped = name == "PostgreSQL" and self._is_postmaster(process)
+                total += self._cpu(process, reaped) - self.start.get(process.pid, 0.0)
+            used[name] = max(total, 0.0)
+        machine = self._machine() - self.machine_start
+        used["rest of the machine"] = max(machine - sum(used.values()), 0.0)
+        return time.monotonic() - self.began, used
+
+
 def _queue_installed() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("casserole.jobs") is not None
+
+
+def _locust(args: list[str], env: dict[str, str]) -> float:
+    """Run the load generator to its end; the CPU seconds it used (it is a child we reap)."""
+    print("$", " ".join(args), flush=True)
+    process = subprocess.Popen(args, env=env, cwd=ROOT)
+    # wait4 hands back the child's own resource use; locust's exit status (1 when any
+    # request failed) is not checked: the figures below say which.
+    _, _, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -190,7 +282,17 @@ def main() -> int:
     parser.add_argument(
         "--no-jobs", action="store_true", help="Page views only: a baseline without the jobs."
     )
-    parser.add_argument("--reuse", action="store_true", help="Keep an already seeded database.")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep an already seeded database (its proposals are used up: use with --no-jobs).",
+    )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=10,
+        help="CPU niceness of the worker (as the Procfile runs it); 0 to run it level with web",
+    )
     args = parser.parse_args()
     url = args.admin_url.rsplit("/", 1)[0] + f"/{args.database}"
     work = Path(tempfile.mkdtemp(prefix="casserole-load-"))
@@ -255,9 +357,14 @@ def main() -> int:
                 env=env,
                 cwd=ROOT,
                 stderr=(work / "worker.log").open("w"),
+                # Background work yields the CPU to page views when they share a machine.
+                preexec_fn=lambda: os.nice(args.worker_nice),
             )
         )
     jobs: dict[str, object] = {}
+    meter = _CpuMeter()
+    for n, server in enumerate(servers):
+        meter.watch("web hosts" if n < len(hosts) else "worker", server.pid)
     try:
         for host in hosts:
             for _ in range(120):
@@ -277,7 +384,8 @@ def main() -> int:
         runner = threading.Thread(target=_jobs, args=(coordinator, url, args.jobs_after, jobs))
         if not args.no_jobs:
             runner.start()
-        _run(
+        meter.mark()
+        generator_cpu = _locust(
             [
                 str(BIN / "locust"),
                 "-f",
@@ -298,9 +406,10 @@ def main() -> int:
                 "--only-summary",
             ],
             load_env,
-            # locust exits 1 when any request failed; the figures below say which.
-            check=False,
         )
+        window, cpu = meter.report()
+        cpu["load generator"] = generator_cpu
+        cpu["rest of the machine"] = max(cpu["rest of the machine"] - generator_cpu, 0.0)
         if runner.is_alive():
             runner.join(timeout=900)
     finally:
@@ -369,6 +478,13 @@ def main() -> int:
         f"{duplicate_mail} repeated messages of {mail_new:,} queued"
     )
     print(f"  jobs            {json.dumps(jobs)}")
+    cores = os.cpu_count() or 1
+    print(
+        f"  CPU             {window:.0f} s x {cores} cores = {window * cores:.0f} CPU-s available; "
+        f"used {sum(cpu.values()):.0f} ({100 * sum(cpu.values()) / (window * cores):.0f}%)"
+    )
+    for name, seconds in cpu.items():
+        print(f"    {name:<20} {seconds:7.1f} CPU-s  ({100 * seconds / (window * cores):3.0f}%)")
     ok = (
         five_xx == 0
         and lost == 0

@@ -10,7 +10,7 @@ import threading
 import uuid
 from datetime import date, timedelta
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["CASSEROLE_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 PASSWORD = PLAN["password"]
@@ -46,9 +46,11 @@ def _dump(**_: object) -> None:
         )
 
 
-class _Person(HttpUser):
+class _Person(FastHttpUser):
     """A logged-in person; subclasses say who and what they do."""
 
+    # FastHttpUser (geventhttpclient), not HttpUser (requests): the load generator shares the
+    # machine with the hosts under test, and requests costs several times the CPU per call.
     abstract = True
     # People read a page before the next click: a few seconds, as on a phone or tablet.
     wait_time = between(2, 8)
@@ -60,16 +62,24 @@ class _Person(HttpUser):
         hosts = PLAN.get("hosts") or [self.host]
         self.client.base_url = hosts[n % len(hosts)]
         # The proxy the app trusts (TRUSTED_PROXIES=1) appends the client's address.
-        self.client.headers["X-Forwarded-For"] = f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
+        self.forwarded = {"X-Forwarded-For": f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"}
+
+    def get(self, path: str, name: str) -> object:
+        """GET from this person's own address."""
+        return self.client.get(path, name=name, headers=self.forwarded)
+
+    def post(self, path: str, name: str, data: dict[str, object], **kwargs: object) -> object:
+        """POST a form from this person's own address."""
+        return self.client.post(path, name=name, data=data, headers=self.forwarded, **kwargs)
 
     def _csrf(self, path: str, name: str) -> str | None:
-        page = self.client.get(path, name=name)
+        page = self.get(path, name)
         found = CSRF.search(page.text)
         return found.group(1) if found else None
 
     def _login(self, email: str) -> None:
         token = self._csrf("/auth/login", "login form")
-        self.client.post(
+        self.post(
             "/auth/login",
             data={"csrf_token": token, "email": email, "password": PASSWORD},
             name="log in",
@@ -93,12 +103,12 @@ class Cook(_Person):
     @task(3)
     def home(self) -> None:
         """Open the home page."""
-        self.client.get("/", name="home")
+        self.get("/", "home")
 
     @task(2)
     def pairing_page(self) -> None:
         """Open the pairing page."""
-        self.client.get(f"/pairings/{self.me['pairing_id']}", name="pairing page")
+        self.get(f"/pairings/{self.me['pairing_id']}", "pairing page")
 
     @task(2)
     def log_meal(self) -> None:
@@ -108,7 +118,7 @@ class Cook(_Person):
         dish = f"load-{uuid.uuid4().hex}"
         shared_on = date.today() - timedelta(days=self.days_back)
         self.days_back += 1
-        with self.client.post(
+        with self.post(
             path,
             data={
                 "csrf_token": token,
@@ -153,12 +163,12 @@ class ProposedCook(_Person):
     def accept(self) -> None:
         """Accept the waiting proposal once, then keep looking at it."""
         if not self.proposal:
-            self.client.get("/", name="home")
+            self.get("/", "home")
             return
         path = f"/pairings/{self.proposal['pairing_id']}"
         if not self.accepted:
             token = self._csrf(path, "pairing page")
-            response = self.client.post(
+            response = self.post(
                 f"{path}/accept",
                 data={"csrf_token": token},
                 name="accept proposal",
@@ -168,7 +178,7 @@ class ProposedCook(_Person):
                 with _lock:
                     ACCEPTED.append(self.proposal["pairing_id"])
             self.accepted = True
-        self.client.get(path, name="pairing page")
+        self.get(path, "pairing page")
 
 
 class Coordinator(_Person):
@@ -184,6 +194,6 @@ class Coordinator(_Person):
     @task
     def overview(self) -> None:
         """Look over the area."""
-        self.client.get("/", name="home")
+        self.get("/", "home")
         for path, name in PLAN.get("coordinator_pages", []):
-            self.client.get(path, name=name)
+            self.get(path, name)
