@@ -61,3 +61,18 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def commit_view() -> None:
+    """Commit a view's audit event before the page is shown, keeping what it already read.
+
+    A page view writes nothing but its audit event, so the rows the page loaded are as
+    current after this commit as before; expiring them (the session's default) would only
+    make the page read the same rows again, a query each, on every view of a diner's page.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -104,7 +104,7 @@ def diner_record(
         address=True,
         record=True,
     )
-    db.session.commit()
+    audit.commit_view()
     return DinerRecord(
         diner=diner,
         needs=sorted(DIET_LABELS[t] for t in diner.needs),

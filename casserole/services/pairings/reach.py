@@ -129,7 +129,7 @@ def page_for(
             pairing_id=pairing.id,
             address=live,
         )
-        db.session.commit()
+        audit.commit_view()
     on_break, until = break_of(pairing)
     stand_in = _live_stand_in(pairing) if on_break else None
     return PairingPage(

@@ -71,7 +71,7 @@ def neighbour_for_cook(
         pairing_id=pairing.id,
         address=live,
     )
-    db.session.commit()
+    audit.commit_view()
     contact = {}
     if live:
         contact = {
