@@ -10,9 +10,13 @@ from typing import Any
 
 from celery.schedules import crontab
 
+# How long a run's "only one at a time" lock lasts if its worker dies holding it (else an
+# hour): mail is sent every minute and asked for after every change, so its lock is short.
+LOCK_SECONDS: dict[str, int] = {"deliver-mail": 300}
+
 SCHEDULE: dict[str, tuple[str, crontab]] = {
     # Queued e-mail that is due, and retries of failed sends with back-off.
-    "deliver-mail": ("casserole.services.mail.deliver_pending", crontab(minute="*")),
+    "deliver-mail": ("casserole.services.mail.deliver_due", crontab(minute="*")),
     # Both sides of pairings whose meals have stopped, once per quiet spell.
     "remind-at-risk": (
         "casserole.services.pairings.reminders.remind_at_risk",

@@ -61,7 +61,9 @@ def register(celery: Celery) -> None:
     @celery.task(name="casserole.periodic", shared=False)
     def periodic(name: str) -> Any:
         """Run one line of the schedule table, unless the previous run is still going."""
-        with _only_one(name, seconds=3600) as mine:
+        from casserole.jobs.schedule import LOCK_SECONDS
+
+        with _only_one(name, seconds=LOCK_SECONDS.get(name, 3600)) as mine:
             if not mine:
                 return None
             return call_periodic(name)

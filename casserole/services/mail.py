@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -170,12 +171,41 @@ def queue_message(
 
 
 def dispatch() -> Future[int] | None:
-    """Deliver due messages on the background thread (or now, if MAIL_SEND_SYNC is set)."""
+    """Have due messages sent: now (MAIL_SEND_SYNC), by the worker, or on a background thread.
+
+    With a job queue configured the worker sends them (the "deliver-mail" job): a web
+    process only says there is mail, and its CPU stays with page views. Without a queue
+    (`make run`), or when the queue cannot be reached, this process's thread sends them.
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("MAIL_SEND_SYNC"):
         deliver_pending()
         return None
+    celery = app.extensions.get("celery")
+    if celery is not None and not celery.conf.task_always_eager:
+        try:
+            # No publishing retries: an unreachable broker falls back to the thread at once.
+            celery.tasks["casserole.periodic"].apply_async(args=("deliver-mail",), retry=False)
+            return None
+        except Exception as err:  # noqa: BLE001 - any broker failure: send from here instead
+            app.logger.warning("mail: queue unreachable (%s); sending here", type(err).__name__)
     return _executor.submit(_deliver_in_context, app)
+
+
+def deliver_due(seconds: float = 50.0, batch: int = 100) -> int:
+    """Send due messages batch after batch until none is left (or `seconds` have passed).
+
+    The queue's "deliver-mail" job: after "approve all" thousands are due at once, and one
+    batch a minute would take an hour. A batch that sends nothing (the relay is down) ends
+    the round; the next minute's run tries again.
+    """
+    started = time.monotonic()
+    total = 0
+    while True:
+        sent = deliver_pending(limit=batch)
+        total += sent
+        if sent == 0 or time.monotonic() - started > seconds:
+            return total
 
 
 def _deliver_in_context(app: Flask) -> int:

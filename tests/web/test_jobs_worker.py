@@ -209,3 +209,34 @@ def test_a_killed_worker_leaves_nothing_done_twice(redis_and_postgres, tmp_path,
         select(OutboundEmail.to_address).where(OutboundEmail.status == EmailStatus.SENT)
     ).all()
     assert (len(files), sent) == (PROPOSALS, PROPOSALS), (files, sorted(addresses))
+
+
+def test_a_web_process_hands_its_mail_to_the_worker(redis_and_postgres, app, tmp_path, monkeypatch):
+    database = redis_and_postgres
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
+    queue = f"casserole-test-{uuid.uuid4().hex[:8]}"
+    celery = app.extensions["celery"]
+    # This process stands for a web host configured with the queue (as production is).
+    monkeypatch.setitem(app.config, "MAIL_SEND_SYNC", False)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path / "web-outbox"))
+    monkeypatch.setitem(celery.conf, "task_always_eager", False)
+    monkeypatch.setitem(celery.conf, "broker_url", REDIS_URL)
+    monkeypatch.setitem(celery.conf, "task_default_queue", queue)
+    from casserole.services import mail
+
+    for n in range(3):
+        mail.queue_email(f"person{n}@example.org", "Hello", "test_message", kind="test", name="Al")
+    database.session.commit()
+    worker = _worker(queue, tmp_path, "mail")
+    try:
+        assert mail.dispatch() is None  # queued for the worker, no thread of ours
+        deadline = time.monotonic() + 120
+        while _pending(database) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        _kill(worker)
+    assert _pending(database) == 0, (tmp_path / "mail.log").read_text()[-3000:]
+    # Written by the worker, into its own outbox (the web process's stays empty).
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
+    assert not list((tmp_path / "web-outbox").glob("*.eml"))
