@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -445,3 +448,31 @@ def test_an_unreachable_broker_fails_the_job_with_a_reason_not_a_500(
         db.session.remove()
         # This second app's connections are closed here, not left to the garbage collector.
         db.engine.dispose()
+
+
+def test_the_worker_never_hands_a_database_connection_to_its_pool_processes(tmp_path):
+    # Celery's prefork pool forks after the app is made; a pooled connection made before
+    # the fork would be shared by every pool process (garbled answers under load).
+    code = (
+        "import casserole.jobs.worker as w\n"
+        "from celery.signals import worker_process_init\n"
+        "from casserole.extensions import db\n"
+        "with w.flask_app.app_context():\n"
+        "    print(db.engine.pool.checkedin(), db.engine.pool.checkedout())\n"
+        "print(any(getattr(r(), '__name__', '') == '_fresh_connections'\n"
+        "          for _, r in worker_process_init.receivers))\n"
+    )
+    env = {
+        **os.environ,
+        "CASSEROLE_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "PUBLIC_BASE_URL": "https://casserole.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "CASSEROLE_INSTANCE_PATH": str(tmp_path),
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["0", "0", "True"]
