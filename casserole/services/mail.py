@@ -25,7 +25,8 @@ from typing import Any
 
 from flask import Flask, current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from casserole.extensions import db
 from casserole.i18n import with_locale
@@ -44,6 +45,17 @@ RETRY_DELAYS = (
 # How long a claimed message is left to the deliverer that claimed it.
 CLAIM_FOR = timedelta(minutes=10)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casserole-mail")
+# Set on a session that has flushed a message waiting to go (new, or put back to pending).
+_DUE = "casserole_mail_due"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_due_mail(session: Session, _context: Any, _instances: Any) -> None:
+    """Remember that this unit of work leaves mail to send, for `dispatch`."""
+    for row in (*session.new, *session.dirty):
+        if isinstance(row, OutboundEmail) and row.status == EmailStatus.PENDING:
+            session.info[_DUE] = True
+            return
 
 
 def queue_email(
@@ -178,11 +190,16 @@ def dispatch() -> Future[int] | None:
     (`make run`), or when the queue cannot be reached, this process's thread sends them.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    due = db.session.info.pop(_DUE, False)
     if app.config.get("MAIL_SEND_SYNC"):
         deliver_pending()
         return None
     celery = app.extensions.get("celery")
     if celery is not None and not celery.conf.task_always_eager:
+        if not due:
+            # Nothing was queued by this change (most meal logs, most page actions): no job
+            # for the worker. Anything else due goes with the scheduler's minute.
+            return None
         try:
             # No publishing retries: an unreachable broker falls back to the thread at once.
             celery.tasks["casserole.periodic"].apply_async(args=("deliver-mail",), retry=False)

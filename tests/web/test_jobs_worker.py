@@ -223,14 +223,20 @@ def test_a_web_process_hands_its_mail_to_the_worker(redis_and_postgres, app, tmp
     monkeypatch.setitem(celery.conf, "task_always_eager", False)
     monkeypatch.setitem(celery.conf, "broker_url", REDIS_URL)
     monkeypatch.setitem(celery.conf, "task_default_queue", queue)
+    import redis
+
     from casserole.services import mail
 
+    broker = redis.Redis.from_url(REDIS_URL)
+    # A change that queued no message asks the worker for nothing.
+    assert mail.dispatch() is None and broker.llen(queue) == 0
     for n in range(3):
         mail.queue_email(f"person{n}@example.org", "Hello", "test_message", kind="test", name="Al")
     database.session.commit()
+    assert mail.dispatch() is None  # queued for the worker, no thread of ours
+    assert broker.llen(queue) == 1
     worker = _worker(queue, tmp_path, "mail")
     try:
-        assert mail.dispatch() is None  # queued for the worker, no thread of ours
         deadline = time.monotonic() + 120
         while _pending(database) and time.monotonic() < deadline:
             time.sleep(0.2)
