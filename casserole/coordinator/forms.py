@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,6 +27,9 @@ from casserole.models import CheckKind
 from casserole.params import EARLIEST_PLAUSIBLE, MAX_ID, coerce_id
 from casserole.profiles.forms import ALLERGEN_CHOICES
 from casserole.services.vetting import CHECK_LABELS, VETTING_YEARS_AHEAD
+
+# A record number as the console writes it (K12 a cook, D12 a diner, C12 a carer) or bare.
+_COOK_NUMBER = re.compile(r"([a-z])?\s*(\d{1,9})", re.IGNORECASE | re.ASCII)
 
 
 class CheckForm(FlaskForm):
@@ -163,20 +168,68 @@ class MealCostForm(FlaskForm):
 
 
 class ByHandForm(FlaskForm):
-    """Pair a diner by hand with a cook chosen from the list on their record (no number typing)."""
+    """Pair a diner by hand: a cook chosen from the lists, or any cook by their record number."""
 
     cook_id = IntegerField(
         "Cook",
         validators=[
-            InputRequired("Choose a cook from the list."),
+            Optional(),
             NumberRange(min=1, max=MAX_ID, message="Choose a cook from the list."),
         ],
+    )
+    # A cook the lists leave out (further away than the diner's reach, or past the first
+    # few): the override with a reason still works for them.
+    cook_number = StringField(
+        "Or a cook not listed here: their record number",
+        filters=[strip],
+        validators=[Optional(), Length(max=20, message="Type a record number, like K12.")],
     )
     override_reason = TextAreaField(
         "Why pair them outside the rules",
         filters=[strip],
-        validators=[Optional(), Length(max=2000, message="Please keep it under 2,000 characters.")],
+        validators=[
+            Optional(),
+            FreeText(),
+            Length(max=2000, message="Please keep it under 2,000 characters."),
+        ],
     )
+
+    def validate_cook_number(self, field: StringField) -> None:
+        """A cook's record number, "K12" or "12"; a diner's or carer's number is refused."""
+        if not field.data:
+            return
+        found = _COOK_NUMBER.fullmatch(field.data)
+        if found is None:
+            raise ValidationError("Type the cook's record number, like K12.")
+        if found.group(1) and found.group(1).upper() != "K":
+            raise ValidationError("That is not a cook's number: a cook's starts with K, like K12.")
+        try:
+            coerce_id(found.group(2))
+        except ValueError:
+            raise ValidationError("Type the cook's record number, like K12.") from None
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """One cook: a choice from the lists or a typed number, not neither and not both."""
+        if not super().validate(extra_validators):
+            return False
+        if self.cook_id.data is None and not self.cook_number.data:
+            self.cook_id.errors = ["Choose a cook from the list, or type a cook's record number."]
+            return False
+        if self.cook_id.data is not None and self.cook_number.data:
+            self.cook_number.errors = [
+                "Choose a cook from the list or type a record number, not both."
+            ]
+            return False
+        return True
+
+    @property
+    def chosen_cook(self) -> int:
+        """The cook's id, from the list or from the typed record number (after validate)."""
+        if self.cook_id.data is not None:
+            return int(self.cook_id.data)
+        found = _COOK_NUMBER.fullmatch(self.cook_number.data or "")
+        assert found is not None
+        return int(found.group(2))
 
 
 class DinerNeedsForm(FlaskForm):

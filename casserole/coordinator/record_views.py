@@ -113,7 +113,7 @@ def search(slug: str) -> tuple[str, int]:
 @bp.route("/<slug>/diners/<int:diner_id>/pair", methods=["GET", "POST"])
 @coordinators_only
 def pair_by_hand(slug: str, diner_id: int) -> Any:
-    """Choose a cook for a diner from those near them; outside the rules needs a reason."""
+    """Pair a diner with a listed cook or any cook by number; outside the rules needs a reason."""
     area = area_or_404(slug)
     diner = records.diner_in(area, diner_id)
     if diner is None:
@@ -123,7 +123,11 @@ def pair_by_hand(slug: str, diner_id: int) -> Any:
     if form.validate_on_submit():
         try:
             pairing = pairings.propose_by_hand(
-                current_user, form.cook_id.data, diner.id, form.override_reason.data
+                current_user,
+                form.chosen_cook,
+                diner.id,
+                form.override_reason.data,
+                client_address=request.remote_addr,
             )
         except pairings.ConstraintsBroken as err:
             checks = err.checks
@@ -134,7 +138,9 @@ def pair_by_hand(slug: str, diner_id: int) -> Any:
                 else "This pair breaks the rules listed; say why to pair them anyway.",
             ]
         except pairings.PairingError as err:
-            form.cook_id.errors = [*form.cook_id.errors, err.message]
+            # Next to whichever way the cook was chosen: the list, or the typed number.
+            target = form.cook_number if form.cook_number.data else form.cook_id
+            target.errors = [*target.errors, err.message]
         else:
             flash("Pairing proposed. We have asked the cook.", "success")
             return redirect(url_for("pairings.show", pairing_id=pairing.id))

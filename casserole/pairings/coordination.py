@@ -1,11 +1,9 @@
-"""Coordinators' pairing views: approving a proposal, pairing by hand, running the matcher."""
+"""Coordinators' pairing views: approving a proposal; the old by-hand and matching addresses."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,9 +12,9 @@ from casserole.formatting import plural
 from casserole.forms_common import confirmed_post
 from casserole.models import Role
 from casserole.pairings.blueprint import bp, refusals
-from casserole.pairings.forms import HandPairForm
 from casserole.params import query_int
 from casserole.services import pairings
+from casserole.services.coordinator import scope
 
 
 @bp.route("/<int:pairing_id>/approve", methods=["POST"])
@@ -32,55 +30,39 @@ def approve(pairing_id: int) -> Response:
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def propose_by_hand() -> Any:
-    """A coordinator pairs a cook and a diner by hand (rules checked; override with a reason)."""
-    form = HandPairForm()
-    if not form.is_submitted():
-        form.process(data=_prefill())
-    checks = None
-    if form.validate_on_submit():
-        try:
-            pairing = pairings.propose_by_hand(
-                current_user,
-                form.cook_id.data,
-                form.diner_id.data,
-                form.override_reason.data,
-                client_address=request.remote_addr,
-            )
-        except pairings.ConstraintsBroken as err:
-            checks = err.checks
-            form.override_reason.errors = [
-                *form.override_reason.errors,
-                "This pair cannot be proposed."
-                if checks.blocking
-                else "This pair breaks the rules above; give a reason to pair them anyway.",
-            ]
-        except pairings.PairingError as err:
-            target = getattr(form, err.field or "", None) or form.cook_id
-            target.errors = [*target.errors, err.message]
-        else:
-            flash("Pairing proposed. We have asked the cook.", "success")
-            return redirect(url_for("pairings.show", pairing_id=pairing.id))
-    return render_template("pairings/new.html", form=form, checks=checks), (
-        422 if form.errors else 200
+def propose_by_hand() -> Response:
+    """Retired: pairing by hand starts from the diner's record in the console now.
+
+    An old link naming a diner goes straight to pairing them by hand; anything else to the
+    console, where the waiting list and the search find the diner. Nothing is ever paired
+    here, whatever an old form posts.
+    """
+    diner_id = query_int("diner_id", minimum=1)
+    area = scope.diner_area(current_user, diner_id) if diner_id is not None else None
+    if area is not None:
+        return redirect(
+            url_for("coordinator.pair_by_hand", slug=area.slug, diner_id=diner_id), code=303
+        )
+    flash(
+        "Pairing by hand now starts from the diner: find them on the waiting list or with "
+        "the search, then choose “Pair by hand” (a cook outside the rules needs a reason).",
+        "info",
     )
-
-
-def _prefill() -> dict[str, Any]:
-    """Cook and diner numbers passed in the link from the coordinator console."""
-    found = {"cook_id": query_int("cook_id"), "diner_id": query_int("diner_id")}
-    return {key: value for key, value in found.items() if value is not None}
+    areas = scope.areas_for(current_user)
+    if len(areas) == 1:
+        return redirect(url_for("coordinator.waiting", slug=areas[0].slug), code=303)
+    return redirect(url_for("coordinator.index"), code=303)
 
 
 @bp.route("/areas/<int:area_id>/match", methods=["POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-@refusals
-@confirmed_post
 def match_area(area_id: int) -> Response:
-    """Run the matcher for an area and store its proposals."""
-    proposals = pairings.propose_for_area(area_id, current_user, client_address=request.remote_addr)
-    flash(f"The matcher proposed {plural(len(proposals), 'new pair')}.", "success")
-    return redirect(url_for("pairings.index"))
+    """Retired: matching runs as a job from the console's matching page; nothing runs here."""
+    area = scope.area_with_id(current_user, area_id)
+    if area is None:
+        abort(404, description="We could not find that area among yours.")
+    flash(f"Matching runs from this page now: press “Run matching for {area.name}”.", "info")
+    return redirect(url_for("coordinator.proposals", slug=area.slug), code=303)
 
 
 @bp.cli.command("remind-at-risk")

@@ -6,21 +6,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired
 
 from casserole import clock
 from casserole.auth.validators import CheckboxesField, FreeText
 from casserole.forms_common import ConfirmForm, DateInputField, at_most, strip
 from casserole.models import EndReason
 from casserole.models.vocab import ALLERGEN_LABELS, ALLERGENS
-from casserole.params import MAX_ID
 
 
 class DeclineForm(FlaskForm):
@@ -150,31 +148,6 @@ class ConcernForm(FlaskForm):
     submit = SubmitField(_l("Tell the coordinator"))
 
 
-class HandPairForm(FlaskForm):
-    """A coordinator choosing a cook and a diner by hand."""
-
-    cook_id = IntegerField(
-        "Cook number",
-        validators=[
-            InputRequired("Enter the cook's number."),
-            NumberRange(min=1, max=MAX_ID, message="Enter the cook's number."),
-        ],
-    )
-    diner_id = IntegerField(
-        "Diner number",
-        validators=[
-            InputRequired("Enter the diner's number."),
-            NumberRange(min=1, max=MAX_ID, message="Enter the diner's number."),
-        ],
-    )
-    override_reason = TextAreaField(
-        "Reason for pairing them despite the rules (only if needed)",
-        filters=[strip],
-        validators=[Optional(), FreeText(), at_most(2000)],
-    )
-    submit = SubmitField("Propose this pair")
-
-
 __all__ = [
     "END_CHOICES",
     "ConcernForm",
@@ -182,7 +155,6 @@ __all__ = [
     "DeclineForm",
     "EndForm",
     "FeedbackForm",
-    "HandPairForm",
     "MealForm",
     "PauseForm",
 ]

@@ -48,7 +48,10 @@ def test_a_pairing_from_proposal_to_its_end(page, auth, database):
     auth.login("cora@barnet.example")
     page.goto("/pairings/")
     page.get_by_role("button", name="Find matches in Barnet").click()
+    # The console's matching job, its progress page showing what it did.
+    page.wait_for_url(re.compile(r"/coordinator/barnet/jobs/\d+$"))
     expect(page.get_by_text("The matcher proposed 1 new pair.")).to_be_visible()
+    page.goto("/pairings/")
     page.get_by_role("link", name="Pairing").first.click()
     page.get_by_role("button", name="Approve and ask the cook").click()
     expect(page.get_by_text("Approved. We have asked the cook.")).to_be_visible()

@@ -38,6 +38,7 @@ FIELD_POOL = [
     "diner_id",
     "pairing_id",
     "cook_id",
+    "cook_number",
     "kind",
     "checked_on",
     "expires_on",

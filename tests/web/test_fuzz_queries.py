@@ -191,5 +191,5 @@ def test_no_query_string_or_path_id_gives_a_5xx(app, client, recording, role):
                     visit(method, url, dict(zip(group, values, strict=True)))
     assert failures == [], "\n".join(failures[:20])
     # Proof the recording works: the parameters the admin's pages read are found.
-    expected = {"page", "period", "start", "end", "cook_id", "action"} if role == "admin" else set()
+    expected = {"page", "period", "start", "end", "diner_id", "action"} if role == "admin" else set()
     assert expected <= seen, seen

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casserole import clock
 from casserole.models import (
     AuditEvent,
     EndReason,
     Feedback,
+    Job,
+    MatchingRun,
     OutboundEmail,
     Pairing,
     PairingStatus,
@@ -286,14 +288,14 @@ def test_declined_pairs_are_never_proposed_again(client, world, smtp_server, aut
     assert "Too far for me on foot." in smtp_server.messages[-1].get_body(("plain",)).get_content()
     # The matcher leaves the pair alone, and a coordinator cannot force it by hand.
     auth.as_user(world.coordinator)
-    client.post(f"/pairings/areas/{world.area.id}/match")
+    client.post(f"/coordinator/{world.area.slug}/matching")
     db = client.application.extensions["sqlalchemy"]
     assert db.session.scalars(
         select(Pairing.status).where(Pairing.diner_id == world.diner.id)
     ).all() == [P.DECLINED]
     page = client.post(
-        "/pairings/new",
-        data={"cook_id": world.cook.id, "diner_id": world.diner.id, "override_reason": "Please"},
+        f"/coordinator/{world.area.slug}/diners/{world.diner.id}/pair",
+        data={"cook_id": world.cook.id, "override_reason": "Please"},
     )
     assert page.status_code == 422 and "never proposed again" in page.get_data(as_text=True)
 
@@ -303,64 +305,41 @@ def test_matcher_proposals_for_an_area(client, world, smtp_server, auth):
     world.area.auto_approve = True
     diner = f.diner(world.area, carer=world.carer, first_name="Albert")
     auth.as_user(world.coordinator)
-    page = client.post(f"/pairings/areas/{world.area.id}/match", follow_redirects=True)
-    assert "The matcher proposed 1 new pair." in page.get_data(as_text=True)
+    # The pairings list's button is the console's: a matching job and its progress page.
+    listing = client.get("/pairings/").get_data(as_text=True)
+    assert f'action="/coordinator/{world.area.slug}/matching"' in listing
+    assert "/pairings/areas/" not in listing and "/pairings/new" not in listing
+    page = client.post(f"/coordinator/{world.area.slug}/matching")
+    assert page.status_code == 302 and "/jobs/" in page.headers["Location"]
+    assert "The matcher proposed 1 new pair." in client.get(page.headers["Location"]).get_data(
+        as_text=True
+    )
     db = client.application.extensions["sqlalchemy"]
     made = db.session.scalar(select(Pairing).where(Pairing.diner_id == diner.id))
     assert made.status == P.APPROVED and made.cook_id == world.cook.id
     assert [m["Subject"] for m in smtp_server.messages] == ["Would you like to cook for Albert?"]
 
 
-def test_hand_pairing_checks_the_rules_and_records_an_override(client, world, smtp_server, auth):
+def test_the_old_matching_address_runs_nothing_and_points_to_the_console(
+    client, world, database, auth
+):
     world.proposal.status = P.DECLINED
-    far = f.diner(
-        world.area,
-        carer=world.carer,
-        first_name="Ivy",
-        latitude=51.70,
-        longitude=-0.19,
-        needs_mask=0b10,
-    )
-    unvetted = f.cook(world.area, vetted=False, capacity=1)
-    slow = f.cook(world.area, capacity=1)
+    f.diner(world.area, carer=world.carer, first_name="Albert")
+    other = f.area("Tower Hamlets", ("E1",), slug="tower-hamlets")
+    database.session.commit()
     auth.as_user(world.coordinator)
-    # A cook whose checks are not current can never be paired, whatever the reason given.
-    page = client.post(
-        "/pairings/new",
-        data={"cook_id": unvetted.id, "diner_id": far.id, "override_reason": "DBS booked"},
-    )
-    assert page.status_code == 422
-    assert "checks are not all current: the Proof of identity has not been recorded" in (
-        page.get_data(as_text=True)
-    )
-    page = client.post("/pairings/new", data={"cook_id": slow.id, "diner_id": far.id})
-    html = page.get_data(as_text=True)
-    assert page.status_code == 422
-    assert "The cook cannot cook: Vegan." in html and "miles apart" in html
-    assert "give a reason to pair them anyway" in html
-    page = client.post(
-        "/pairings/new",
-        data={
-            "cook_id": slow.id,
-            "diner_id": far.id,
-            "override_reason": "Her daughter drives the meals over; vegan is fine.",
-        },
-        follow_redirects=True,
-    )
-    assert page.status_code == 200 and "Pairing proposed" in page.get_data(as_text=True)
-    db = client.application.extensions["sqlalchemy"]
-    made = db.session.scalar(select(Pairing).where(Pairing.diner_id == far.id))
-    assert made.status == P.APPROVED and made.source.value == "coordinator"
-    assert made.override_reason.startswith("Her daughter")
-    event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "pairing.propose_by_hand")
-    )
-    assert event.actor_id == world.coordinator.id and event.detail["overridden"] == 2
-    assert smtp_server.messages[-1]["Subject"] == "Would you like to cook for Ivy?"
-    # Numbers outside the coordinator's areas are simply not found.
-    other = f.area("Tower Hamlets", ("E1",))
-    page = client.post("/pairings/new", data={"cook_id": f.cook(other).id, "diner_id": far.id})
-    assert "There is no cook with that number in your areas." in page.get_data(as_text=True)
+    page = client.post(f"/pairings/areas/{world.area.id}/match")
+    assert page.status_code == 303
+    assert page.headers["Location"].endswith(f"/coordinator/{world.area.slug}/proposals")
+    html = client.get(page.headers["Location"]).get_data(as_text=True)
+    assert "Matching runs from this page now: press “Run matching for Barnet”." in html
+    # No proposal, no job, no run: matching only ever starts as a job from the console.
+    assert database.session.scalars(select(Pairing.status)).all() == [P.DECLINED]
+    assert database.session.scalar(select(func.count(Job.id))) == 0
+    assert database.session.scalar(select(func.count(MatchingRun.id))) == 0
+    assert client.post(f"/pairings/areas/{other.id}/match").status_code == 404
+    assert client.post("/pairings/areas/999999/match").status_code == 404
+    assert client.get(f"/pairings/areas/{world.area.id}/match").status_code == 405
 
 
 def test_asking_for_a_different_cook_puts_the_diner_first_and_excludes_the_cook(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from casserole.access import area_ids_for, can_see_area
 from casserole.extensions import db
-from casserole.models import Area, CookProfile
+from casserole.models import Area, CookProfile, DinerProfile
 
 
 def areas_for(user: Any) -> list[Area]:
@@ -26,6 +26,22 @@ def area_for(user: Any, slug: str) -> Area | None:
     if area is None or not can_see_area(user, area.id):
         return None
     return area
+
+
+def area_with_id(user: Any, area_id: int) -> Area | None:
+    """The area numbered `area_id` if `user` may see it; None otherwise (the view answers 404)."""
+    area = db.session.get(Area, area_id)
+    if area is None or not can_see_area(user, area.id):
+        return None
+    return area
+
+
+def diner_area(user: Any, diner_id: int) -> Area | None:
+    """The area of a diner `user` may see (not erased), or None: where their record lives."""
+    diner = db.session.get(DinerProfile, diner_id)
+    if diner is None or diner.erased_at is not None:
+        return None
+    return area_with_id(user, diner.area_id)
 
 
 def cook_in(area: Area, cook_id: int) -> CookProfile | None:
