@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 import matching
 from casserole import clock
@@ -123,6 +123,33 @@ def feasible_for(
     return {int(people_c.ids[c]): float(km) for c, km in zip(found.cook, found.km, strict=True)}
 
 
+def died_clause() -> Any:
+    """SQL: the diner has died (a pairing of theirs ended so); nothing is asked of them again."""
+    return exists().where(Pairing.diner_id == DinerProfile.id, Pairing.end_reason == EndReason.DIED)
+
+
+def matchable_conditions(*, without_cook: bool = False) -> list[Any]:
+    """SQL conditions on DinerProfile: who may ever be given a cook (the one rule).
+
+    Agreed to join, has a contact person, not erased and not died. Erasure and the death
+    step also clear consent, but the rule does not rest on that: a consent recorded again
+    must not bring such a diner back. With `without_cook`, only those with no cook, live or
+    proposed: the waiting list (`coordinator.waiting.waiting_conditions`).
+    """
+    barred = [Pairing.end_reason == EndReason.DIED]
+    if without_cook:
+        barred.append(Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]))
+    # One NOT EXISTS for both: PostgreSQL makes it one hash anti-join in WHERE.
+    blocked = exists().where(Pairing.diner_id == DinerProfile.id, or_(*barred))
+    return [
+        DinerProfile.consent_at.is_not(None),
+        # Left without a contact person (their carer erased their account): never matched.
+        DinerProfile.contact_lost_at.is_(None),
+        DinerProfile.erased_at.is_(None),
+        ~blocked,
+    ]
+
+
 def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     """Read an area's cooks, waiting diners, commitments and exclusions as matcher records."""
     today = today or clock.today()
@@ -162,12 +189,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             DinerProfile.max_km,
             DinerProfile.allergen_mask,
         )
-        .where(
-            DinerProfile.area_id == area.id,
-            DinerProfile.consent_at.is_not(None),
-            # Left without a contact person (their carer erased their account): never matched.
-            DinerProfile.contact_lost_at.is_(None),
-        )
+        .where(DinerProfile.area_id == area.id, *matchable_conditions())
         .order_by(DinerProfile.id)
     )
     for did, lat, lon, days, needs, max_km, allergens in diner_rows:
