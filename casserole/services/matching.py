@@ -57,22 +57,29 @@ class MatchRun:
 
 
 def cook_columns(today: date) -> Any:
-    """A select of the cook columns the matcher reads (add a WHERE and an ORDER BY)."""
-    return select(
-        CookProfile.id,
-        CookProfile.latitude,
-        CookProfile.longitude,
-        CookProfile.days_mask,
-        CookProfile.can_cook_mask,
-        CookProfile.capacity,
-        CookProfile.max_km,
-        CookProfile.paused,
-        CookProfile.paused_until,
-        User.is_active_account,
-        CookProfile.is_vetted(today),
-        CookProfile.suspended_at,
-        CookProfile.keeps_out_mask,
-    ).join(User, User.id == CookProfile.user_id)
+    """A select of the cook columns the matcher reads (add a WHERE and an ORDER BY).
+
+    Erased cooks are left out: never offered, nor counted among the cooks in range.
+    """
+    return (
+        select(
+            CookProfile.id,
+            CookProfile.latitude,
+            CookProfile.longitude,
+            CookProfile.days_mask,
+            CookProfile.can_cook_mask,
+            CookProfile.capacity,
+            CookProfile.max_km,
+            CookProfile.paused,
+            CookProfile.paused_until,
+            User.is_active_account,
+            CookProfile.is_vetted(today),
+            CookProfile.suspended_at,
+            CookProfile.keeps_out_mask,
+        )
+        .join(User, User.id == CookProfile.user_id)
+        .where(User.erased_at.is_(None))
+    )
 
 
 def as_matcher_cook(row: Any, today: date) -> matching.Cook:

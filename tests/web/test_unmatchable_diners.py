@@ -1,4 +1,5 @@
-"""Erased and deceased diners are never waiting, counted as waiting, matched or paired by hand.
+"""Erased and deceased diners are never waiting, counted as waiting, matched or paired by hand
+(nor is an erased cook ever offered).
 
 Erasure and the death step both clear consent; each test records consent again afterwards,
 so the rule (services/matching.matchable_conditions) is shown not to rest on that.
@@ -108,3 +109,30 @@ def test_the_diner_record_does_not_call_them_waiting(client, auth, street):
     html = client.get(f"/coordinator/barnet/diners/{street['died'].id}").get_data(as_text=True)
     assert "Waiting for a cook" not in html and "by hand" not in html
     assert client.get(f"/coordinator/barnet/diners/{street['erased'].id}").status_code == 404
+
+
+def test_an_erased_cook_is_never_offered_nor_fed_to_the_matcher(client, auth, street):
+    area = street["area"]
+    gone = f.cook(area, user=f.user(Role.COOK, first_name="Gwendolyn", last_name="Gone"))
+    db.session.commit()
+    erasure.erase_user(gone.user)
+    diner = street["waiting"][0]
+    options = by_hand.cook_options(diner)
+    offered = {o.cook_id for o in [*options.feasible, *options.others]}
+    assert street["cook"].id in offered and gone.id not in offered
+    assert gone.id not in {c.id for c in load_inputs(area).cooks}
+    auth.login("barnet@example.org")
+    html = client.get(f"/coordinator/barnet/diners/{diner.id}/pair").get_data(as_text=True)
+    assert f'value="{gone.id}"' not in html and "Erased" not in html
+    response = client.post(
+        f"/coordinator/barnet/diners/{diner.id}/pair",
+        data={"cook_id": gone.id, "override_reason": "Old friends"},
+    )
+    assert response.status_code == 422
+    assert "This cook&#39;s details were erased" in response.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Pairing).where(Pairing.cook_id == gone.id)
+        )
+        == 0
+    )

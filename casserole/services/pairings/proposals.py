@@ -63,6 +63,8 @@ def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
         checks.blocking.append(f"{diner.first_name} has died.")
     elif diner.consent_at is None:
         checks.blocking.append(f"{diner.first_name} has not agreed to join yet.")
+    if cook.user.erased_at is not None:
+        checks.blocking.append("This cook's details were erased: they cannot be paired.")
     if cook.suspended_at is not None:
         checks.blocking.append("The cook is suspended while a safeguarding matter is looked into.")
     if diner.contact_lost_at is not None and diner.user_id is None and diner.carer_id is None:
