@@ -111,3 +111,21 @@ def test_the_gentle_link_is_for_the_people_in_the_pairing_not_coordinators(clien
     mails = {m.to_address: m for m in db.session.scalars(select(OutboundEmail))}
     assert mails["cook@example.org"].subject == "Sad news about Harold"
     assert mails["carer@example.org"].subject == "Sad news about Harold"
+
+
+def test_after_a_death_the_carer_is_never_told_a_cook_is_being_looked_for(client, auth, database):
+    pairing = _world()
+    auth.login("carer@example.org")
+    home = client.get("/").get_data(as_text=True)
+    plan = client.get(f"/my-meals/{pairing.diner_id}").get_data(as_text=True)
+    assert "Harold has died" not in home and "Harold has died" not in plan
+    client.post(f"/pairings/{pairing.id}/died", data={"note": ""})
+    # Even were consent recorded again, the home page and the meal plan say the same.
+    pairing.diner.consent_at = pairing.ended_at
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert "Harold has died. We are very sorry." in home
+    assert "We are looking for a cook" not in home
+    plan = client.get(f"/my-meals/{pairing.diner_id}").get_data(as_text=True)
+    assert "Harold has died. We are very sorry." in plan
+    assert "still looking for a cook" not in plan
