@@ -120,6 +120,7 @@ def pair_by_hand(slug: str, diner_id: int) -> Any:
         abort(404, description="We could not find that diner in this area.")
     form = ByHandForm()
     checks = None
+    barred = by_hand.never_paired(diner)
     if form.validate_on_submit():
         try:
             pairing = pairings.propose_by_hand(
@@ -148,7 +149,8 @@ def pair_by_hand(slug: str, diner_id: int) -> Any:
         "coordinator/pair_by_hand.html",
         area=area,
         diner=diner,
-        options=by_hand.cook_options(diner),
+        options=None if barred else by_hand.cook_options(diner),
         form=form,
         checks=checks,
+        barred=barred,
     ), (422 if form.errors else 200)

@@ -31,7 +31,8 @@ from casserole.pairings.forms import (
 )
 from casserole.services import pairings
 from casserole.services.pairings.allergens import allergen_clash
-from casserole.services.pairings.states import Action, authorise
+from casserole.services.pairings.reach import sides_of
+from casserole.services.pairings.states import Action, Side, authorise
 
 __all__ = ["bp"]
 
@@ -190,8 +191,19 @@ def died(pairing_id: int) -> Any:
             form.note.data or "",
             client_address=request.remote_addr,
         ),
-        _l("Thank you for telling us. We are very sorry for your loss."),
+        _death_recorded,
     )
+
+
+def _death_recorded(pairing: Any) -> tuple[str, str]:
+    """Condolence for those who knew the diner; the plain record for a coordinator."""
+    if Side.COORDINATOR in sides_of(current_user, pairing):
+        return (
+            f"Recorded: {pairing.diner.first_name} has died. The pairing has ended and "
+            "the cook has been told.",
+            "success",
+        )
+    return gettext("Thank you for telling us. We are very sorry for your loss."), "success"
 
 
 @bp.route("/<int:pairing_id>/meals/new", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
 from casserole.models.welfare import VISIT_REPORT_LABELS
 from casserole.services import vetting, welfare
 from casserole.services.coordinator.waiting import waiting_conditions
+from casserole.services.matching import died_clause
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Board:
     pairings: list[Pairing] = field(default_factory=list)
     diners: list[DinerProfile] = field(default_factory=list)
     diner_pairings: dict[int, Pairing] = field(default_factory=dict)
+    # Diners who have died: their page says so, never that a cook is being looked for.
+    died: set[int] = field(default_factory=set)
     areas: list[AreaSummary] = field(default_factory=list)
     # What the person must act on, most urgent first: the top of their home page.
     todo: list[Todo] = field(default_factory=list)
@@ -105,6 +108,11 @@ def for_user(user: Any) -> Board:
                 )
             ):
                 board.diner_pairings[pairing.diner_id] = pairing
+            board.died = set(
+                db.session.scalars(
+                    select(DinerProfile.id).where(DinerProfile.id.in_(ids), died_clause())
+                )
+            )
     elif user.role in (Role.COORDINATOR, Role.ADMIN):
         areas = live_areas() if user.role == Role.ADMIN else list(user.areas)
         board.areas = area_summaries(areas)

@@ -39,7 +39,7 @@ from casserole.models import (
     utcnow,
 )
 from casserole.models.vocab import LIVE_STATUSES, OPEN_PROPOSAL_STATUSES
-from casserole.services import audit
+from casserole.services import audit, mail
 from casserole.services.accounts import hash_password
 from casserole.services.casework import care, case_log
 
@@ -94,16 +94,21 @@ def clear_messages(
     pairing_ids: Collection[int],
     person_id: int | None = None,
     diner_id: int | None = None,
+    phones: Iterable[str] = (),
 ) -> None:
     """Withdraw unsent messages to or about a person and blank the rest (kind and dates stay).
 
     A message is theirs when it is marked as to or about their account (or their diner
-    record), went to one of their addresses, concerns one of their pairings, or names one
-    of their addresses. Calls not yet made and letters not yet printed go too.
+    record), went to one of their addresses or numbers, concerns one of their pairings, or
+    names one of their addresses. Calls not yet made and letters not yet printed go too, and
+    so do the development outbox's copies (files) of all of them.
     """
     addresses = [a for a in addresses if a]
+    phones = [p for p in phones if p]
     conditions = [OutboundEmail.to_address.in_(addresses)] if addresses else []
     conditions += [OutboundEmail.text_body.contains(a, autoescape=True) for a in addresses]
+    if phones:
+        conditions.append(OutboundEmail.to_phone.in_(phones))
     if person_id is not None:
         conditions.append(OutboundEmail.person_id == person_id)
     if diner_id is not None:
@@ -113,6 +118,9 @@ def clear_messages(
     if not conditions:
         return
     theirs = or_(*conditions)
+    if mail.keeps_copies():
+        ids = list(db.session.scalars(select(OutboundEmail.id).where(theirs)))
+        mail.forget_copies(ids, addresses, phones)
     db.session.execute(
         delete(OutboundEmail).where(theirs, OutboundEmail.status == EmailStatus.PENDING)
     )
@@ -165,7 +173,7 @@ def _anonymise_account(user: User) -> None:
     db.session.execute(
         update(Pairing).where(Pairing.declined_by_id == user.id).values(decline_reason="")
     )
-    clear_messages([email], (), user.id)
+    clear_messages([email], (), user.id, phones=[user.phone or ""])
     _forget_client_addresses(user.id)
     user.email = f"erased-{user.id}-{secrets.token_hex(4)}@erased.invalid"
     user.first_name, user.last_name, user.phone = ERASED_NAME, "", None
@@ -180,7 +188,9 @@ def _anonymise_diner(diner: DinerProfile) -> None:
     ids = _pairing_ids(Pairing.diner_id == diner.id)
     _end_live(Pairing.diner_id == diner.id, EndReason.OTHER)
     clear_pairing_texts(ids)
-    clear_messages([], ids, diner_id=diner.id)
+    clear_messages(
+        [], ids, diner_id=diner.id, phones=[diner.phone or "", diner.emergency_contact_phone]
+    )
     lat, lon = district_centroids().get(diner.outcode, (diner.latitude, diner.longitude))
     diner.first_name, diner.last_name, diner.phone = ERASED_NAME, "", None
     diner.address_line, diner.postcode = "", diner.outcode

@@ -13,9 +13,13 @@ SMTP (MAIL_SERVER), and without MAIL_SERVER development writes each e-mail (.eml
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 import smtplib
 import ssl
 import time
+from collections.abc import Collection, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -233,6 +237,11 @@ def _deliver_in_context(app: Flask) -> int:
             db.session.remove()
 
 
+# The outbox row a message came from: names the development copy (so erasure finds it),
+# and is taken off before a message leaves for a relay.
+ROW_HEADER = "X-Casserole-Row"
+
+
 def build_message(row: OutboundEmail, sender: str) -> EmailMessage:
     """The MIME message for an outbox row: plain text, with an HTML alternative if any."""
     msg = EmailMessage()
@@ -240,25 +249,38 @@ def build_message(row: OutboundEmail, sender: str) -> EmailMessage:
     msg["To"] = row.to_address
     msg["Subject"] = row.subject
     msg["Message-ID"] = make_msgid(domain="casserole.local")
+    if row.id is not None:
+        msg[ROW_HEADER] = str(row.id)
     msg.set_content(row.text_body)
     if row.html_body:
         msg.add_alternative(row.html_body, subtype="html")
     return msg
 
 
+def _outbox_path(config: Any) -> Path:
+    return Path(config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+
+
 def _outbox(config: Any) -> Path:
-    outbox = Path(config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+    outbox = _outbox_path(config)
     outbox.mkdir(parents=True, exist_ok=True)
     return outbox
+
+
+def _copy_name(row_id: Any, rest: str) -> str:
+    """A development copy's file name: when, the outbox row (m12), then who it went to."""
+    row = f"-m{row_id}" if row_id else ""
+    return f"{utcnow():%Y%m%d-%H%M%S-%f}{row}-{rest}"
 
 
 def _send(msg: EmailMessage, config: dict[str, Any]) -> None:
     """Hand one message to the SMTP relay, or write it to the development outbox."""
     server = config.get("MAIL_SERVER")
     if not server:
-        name = f"{utcnow():%Y%m%d-%H%M%S-%f}-{msg['To'].replace('@', '_at_')}.eml"
+        name = _copy_name(msg[ROW_HEADER], f"{msg['To'].replace('@', '_at_')}.eml")
         (_outbox(config) / name).write_bytes(bytes(msg))
         return
+    del msg[ROW_HEADER]
     port = int(config.get("MAIL_PORT") or 587)
     with smtplib.SMTP(server, port, timeout=float(config.get("MAIL_TIMEOUT", 10))) as smtp:
         if config.get("MAIL_USE_TLS"):
@@ -275,11 +297,84 @@ def _deliver_one(row: OutboundEmail, config: Any) -> str:
     if row.channel == ContactWay.SMS:
         # Development only (channels routes texts to the call list when a relay has no SMS).
         digits = "".join(c for c in row.to_phone if c.isdigit())
-        name = f"{utcnow():%Y%m%d-%H%M%S-%f}-sms-{digits}.txt"
+        name = _copy_name(row.id, f"sms-{digits}.txt")
         (_outbox(config) / name).write_text(f"To: {row.to_phone}\n\n{row.text_body}\n")
         return ""
     _send(build_message(row, config["MAIL_DEFAULT_SENDER"]), config)
     return ""
+
+
+def _copy_text(path: Path) -> str:
+    """A development copy as a reader sees it: headers and decoded parts (bodies may be
+    quoted-printable or base64 in the file)."""
+    data = path.read_bytes()
+    if path.suffix != ".eml":
+        return data.decode("utf-8", "replace")
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    parts = [f"{key}: {value}" for key, value in msg.items()]
+    for part in msg.walk():
+        if not part.is_multipart():
+            try:
+                parts.append(str(part.get_content()))
+            except (LookupError, ValueError):
+                parts.append(part.get_payload(decode=False) or "")
+    return "\n".join(parts)
+
+
+def _phone_pattern(phone: str) -> re.Pattern[str] | None:
+    """A phone number however it was written: spaces or dashes between digits, 0 or +44."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) < 6:
+        return None
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    national = digits[1:] if digits.startswith("0") else digits
+    spaced = r"[\s\-()]*".join(national)
+    return re.compile(rf"(?:0|\+?44[\s\-()]*(?:\(0\))?)[\s\-()]*{spaced}(?!\d)")
+
+
+def keeps_copies() -> bool:
+    """Whether a development outbox folder exists (so erasure has copies to look through)."""
+    return _outbox_path(current_app.config).is_dir()
+
+
+def forget_copies(
+    message_ids: Collection[int], addresses: Iterable[str] = (), phones: Iterable[str] = ()
+) -> int:
+    """Delete the development outbox's copies of these messages, and every copy naming one of
+    these e-mail addresses or phone numbers (in its file name or its text); returns how many.
+
+    Erasure calls it: a copy is the person's data as much as the row it came from. Copies
+    written before rows named their files are found by the address or number alone.
+    """
+    outbox = _outbox_path(current_app.config)
+    if not outbox.is_dir():
+        return 0
+    ids = {str(i) for i in message_ids}
+    phones = [p for p in phones if p]
+    wanted = [a.lower() for a in [*addresses, *phones] if a]
+    names = [a.replace("@", "_at_") for a in wanted if "@" in a]
+    patterns = [p for p in (_phone_pattern(n) for n in phones if n) if p is not None]
+    removed = 0
+    for path in outbox.iterdir():
+        if not path.is_file() or path.suffix not in (".eml", ".txt"):
+            continue
+        row = _ROW_IN_NAME.search(path.name)
+        lowered = path.name.lower()
+        hit = (row is not None and row.group(1) in ids) or any(n in lowered for n in names)
+        if not hit and (wanted or patterns):
+            text = _copy_text(path)
+            folded = text.lower()
+            hit = any(a in folded for a in wanted) or any(p.search(text) for p in patterns)
+            # A text's file name holds the number's digits only.
+            hit = hit or any(p.search(path.name) for p in patterns)
+        if hit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+_ROW_IN_NAME = re.compile(r"^\d{8}-\d{6}-\d+-m(\d+)-")
 
 
 def deliverable(config: Any) -> Any:

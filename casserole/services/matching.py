@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 import matching
 from casserole import clock
@@ -57,22 +57,29 @@ class MatchRun:
 
 
 def cook_columns(today: date) -> Any:
-    """A select of the cook columns the matcher reads (add a WHERE and an ORDER BY)."""
-    return select(
-        CookProfile.id,
-        CookProfile.latitude,
-        CookProfile.longitude,
-        CookProfile.days_mask,
-        CookProfile.can_cook_mask,
-        CookProfile.capacity,
-        CookProfile.max_km,
-        CookProfile.paused,
-        CookProfile.paused_until,
-        User.is_active_account,
-        CookProfile.is_vetted(today),
-        CookProfile.suspended_at,
-        CookProfile.keeps_out_mask,
-    ).join(User, User.id == CookProfile.user_id)
+    """A select of the cook columns the matcher reads (add a WHERE and an ORDER BY).
+
+    Erased cooks are left out: never offered, nor counted among the cooks in range.
+    """
+    return (
+        select(
+            CookProfile.id,
+            CookProfile.latitude,
+            CookProfile.longitude,
+            CookProfile.days_mask,
+            CookProfile.can_cook_mask,
+            CookProfile.capacity,
+            CookProfile.max_km,
+            CookProfile.paused,
+            CookProfile.paused_until,
+            User.is_active_account,
+            CookProfile.is_vetted(today),
+            CookProfile.suspended_at,
+            CookProfile.keeps_out_mask,
+        )
+        .join(User, User.id == CookProfile.user_id)
+        .where(User.erased_at.is_(None))
+    )
 
 
 def as_matcher_cook(row: Any, today: date) -> matching.Cook:
@@ -123,6 +130,33 @@ def feasible_for(
     return {int(people_c.ids[c]): float(km) for c, km in zip(found.cook, found.km, strict=True)}
 
 
+def died_clause() -> Any:
+    """SQL: the diner has died (a pairing of theirs ended so); nothing is asked of them again."""
+    return exists().where(Pairing.diner_id == DinerProfile.id, Pairing.end_reason == EndReason.DIED)
+
+
+def matchable_conditions(*, without_cook: bool = False) -> list[Any]:
+    """SQL conditions on DinerProfile: who may ever be given a cook (the one rule).
+
+    Agreed to join, has a contact person, not erased and not died. Erasure and the death
+    step also clear consent, but the rule does not rest on that: a consent recorded again
+    must not bring such a diner back. With `without_cook`, only those with no cook, live or
+    proposed: the waiting list (`coordinator.waiting.waiting_conditions`).
+    """
+    barred = [Pairing.end_reason == EndReason.DIED]
+    if without_cook:
+        barred.append(Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]))
+    # One NOT EXISTS for both: PostgreSQL makes it one hash anti-join in WHERE.
+    blocked = exists().where(Pairing.diner_id == DinerProfile.id, or_(*barred))
+    return [
+        DinerProfile.consent_at.is_not(None),
+        # Left without a contact person (their carer erased their account): never matched.
+        DinerProfile.contact_lost_at.is_(None),
+        DinerProfile.erased_at.is_(None),
+        ~blocked,
+    ]
+
+
 def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
     """Read an area's cooks, waiting diners, commitments and exclusions as matcher records."""
     today = today or clock.today()
@@ -162,12 +196,7 @@ def load_inputs(area: Area, today: date | None = None) -> MatcherInput:
             DinerProfile.max_km,
             DinerProfile.allergen_mask,
         )
-        .where(
-            DinerProfile.area_id == area.id,
-            DinerProfile.consent_at.is_not(None),
-            # Left without a contact person (their carer erased their account): never matched.
-            DinerProfile.contact_lost_at.is_(None),
-        )
+        .where(DinerProfile.area_id == area.id, *matchable_conditions())
         .order_by(DinerProfile.id)
     )
     for did, lat, lon, days, needs, max_km, allergens in diner_rows:

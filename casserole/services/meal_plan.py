@@ -12,6 +12,7 @@ from casserole.extensions import db
 from casserole.models import DinerProfile, Pairing, PairingStatus
 from casserole.models.vocab import LIVE_STATUSES
 from casserole.services import stats
+from casserole.services.matching import died_clause
 from casserole.services.pairings.reminders import usual_days
 
 
@@ -30,6 +31,8 @@ class MealPlan:
     coordinator_phone: str | None
     coordinator_email: str | None
     area_name: str | None
+    # Without a cook because they have died: the page says so, not "still looking".
+    died: bool = False
 
 
 def _next_weekday(after: date, days: frozenset[int]) -> date | None:
@@ -83,6 +86,10 @@ def meal_plan(diner: DinerProfile, today: date) -> MealPlan:
             area.contact_phone if area else None,
             area.contact_email if area else None,
             area.name if area else None,
+            died=db.session.scalar(
+                select(DinerProfile.id).where(DinerProfile.id == diner.id, died_clause())
+            )
+            is not None,
         )
     usual = usual_days(pairing)
     rhythm = stats.rhythm(pairing)

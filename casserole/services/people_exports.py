@@ -35,7 +35,7 @@ def _waiting_diners(area: Area) -> tuple[list[str], list[list[Any]]]:
     found = db.session.execute(
         select(DinerProfile, User)
         .outerjoin(User, User.id == DinerProfile.carer_id)
-        .where(*waiting_filter(area), DinerProfile.erased_at.is_(None))
+        .where(*waiting_filter(area))
         .order_by(DinerProfile.waiting_priority.desc(), DinerProfile.waiting_since)
     ).all()
     rows = [

@@ -115,6 +115,23 @@ def test_the_death_step_is_its_own_gentle_page(browser, live_server, world):
         context.close()
 
 
+def test_a_coordinator_records_a_death_in_the_console_s_words(browser, live_server, world):
+    context, page = _phone(browser, live_server, "coord@example.org")
+    try:
+        page.goto(f"/pairings/{world['pairing'].id}/end")
+        expect(page.get_by_role("link", name="tell us here instead")).to_have_count(0)
+        page.goto(f"/pairings/{world['pairing'].id}")
+        page.locator("#record-death").click()
+        expect(page.get_by_role("heading", name="has died")).to_be_visible()
+        expect(page.get_by_text("We are very sorry")).to_have_count(0)
+        assert_accessible(page)
+        page.get_by_role("button", name="Record the death").click()
+        expect(page.get_by_text("has died. The pairing has ended")).to_be_visible()
+        assert_accessible(page)
+    finally:
+        context.close()
+
+
 def test_a_coordinator_declines_from_the_proposals_list(browser, live_server, world):
     context, page = _phone(browser, live_server, "coord@example.org")
     try:

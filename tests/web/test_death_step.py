@@ -81,3 +81,51 @@ def test_strangers_cannot_use_the_death_step(client, auth, database):
     auth.login("other@example.org")
     assert client.post(f"/pairings/{pairing.id}/died", data={}).status_code == 404
     assert pairing.status == PairingStatus.ACTIVE
+
+
+def test_the_gentle_link_is_for_the_people_in_the_pairing_not_coordinators(client, auth, database):
+    pairing = _world()
+    for email in ("carer@example.org", "cook@example.org"):
+        auth.login(email)
+        html = client.get(f"/pairings/{pairing.id}/end").get_data(as_text=True)
+        assert "tell us here instead" in html and 'id="record-death"' not in html
+        html = client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
+        assert 'id="record-death"' not in html
+        client.post("/auth/logout")
+    auth.login("coord@example.org")
+    html = client.get(f"/pairings/{pairing.id}/end").get_data(as_text=True)
+    assert "tell us here instead" not in html
+    assert f'<a href="/pairings/{pairing.id}/died">record the death</a>' in html
+    # The console's own way: a link on the pairing page, and the step in a coordinator's words.
+    html = client.get(f"/pairings/{pairing.id}").get_data(as_text=True)
+    assert f'href="/pairings/{pairing.id}/died" id="record-death"' in html
+    html = client.get(f"/pairings/{pairing.id}/died").get_data(as_text=True)
+    assert "Record that" in html and 'value="Record the death"' in html
+    assert "sorry for your loss" not in html and "Tell the coordinator" not in html
+    page = client.post(
+        f"/pairings/{pairing.id}/died", data={"note": "Her son rang"}, follow_redirects=True
+    )
+    html = page.get_data(as_text=True)
+    assert "Recorded: Harold has died." in html and "sorry for your loss" not in html
+    assert pairing.status == PairingStatus.ENDED and pairing.end_reason == EndReason.DIED
+    mails = {m.to_address: m for m in db.session.scalars(select(OutboundEmail))}
+    assert mails["cook@example.org"].subject == "Sad news about Harold"
+    assert mails["carer@example.org"].subject == "Sad news about Harold"
+
+
+def test_after_a_death_the_carer_is_never_told_a_cook_is_being_looked_for(client, auth, database):
+    pairing = _world()
+    auth.login("carer@example.org")
+    home = client.get("/").get_data(as_text=True)
+    plan = client.get(f"/my-meals/{pairing.diner_id}").get_data(as_text=True)
+    assert "Harold has died" not in home and "Harold has died" not in plan
+    client.post(f"/pairings/{pairing.id}/died", data={"note": ""})
+    # Even were consent recorded again, the home page and the meal plan say the same.
+    pairing.diner.consent_at = pairing.ended_at
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert "Harold has died. We are very sorry." in home
+    assert "We are looking for a cook" not in home
+    plan = client.get(f"/my-meals/{pairing.diner_id}").get_data(as_text=True)
+    assert "Harold has died. We are very sorry." in plan
+    assert "still looking for a cook" not in plan

@@ -131,6 +131,16 @@ def _excluded(diner: DinerProfile) -> set[tuple[int, int]]:
     }
 
 
+def never_paired(diner: DinerProfile) -> str | None:
+    """Why no cook may ever be offered to this diner (they have died), or None."""
+    died = db.session.scalar(
+        select(DinerProfile.id).where(DinerProfile.id == diner.id, matcher.died_clause())
+    )
+    if died is not None:
+        return f"{diner.first_name} has died: no cook will be proposed to them."
+    return None
+
+
 def cook_options(diner: DinerProfile, today: date | None = None) -> Options:
     """Near cooks of the diner's area, split by the matcher's rules and by room, nearest first.
 

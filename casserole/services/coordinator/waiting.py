@@ -5,21 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from casserole import clock
 from casserole.formatting import day_list, miles, plural
-from casserole.models import Area, DinerProfile, Pairing
+from casserole.models import Area, DinerProfile
 from casserole.models.vocab import (
     DIET_LABELS,
-    LIVE_STATUSES,
-    OPEN_PROPOSAL_STATUSES,
     allergen_names,
     mask_to_allergens,
     mask_to_days,
     mask_to_tags,
 )
 from casserole.pagination import PER_PAGE, Page, paginate
+from casserole.services import matching as matcher
 from casserole.services import matching_runs
 
 # Matcher reasons need a full dry run of the matcher (about ten seconds for a city of 60,000
@@ -127,12 +126,9 @@ def explain(
 
 
 def waiting_conditions() -> list[Any]:
-    """A diner who agreed to join, has a contact person and no cook, live or proposed."""
-    taken = exists().where(
-        Pairing.diner_id == DinerProfile.id,
-        Pairing.status.in_([*LIVE_STATUSES, *OPEN_PROPOSAL_STATUSES]),
-    )
-    return [DinerProfile.consent_at.is_not(None), DinerProfile.contact_lost_at.is_(None), ~taken]
+    """A diner the matcher may pair (agreed, a contact person, not erased, not died) who has
+    no cook, live or proposed: the rule is `matching.matchable_conditions`."""
+    return matcher.matchable_conditions(without_cook=True)
 
 
 def waiting_filter(area: Area) -> list[Any]:

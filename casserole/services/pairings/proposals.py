@@ -33,7 +33,7 @@ from casserole.models.vocab import (
     mask_to_tags,
 )
 from casserole.services import audit, matching_runs, notifications, vetting
-from casserole.services.matching import run_matching
+from casserole.services.matching import died_clause, run_matching
 from casserole.services.pairings.lifecycle import commit, refusing_lost_races
 from casserole.services.pairings.states import NotFound, PairingError
 
@@ -47,11 +47,24 @@ class Checks:
     distance_km: float | None = None
 
 
+def _has_died(diner: DinerProfile) -> bool:
+    return (
+        db.session.scalar(select(DinerProfile.id).where(DinerProfile.id == diner.id, died_clause()))
+        is not None
+    )
+
+
 def check_pair(cook: CookProfile, diner: DinerProfile, today: date) -> Checks:
     """The matcher's hard constraints, checked for one pair, each failure in plain words."""
     checks = Checks()
-    if diner.consent_at is None:
+    if diner.erased_at is not None:
+        checks.blocking.append("This diner's details were erased: they cannot be paired.")
+    elif _has_died(diner):
+        checks.blocking.append(f"{diner.first_name} has died.")
+    elif diner.consent_at is None:
         checks.blocking.append(f"{diner.first_name} has not agreed to join yet.")
+    if cook.user.erased_at is not None:
+        checks.blocking.append("This cook's details were erased: they cannot be paired.")
     if cook.suspended_at is not None:
         checks.blocking.append("The cook is suspended while a safeguarding matter is looked into.")
     if diner.contact_lost_at is not None and diner.user_id is None and diner.carer_id is None:
