@@ -11,7 +11,15 @@ from sqlalchemy import select
 from casserole import clock
 from casserole.extensions import db
 from casserole.formatting import long_date
-from casserole.models import BreakCover, CookBreak, Pairing, PairingStatus, Role, utcnow
+from casserole.models import (
+    BreakCover,
+    CookBreak,
+    EndReason,
+    Pairing,
+    PairingStatus,
+    Role,
+    utcnow,
+)
 from casserole.services import pairings
 from casserole.services.pairings import breaks
 from tests.support import factories as f
@@ -168,3 +176,78 @@ def test_breaks_of_says_where_each_cover_stands(world):
     assert line.state == "over"
     assert sorted(c.state for c in line.covers) == ["stood_in", "uncovered"]
     assert breaks.breaks_of(world.maya, last + timedelta(days=1), with_past=False) == []
+
+
+def test_the_cooks_own_pages_show_the_planned_break_and_each_cover(world, client, auth):
+    cook_break, first, last = _plan(world)
+    stand_in = _stand_in(world)
+    covered = stand_in.diner
+    uncovered = world.olive if covered.id == world.edna.id else world.edna
+    regular = {d: world.regular[d.id] for d in (covered, uncovered)}
+    auth.login(world.maya.user)
+    home = client.get("/").get_data(as_text=True)
+    assert f"Your break is planned from {long_date(first)} to {long_date(last)}." in home
+    assert "Your planned break and who stands in" in home
+    page = client.get("/profile/cook/checks").get_data(as_text=True)
+    assert f"Your break is planned from {long_date(first)} to {long_date(last)}." in page
+
+    def cover_item(html, diner):
+        match = re.search(rf'<li id="cover-{regular[diner].id}">(.*?)</li>', html, re.S)
+        assert match, f"no cover line for {diner.first_name}"
+        return " ".join(match.group(1).split())
+
+    # Proposed, not yet approved: no name before the coordinator and the cook agree.
+    assert "we are waiting for everyone to say yes" in cover_item(page, covered)
+    assert "Ravi" not in cover_item(page, covered)
+    assert "No stand-in cook has been found yet" in cover_item(page, uncovered)
+    _agree(world, stand_in)
+    page = client.get("/profile/cook/checks").get_data(as_text=True)
+    assert f"<strong>{covered.first_name}:</strong> Ravi is the stand-in cook." in cover_item(
+        page, covered
+    )
+
+
+def test_the_cooks_break_page_is_in_their_language(world, client, auth):
+    world.maya.user.locale = "cy"
+    db.session.commit()
+    _plan(world)
+    auth.login(world.maya.user)
+    page = client.get("/profile/cook/checks").get_data(as_text=True)
+    assert "Eich cymdogion drwy'r seibiant" in page
+    assert "Nid oes cogydd dros dro wedi'i ganfod eto" in page
+
+
+def test_the_diners_side_sees_the_coming_break_and_the_stand_in(world, client, auth):
+    cook_break, first, last = _plan(world)
+    stand_in = _stand_in(world)
+    diner = stand_in.diner
+    side = diner.carer or diner.user
+    pairings.approve(stand_in.id, world.coordinator)
+    pairings.accept(stand_in.id, world.ravi.user)
+    auth.login(side)
+    offered = f"Ravi would like to stand in: we are waiting for {diner.first_name}&#39;s yes."
+    home = client.get("/").get_data(as_text=True)
+    assert "Maya is on a break from" in home and offered in home
+    # The regular pairing's page says it too, before the break starts.
+    regular = world.regular[diner.id]
+    page = client.get(f"/pairings/{regular.id}").get_data(as_text=True)
+    assert 'id="break-note"' in page and offered in page
+    pairings.accept(stand_in.id, side)
+    page = client.get(f"/pairings/{regular.id}").get_data(as_text=True)
+    assert "Ravi is the stand-in cook." in page
+    # Once the break runs, the status line says it, and the note is not repeated.
+    breaks.apply_break_transitions(today=first)
+    page = client.get(f"/pairings/{regular.id}").get_data(as_text=True)
+    assert "Ravi is the stand-in cook meanwhile." in page and 'id="break-note"' not in page
+
+
+def test_a_stand_in_that_stops_half_way_no_longer_covers_the_break(world):
+    today = clock.today()
+    _plan(world, first_in=0)
+    stand_in = _stand_in(world)
+    _agree(world, stand_in)
+    pairings.end(stand_in.id, world.ravi.user, EndReason.OTHER, "Moving house")
+    assert stand_in.status == P.ENDED
+    [line] = breaks.breaks_of(world.maya, today)
+    [cover] = [c for c in line.covers if c.pairing.id == stand_in.covers_id]
+    assert (cover.state, cover.stand_in) == ("looking", None)

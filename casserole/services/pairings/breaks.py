@@ -489,8 +489,22 @@ def break_note(pairing: Pairing) -> str:
             Pairing.status.in_(LIVE_STATUSES),
         )
     )
+    offered = db.session.scalar(
+        select(Pairing).where(
+            Pairing.covers_id == pairing.id,
+            Pairing.cook_break_id == cook_break.id,
+            Pairing.status == P.COOK_ACCEPTED,
+        )
+    )
     if stand_in is not None:
         text += " " + gettext("%(name)s is the stand-in cook.", name=stand_in.cook.user.first_name)
+    elif offered is not None:
+        # The diner's side is being asked for its yes: "still looking" would contradict that.
+        text += " " + gettext(
+            "%(name)s would like to stand in: we are waiting for %(diner)s's yes.",
+            name=offered.cook.user.first_name,
+            diner=pairing.diner.first_name,
+        )
     elif cook_break.last_day is None:
         text += " " + gettext("No stand-in cook is looked for while the break has no end date.")
     else:
@@ -586,8 +600,13 @@ def breaks_of(
             )
             .order_by(Pairing.id)
         )
+        over = {b.id for b in found if b.ended_at is not None or b.cancelled_at is not None}
         for stand_in in candidates:
-            if stand_in.status == P.ENDED and stand_in.started_at is None:
+            # An ended stand-in covered its break only if it cooked and the break is over too
+            # (one that stopped half-way leaves the diner to the daily search for another).
+            if stand_in.status == P.ENDED and (
+                stand_in.started_at is None or stand_in.cook_break_id not in over
+            ):
                 continue
             assert stand_in.cook_break_id is not None and stand_in.covers_id is not None
             key = (stand_in.cook_break_id, stand_in.covers_id)
@@ -612,6 +631,15 @@ def breaks_of(
     past = [line for line in lines if line.state not in order]
     past.sort(key=lambda line: (line.cook_break.first_day, line.cook_break.id), reverse=True)
     return ahead + past
+
+
+def current_covers(cook: CookProfile, today: date | None = None) -> list[CoverLine]:
+    """Each diner's cover through the cook's planned or running break (empty without one)."""
+    planned = current_break(cook)
+    if planned is None:
+        return []
+    lines = breaks_of(cook, today, with_past=False)
+    return next((line.covers for line in lines if line.cook_break.id == planned.id), [])
 
 
 def _cover_line(cook_break: CookBreak, cover: BreakCover, stand_in: Pairing | None) -> CoverLine:
