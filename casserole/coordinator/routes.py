@@ -20,6 +20,7 @@ from casserole.models import Area, CheckKind
 from casserole.params import query_page
 from casserole.services import vetting
 from casserole.services.coordinator import messages, records, scope
+from casserole.services.pairings import breaks
 
 __all__ = ["bp"]
 
@@ -84,6 +85,8 @@ def _cook_page(area: Area, cook_id: int, form: CheckForm, status: int = 200) -> 
             form=form,
             labels=vetting.CHECK_LABELS,
             pairings=records.cook_pairings(cook),
+            breaks=breaks.breaks_of(cook),
+            recent_break_days=breaks.RECENT_BREAK_DAYS,
             skills=records.cook_skills(cook),
             days=day_list(cook.days) or "No days chosen",
             reach=miles(cook.max_km),
@@ -96,7 +99,7 @@ def _cook_page(area: Area, cook_id: int, form: CheckForm, status: int = 200) -> 
 @bp.route("/<slug>/cooks/<int:cook_id>")
 @coordinators_only
 def cook(slug: str, cook_id: int) -> tuple[str, int]:
-    """One cook's record: contact, days, reach, pairings, checks and a form to record a check."""
+    """One cook's record: contact, days, reach, pairings, breaks, checks, a form to record one."""
     return _cook_page(area_or_404(slug), cook_id, CheckForm())
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from casserole import clock
 from casserole.formatting import word_list
 from casserole.forms_common import confirmed_post
 from casserole.models import EndReason
@@ -31,6 +32,7 @@ from casserole.pairings.forms import (
 )
 from casserole.services import pairings
 from casserole.services.pairings.allergens import allergen_clash
+from casserole.services.pairings.meals import default_meal_day
 from casserole.services.pairings.reach import sides_of
 from casserole.services.pairings.states import Action, Side, authorise
 
@@ -51,13 +53,17 @@ def _form_step(
     template: str,
     run: Callable[[], object],
     done: str | Callable[[Any], tuple[str, str]],
+    prepare: Callable[[pairings.PairingPage], None] | None = None,
 ) -> Any:
     """Show a step's form; on a valid post run the service, or put its reason by the field.
 
     `done` is the message for success, or a function of the service's result giving the
     message and its category (a meal with the diner's allergen is a warning, not thanks).
+    `prepare` fills the form from the pairing (a default that depends on it) before checking.
     """
     page = _page_allowing(pairing_id, action)
+    if prepare is not None:
+        prepare(page)
     if form.validate_on_submit():
         try:
             result = run()
@@ -210,8 +216,13 @@ def _death_recorded(pairing: Any) -> tuple[str, str]:
 @login_required
 @refusals
 def log_meal(pairing_id: int) -> Any:
-    """The cook logs a meal."""
+    """The cook logs a meal (a stand-in, only on the days of the break it covers)."""
     form = MealForm()
+
+    def start_date(page: pairings.PairingPage) -> None:
+        if not form.is_submitted():
+            form.shared_on.process(None, default_meal_day(page.pairing, clock.today()))
+
     return _form_step(
         pairing_id,
         Action.LOG_MEAL,
@@ -227,6 +238,7 @@ def log_meal(pairing_id: int) -> Any:
             allergens=form.allergens.data or [],
         ),
         _meal_logged,
+        start_date,
     )
 
 

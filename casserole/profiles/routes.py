@@ -108,6 +108,7 @@ def checks() -> str:
         status=profiles.vetting_status(cook),
         form=BreakForm(),
         planned=breaks.current_break(cook),
+        covers=breaks.current_covers(cook),
         no_end_note=breaks.NO_END_NOTE,
     )
 
@@ -147,6 +148,7 @@ def take_break() -> str | Response | tuple[str, int]:
         cook=cook,
         status=profiles.vetting_status(cook),
         planned=breaks.current_break(cook),
+        covers=breaks.current_covers(cook),
         no_end_note=breaks.NO_END_NOTE,
     )
 

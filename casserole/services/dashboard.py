@@ -15,6 +15,7 @@ from casserole.extensions import db
 from casserole.formatting import long_date, plural
 from casserole.models import (
     Area,
+    CookBreak,
     CookProfile,
     DinerProfile,
     Pairing,
@@ -27,6 +28,7 @@ from casserole.models.welfare import VISIT_REPORT_LABELS
 from casserole.services import vetting, welfare
 from casserole.services.coordinator.waiting import waiting_conditions
 from casserole.services.matching import died_clause
+from casserole.services.pairings.breaks import current_break
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Board:
     role: Role
     user: User
     cook: CookProfile | None = None
+    # The cook's planned or running break, so their home page says what they recorded.
+    cook_break: CookBreak | None = None
     vetted: bool = False
     pairings: list[Pairing] = field(default_factory=list)
     diners: list[DinerProfile] = field(default_factory=list)
@@ -78,6 +82,7 @@ def for_user(user: Any) -> Board:
     if user.role == Role.COOK and user.cook_profile is not None:
         board.cook = user.cook_profile
         board.vetted = board.cook.is_vetted(clock.today())
+        board.cook_break = current_break(board.cook)
         board.pairings = list(
             db.session.scalars(
                 select(Pairing)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from casserole import clock
 from casserole.extensions import db
+from casserole.formatting import long_date
 from casserole.models import EndReason, Pairing, PairingStatus, Role
 from casserole.services import pairings
 from casserole.services.coordinator import figures
@@ -262,3 +264,107 @@ def test_the_daily_command_moves_breaks_on_the_date_given(world, app):
     assert db_pairing.status == P.ACTIVE
     bad = runner.invoke(args=["apply-breaks", "--today", "not-a-date"])
     assert bad.exit_code == 2 and "not-a-date" in bad.output
+
+
+def _at(monkeypatch, day):
+    """Stop `casserole.clock` at noon (UK) on `day`."""
+    noon = datetime.combine(day, time(12), tzinfo=clock.LOCAL_ZONE).astimezone(UTC)
+    monkeypatch.setattr(clock, "now", lambda: noon)
+
+
+def _meal(client, pairing_id, day, dish="Stew"):
+    return client.post(
+        f"/pairings/{pairing_id}/meals/new",
+        data={
+            "shared_on-day": str(day.day),
+            "shared_on-month": str(day.month),
+            "shared_on-year": str(day.year),
+            "dish": dish,
+        },
+    )
+
+
+@pytest.fixture
+def early_stand_in(world):
+    """A stand-in agreed today for a break from the day after tomorrow to a week later."""
+    ravi = f.cook(world.area, user=f.user(Role.COOK, email="ravi@example.org", first_name="Ravi"))
+    today = clock.today()
+    first, last = today + timedelta(days=2), today + timedelta(days=8)
+    breaks.plan_break(world.regular, first, last, actor=world.regular.user, today=today)
+    [stand_in] = list(pairings_db(Pairing.covers_id == world.pairing.id))
+    pairings.approve(stand_in.id, world.coordinator)
+    pairings.accept(stand_in.id, ravi.user)
+    pairings.accept(stand_in.id, world.carer)
+    assert stand_in.status == P.ACTIVE
+    return type("Early", (), dict(cook=ravi, pairing=stand_in, first=first, last=last))
+
+
+def test_a_stand_in_logs_meals_only_on_the_days_of_the_break(
+    world, early_stand_in, client, auth, monkeypatch
+):
+    s = early_stand_in
+    today = clock.today()
+    auth.login(s.cook.user)
+    # Before the break: the form says which days, offers no date, and refuses today.
+    form = client.get(f"/pairings/{s.pairing.id}/meals/new").get_data(as_text=True)
+    assert 'id="stand-in-days"' in form and long_date(s.first) in form
+    assert re.search(r'name="shared_on-day"\s+value=""', form)
+    refused = _meal(client, s.pairing.id, today)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'id="shared_on-error"' in html
+    expected = (
+        f"Choose a day from {long_date(s.first)} to {long_date(s.last)}: "
+        "you are standing in on those days only."
+    )
+    assert expected in html
+    assert s.pairing.meals == []
+    # The first day and the last day are both the break's.
+    _at(monkeypatch, s.first)
+    assert _meal(client, s.pairing.id, s.first, "Fish pie").status_code == 302
+    _at(monkeypatch, s.last)
+    assert _meal(client, s.pairing.id, s.last, "Soup").status_code == 302
+    assert sorted(m.shared_on for m in s.pairing.meals) == [s.first, s.last]
+    # The day after: until the daily job ends the stand-in, the date is refused, and the
+    # form starts from the last day.
+    _at(monkeypatch, s.last + timedelta(days=1))
+    form = client.get(f"/pairings/{s.pairing.id}/meals/new").get_data(as_text=True)
+    assert re.search(rf'name="shared_on-day"\s+value="{s.last.day}"', form)
+    late = _meal(client, s.pairing.id, s.last + timedelta(days=1))
+    assert late.status_code == 422 and expected in late.get_data(as_text=True)
+    assert len(s.pairing.meals) == 2
+    # Once the job has run the stand-in is over: the state machine refuses any meal.
+    breaks.apply_break_transitions(today=s.last + timedelta(days=1))
+    assert s.pairing.status == P.ENDED
+    over = _meal(client, s.pairing.id, s.last)
+    assert over.status_code == 409
+    assert "ended, so you cannot log a meal now" in over.get_data(as_text=True)
+    assert len(s.pairing.meals) == 2
+
+
+def test_the_service_refuses_a_stand_in_meal_outside_the_break(world, early_stand_in):
+    s = early_stand_in
+    with pytest.raises(pairings.PairingError, match="standing in on those days only") as err:
+        pairings.log_meal(s.pairing.id, s.cook.user, clock.today(), "Stew")
+    assert err.value.field == "shared_on"
+    assert s.pairing.meals == []
+
+
+def test_the_regular_pairing_keeps_logging_meals_before_the_break(world, early_stand_in):
+    meal = pairings.log_meal(world.pairing.id, world.regular.user, clock.today(), "Stew")
+    assert meal.shared_on == clock.today()
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"), [("cy", "Dewiswch ddiwrnod"), ("bn", "একটি দিন বেছে নিন")]
+)
+def test_the_stand_in_date_refusal_is_in_the_cooks_language(
+    world, early_stand_in, client, auth, locale, words
+):
+    s = early_stand_in
+    s.cook.user.locale = locale
+    db.session.commit()
+    auth.login(s.cook.user)
+    refused = _meal(client, s.pairing.id, clock.today())
+    assert refused.status_code == 422
+    assert words in refused.get_data(as_text=True)

@@ -17,7 +17,8 @@ from typing import Any
 
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from casserole import clock
 from casserole.extensions import db
@@ -488,10 +489,171 @@ def break_note(pairing: Pairing) -> str:
             Pairing.status.in_(LIVE_STATUSES),
         )
     )
+    offered = db.session.scalar(
+        select(Pairing).where(
+            Pairing.covers_id == pairing.id,
+            Pairing.cook_break_id == cook_break.id,
+            Pairing.status == P.COOK_ACCEPTED,
+        )
+    )
     if stand_in is not None:
         text += " " + gettext("%(name)s is the stand-in cook.", name=stand_in.cook.user.first_name)
+    elif offered is not None:
+        # The diner's side is being asked for its yes: "still looking" would contradict that.
+        text += " " + gettext(
+            "%(name)s would like to stand in: we are waiting for %(diner)s's yes.",
+            name=offered.cook.user.first_name,
+            diner=pairing.diner.first_name,
+        )
     elif cook_break.last_day is None:
         text += " " + gettext("No stand-in cook is looked for while the break has no end date.")
     else:
         text += " " + gettext("We are looking for a stand-in cook.")
     return text
+
+
+# How far back a record page looks for breaks that are over (or were cancelled).
+RECENT_BREAK_DAYS = 90
+
+
+@dataclass
+class CoverLine:
+    """One diner through a break: the regular pairing, its stand-in if any, and where it stands.
+
+    `state` is one of: "covered" (a live stand-in), "asked" (a stand-in proposed, approved
+    or awaiting a yes), "stood_in" (a stand-in that cooked and has ended), "uncovered" (the
+    matcher found nobody: `reason` says why), "no_end" (a break with no last day: none is
+    sought), "not_needed" (the pairing was not cooking when the break came: paused or over),
+    "looking" (not looked for yet), "none" (the break is over or cancelled: nobody stood in).
+    """
+
+    pairing: Pairing
+    stand_in: Pairing | None
+    state: str
+    reason: str = ""
+
+
+@dataclass
+class BreakLine:
+    """One of a cook's breaks for their pages: its dates, where it stands, each diner's cover."""
+
+    cook_break: CookBreak
+    state: str  # "planned", "current", "over" or "cancelled"
+    days: int | None  # days away, both ends included; None while it has no last day
+    covers: list[CoverLine]
+
+
+# A stand-in's rank as the cover of a break: the live one first, then one being asked,
+# then one that has cooked and ended; declined ones never cover anything.
+_STAND_IN_RANK = {
+    P.ACTIVE: 0,
+    P.PAUSED: 0,
+    P.PROPOSED: 1,
+    P.APPROVED: 1,
+    P.COOK_ACCEPTED: 1,
+    P.ENDED: 2,
+}
+_COVER_STATE = {0: "covered", 1: "asked", 2: "stood_in"}
+
+
+def _break_state(cook_break: CookBreak, today: date) -> str:
+    if cook_break.cancelled_at is not None:
+        return "cancelled"
+    if cook_break.ended_at is not None:
+        return "over"
+    if cook_break.started_at is not None or cook_break.first_day <= today:
+        return "current"
+    return "planned"
+
+
+def breaks_of(
+    cook: CookProfile,
+    today: date | None = None,
+    *,
+    recent_days: int = RECENT_BREAK_DAYS,
+    with_past: bool = True,
+) -> list[BreakLine]:
+    """A cook's breaks: running and planned ones (soonest first), then recent past ones."""
+    today = today or clock.today()
+    query = select(CookBreak).where(CookBreak.cook_id == cook.id)
+    not_over = CookBreak.ended_at.is_(None) & CookBreak.cancelled_at.is_(None)
+    if with_past:
+        since = today - timedelta(days=recent_days)
+        recent = func.coalesce(CookBreak.last_day, CookBreak.first_day) >= since
+        query = query.where(not_over | recent)
+    else:
+        query = query.where(not_over)
+    found = list(
+        db.session.scalars(
+            query.options(selectinload(CookBreak.covers).selectinload(BreakCover.pairing))
+            .order_by(CookBreak.first_day, CookBreak.id)
+            .limit(50)
+        )
+    )
+    stand_ins: dict[tuple[int, int], Pairing] = {}
+    if found:
+        candidates = db.session.scalars(
+            select(Pairing)
+            .where(
+                Pairing.cook_break_id.in_([b.id for b in found]),
+                Pairing.status.in_(list(_STAND_IN_RANK)),
+            )
+            .order_by(Pairing.id)
+        )
+        over = {b.id for b in found if b.ended_at is not None or b.cancelled_at is not None}
+        for stand_in in candidates:
+            # An ended stand-in covered its break only if it cooked and the break is over too
+            # (one that stopped half-way leaves the diner to the daily search for another).
+            if stand_in.status == P.ENDED and (
+                stand_in.started_at is None or stand_in.cook_break_id not in over
+            ):
+                continue
+            assert stand_in.cook_break_id is not None and stand_in.covers_id is not None
+            key = (stand_in.cook_break_id, stand_in.covers_id)
+            held = stand_ins.get(key)
+            # The better-ranked one wins; among equals, the newest.
+            if held is None or _STAND_IN_RANK[stand_in.status] <= _STAND_IN_RANK[held.status]:
+                stand_ins[key] = stand_in
+    lines = [
+        BreakLine(
+            cook_break=b,
+            state=_break_state(b, today),
+            days=None if b.last_day is None else (b.last_day - b.first_day).days + 1,
+            covers=[
+                _cover_line(b, cover, stand_ins.get((b.id, cover.pairing_id))) for cover in b.covers
+            ],
+        )
+        for b in found
+    ]
+    order = {"current": 0, "planned": 1}
+    ahead = [line for line in lines if line.state in order]
+    ahead.sort(key=lambda line: order[line.state])
+    past = [line for line in lines if line.state not in order]
+    past.sort(key=lambda line: (line.cook_break.first_day, line.cook_break.id), reverse=True)
+    return ahead + past
+
+
+def current_covers(cook: CookProfile, today: date | None = None) -> list[CoverLine]:
+    """Each diner's cover through the cook's planned or running break (empty without one)."""
+    planned = current_break(cook)
+    if planned is None:
+        return []
+    lines = breaks_of(cook, today, with_past=False)
+    return next((line.covers for line in lines if line.cook_break.id == planned.id), [])
+
+
+def _cover_line(cook_break: CookBreak, cover: BreakCover, stand_in: Pairing | None) -> CoverLine:
+    pairing = cover.pairing
+    if stand_in is not None:
+        return CoverLine(pairing, stand_in, _COVER_STATE[_STAND_IN_RANK[stand_in.status]])
+    if cover.reason_code:
+        return CoverLine(pairing, None, "uncovered", cover.reason)
+    if cook_break.last_day is None:
+        return CoverLine(pairing, None, "no_end")
+    if cook_break.ended_at is not None or cook_break.cancelled_at is not None:
+        return CoverLine(pairing, None, "none")
+    if pairing.status not in LIVE_STATUSES or (
+        pairing.status == P.PAUSED and not _paused_for(pairing, cook_break)
+    ):
+        return CoverLine(pairing, None, "not_needed")
+    return CoverLine(pairing, None, "looking")

@@ -21,6 +21,23 @@ from casserole.services.pairings.reach import load
 from casserole.services.pairings.states import Action, NotFound, PairingError, authorise
 
 
+def stand_in_days(pairing: Pairing) -> tuple[date, date] | None:
+    """A stand-in's first and last day (its break's, both included); None for a regular pairing."""
+    if pairing.is_stand_in and pairing.first_day and pairing.last_day:
+        return pairing.first_day, pairing.last_day
+    return None
+
+
+def default_meal_day(pairing: Pairing, today: date) -> date | None:
+    """The meal form's first date: today, kept within a stand-in's days (None before them)."""
+    days = stand_in_days(pairing)
+    if days is None:
+        return today
+    if today < days[0]:
+        return None
+    return min(today, days[1])
+
+
 def log_meal(
     pairing_id: int,
     actor: Any,
@@ -48,6 +65,17 @@ def log_meal(
         raise PairingError(gettext("That is too long to keep; please shorten it."), field="dish")
     if shared_on > clock.local_date(now):
         raise PairingError(gettext("The date cannot be in the future."), field="shared_on")
+    if (days := stand_in_days(pairing)) and not days[0] <= shared_on <= days[1]:
+        # A stand-in may be agreed before the break starts and outlive it by a day (the
+        # daily job ends it): its meals belong only to the break it covers.
+        raise PairingError(
+            gettext(
+                "Choose a day from %(first)s to %(last)s: you are standing in on those days only.",
+                first=long_date(days[0]),
+                last=long_date(days[1]),
+            ),
+            field="shared_on",
+        )
     assert pairing.started_at is not None  # live pairings always have one
     if shared_on < clock.local_date(pairing.started_at):
         raise PairingError(
