@@ -116,12 +116,16 @@ def _render_message(reach: Reach, template: str, context: dict[str, Any]) -> str
     """The text of an SMS, letter or call note: its own template, else the channel's fallback.
 
     A message's short text (`sms/<template>.txt`, the facts without links) is drawn inside
-    `sms/_frame.txt` for a text and inside `letter/_frame.txt` for a letter that has no
-    letter of its own, so someone offline reads what happened and what to do, never "follow
-    this link".
+    `sms/_frame.txt` for a text, inside `letter/_frame.txt` for a letter that has no
+    letter of its own (so someone offline reads what happened and what to do, never "follow
+    this link"), and under the call list's line for a call (what to tell them).
     """
     channel = reach.channel
     if channel == ContactWay.PHONE:
+        if not _exists(f"call/{template}.txt") and has_own_text(template):
+            # Who to ring about what, then the facts to tell them.
+            text = render_template("call/_frame.txt", body=f"sms/{template}.txt", **context)
+            return _tidy(text, keep_paragraphs=False)
         return _render_first([f"call/{template}.txt", "call/_default.txt"], **context).strip()
     folder = "sms" if channel == ContactWay.SMS else "letter"
     if channel == ContactWay.LETTER and _exists(f"letter/{template}.txt"):
@@ -164,7 +168,7 @@ def queue_message(
     E-mail: `email/<template>.txt` and `.html`. SMS: the short text `sms/<template>.txt`
     (framed by `sms/_frame.txt`), else a line with the subject and the link. Letter:
     `letter/<template>.txt`, else the short text in a letter's frame, else the e-mail's
-    text. Call: `call/<template>.txt`, else who to ring about what.
+    text. Call: `call/<template>.txt`, else who to ring about what (and the short text).
     """
     if reach.channel == ContactWay.EMAIL:
         return queue_email(

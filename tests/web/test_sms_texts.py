@@ -276,3 +276,19 @@ def test_a_diner_without_an_account_hears_of_a_missed_meal_and_an_allergen(app, 
     assert "Priya could not bring your meal on Monday 7 December 2026." in could_not
     assert "Satay chicken" in allergen and "Please do not eat this meal." in allergen
     assert "call 999 at once" in allergen and "No more meals will come from Priya." in ended
+
+
+def test_a_call_note_says_what_to_tell_them(app, database) -> None:
+    _area, _priya, edna, pairing = _world(ContactWay.PHONE)
+    with app.test_request_context("/"):
+        welfare_messages.could_not_come(
+            pairing,
+            SimpleNamespace(
+                day=date(2026, 12, 7), note="", kind=VisitReport.COULD_NOT_COME, pairing=pairing
+            ),
+        )
+    [call] = _messages(database, diner_id=edna.id, channel=ContactWay.PHONE)
+    first, *facts = call.text_body.splitlines()
+    assert first == "Ring Edna on 07700 900456 about: Priya could not bring Edna's meal"
+    assert "Priya could not bring your meal on Monday 7 December 2026." in facts
+    assert "http" not in call.text_body
