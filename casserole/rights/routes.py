@@ -20,6 +20,7 @@ from casserole.models.vocab import allergen_names
 from casserole.profiles.forms import CONTACT_WAY_CHOICES
 from casserole.rights.forms import EraseForm
 from casserole.services import rights
+from casserole.services.vetting import CHECK_LABELS
 from casserole.services.welfare_messages import END_WORDS
 
 bp = Blueprint("rights", __name__, url_prefix="/my-data")
@@ -124,8 +125,39 @@ def readable_label(key: object) -> str:
     return str(label) if label else text.replace("_", " ").capitalize()
 
 
+# Code words of the download that have no owner's wording for people yet.
+_CODE_NAMES = {
+    "method": {
+        "self_online": _l("They joined online themselves"),
+        "carer_confirmed": _l("Their carer told us they agree"),
+        "paper": _l("On a signed paper form"),
+        "phone": _l("On the phone"),
+        "in_person": _l("In person"),
+        "referrer": _l("Through the person who referred them"),
+    },
+    "precision": {
+        "district": _l("By postcode district"),
+        "postcode": _l("By postcode"),
+        "address": _l("By address"),
+    },
+    "referred_by": {
+        "gp": _l("GP practice"),
+        "social_worker": _l("Social worker"),
+        "housing": _l("Housing"),
+        "family": _l("Family"),
+        "other": _l("Other"),
+    },
+}
+
+
+def _coded(key: str) -> Callable[[str], str]:
+    return lambda v: str(_CODE_NAMES[key].get(v, v.replace("_", " ")))
+
+
 # Closed vocabularies of the download, named in the reader's language by their owners.
 _VALUE_NAMES: dict[str, Callable[[str], str]] = {
+    **{key: _coded(key) for key in _CODE_NAMES},
+    "kind": lambda v: str(CHECK_LABELS.get(v, v)),
     "status": status_name,
     "role": role_name,
     "allergens": lambda v: "".join(allergen_names([v])) or v,

@@ -129,3 +129,6 @@ def test_the_welsh_page_has_welsh_labels_and_words(client, auth, database):
     assert "<dt>Date of birth</dt>" not in html
     assert "Dydd Llun, Dydd Mercher" in html  # the days wanted, in Welsh
     assert "wedi symud i ffwrdd" in html and "wedi dod i ben" in html  # why it ended, status
+    assert "Practis meddyg teulu" in html  # referred by a GP practice
+    for code in ("<dd>gp</dd>", "<dd>carer confirmed</dd>", "<dd>district</dd>"):
+        assert code not in html
