@@ -141,4 +141,3 @@ def status_name(status: object) -> str:
         "declined": gettext("declined"),
     }
     return names.get(value, value.replace("_", " "))
-
