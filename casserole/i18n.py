@@ -30,7 +30,6 @@ __all__ = [
     "current_language",
     "diet_label",
     "format_locale",
-    "generic_reason",
     "html_lang",
     "init_app",
     "known",
@@ -142,17 +141,3 @@ def status_name(status: object) -> str:
         "declined": gettext("declined"),
     }
     return names.get(value, value.replace("_", " "))
-
-
-def generic_reason(code: int) -> str:
-    """What an error page says when nothing more specific was given, in the page's language."""
-    reasons = {
-        400: gettext("Something in that request was not right. Please go back and try again."),
-        403: gettext("You do not have permission to see this page."),
-        404: gettext("Check the address, or go to the home page and find it from there."),
-        405: gettext("That page cannot be used like that. Please go back and try again."),
-        409: gettext("That has changed in the meantime. Please go back, reload and try again."),
-        413: gettext("That file is too large."),
-        422: gettext("Something in that form was not right. Please go back and try again."),
-    }
-    return reasons.get(code, gettext("Please go back and try again."))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from casserole import clock
 from casserole.demo.common import DEMO_DOMAIN, DEMO_PASSWORD, SeedReport, make_user
 from casserole.demo.history import History, distances, insert_meals, plan_slots, play
+from casserole.demo.offline import offline_people
 from casserole.demo.people import Town, make_carers, make_cooks, stamp_cooks
 from casserole.demo.roster import BOROUGHS, Borough
 from casserole.demo.waiting import place_waiting
@@ -118,4 +119,7 @@ def _borough(b: Borough, rng: random.Random, fake: Faker, pw: str, report: SeedR
     db.session.flush()
     stamp_cooks(town, hist.first_proposed)
     insert_meals(town, hist)
+    db.session.flush()
+    # Letters, calls and texts: some people asked for them, and the reminder is queued.
+    offline_people(town, BOROUGHS.index(b))
     db.session.flush()

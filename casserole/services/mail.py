@@ -116,17 +116,54 @@ def _render_first(names: list[str], **context: Any) -> str:
     raise TemplateNotFound(names[-1])
 
 
+def _exists(name: str) -> bool:
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
+
+
+def has_own_text(template: str) -> bool:
+    """True when a message has its own short text (`sms/<template>.txt`) for texts and letters."""
+    return _exists(f"sms/{template}.txt")
+
+
 def _render_message(reach: Reach, template: str, context: dict[str, Any]) -> str:
-    """The text of an SMS, letter or call note: its own template, else the channel's fallback."""
-    folder = {ContactWay.SMS: "sms", ContactWay.LETTER: "letter", ContactWay.PHONE: "call"}[
-        reach.channel
-    ]
-    fallback = {
-        ContactWay.SMS: "sms/_default.txt",
-        ContactWay.LETTER: f"email/{template}.txt",
-        ContactWay.PHONE: "call/_default.txt",
-    }[reach.channel]
-    return _render_first([f"{folder}/{template}.txt", fallback], **context).strip()
+    """The text of an SMS, letter or call note: its own template, else the channel's fallback.
+
+    A message's short text (`sms/<template>.txt`, the facts without links) is drawn inside
+    `sms/_frame.txt` for a text, inside `letter/_frame.txt` for a letter that has no
+    letter of its own (so someone offline reads what happened and what to do, never "follow
+    this link"), and under the call list's line for a call (what to tell them).
+    """
+    channel = reach.channel
+    if channel == ContactWay.PHONE:
+        if not _exists(f"call/{template}.txt") and has_own_text(template):
+            # Who to ring about what, then the facts to tell them.
+            text = render_template("call/_frame.txt", body=f"sms/{template}.txt", **context)
+            return _tidy(text, keep_paragraphs=False)
+        return _render_first([f"call/{template}.txt", "call/_default.txt"], **context).strip()
+    folder = "sms" if channel == ContactWay.SMS else "letter"
+    if channel == ContactWay.LETTER and _exists(f"letter/{template}.txt"):
+        return render_template(f"letter/{template}.txt", **context).strip()
+    if has_own_text(template):
+        text = render_template(f"{folder}/_frame.txt", body=f"sms/{template}.txt", **context)
+        return _tidy(text, keep_paragraphs=channel == ContactWay.LETTER)
+    fallback = "sms/_default.txt" if channel == ContactWay.SMS else f"email/{template}.txt"
+    return render_template(fallback, **context).strip()
+
+
+def _tidy(text: str, *, keep_paragraphs: bool) -> str:
+    """One line per sentence group: no blank lines in a text, at most one in a letter."""
+    lines = [line.strip() for line in text.splitlines()]
+    if not keep_paragraphs:
+        return "\n".join(line for line in lines if line)
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
 
 
 def queue_message(
@@ -145,9 +182,10 @@ def queue_message(
     `locale` is the recipient's language (`i18n.locale_of`): the subject and the text of
     every channel (e-mail, SMS, letter, the call note) are rendered in it.
 
-    E-mail: `email/<template>.txt` and `.html`. SMS: `sms/<template>.txt`, else a short
-    line with the subject and the link. Letter: `letter/<template>.txt`, else the e-mail's
-    text, under the address. Call: `call/<template>.txt`, else who to ring about what.
+    E-mail: `email/<template>.txt` and `.html`. SMS: the short text `sms/<template>.txt`
+    (framed by `sms/_frame.txt`), else a line with the subject and the link. Letter:
+    `letter/<template>.txt`, else the short text in a letter's frame, else the e-mail's
+    text. Call: `call/<template>.txt`, else who to ring about what (and the short text).
     """
     if reach.channel == ContactWay.EMAIL:
         return queue_email(

@@ -238,7 +238,8 @@ def allergen_alert_to_diner_side(pairing: Pairing, meal: Any, clash: list[str]) 
     # The allergens are named again in each reader's language, when their message is drawn.
     words = LazyString(lambda: word_list(allergen_clash(meal, pairing)) or word_list(clash))
     count = 0
-    for person in diner_side(pairing):
+    # A diner without an account who chose letters, texts or calls must hear it too.
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
             _l(
@@ -252,7 +253,7 @@ def allergen_alert_to_diner_side(pairing: Pairing, meal: Any, clash: list[str]) 
             name=person.first_name,
             meal=meal,
             clash=words,
-            is_carer=person.id != pairing.diner.user_id,
+            is_carer=isinstance(person, User) and person.id != pairing.diner.user_id,
         )
     return count
 

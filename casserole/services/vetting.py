@@ -259,6 +259,7 @@ def record_check(
             area_id=cook.area_id,
             locale=locale_of(cook.user),
             name=cook.user.first_name,
+            area=cook.area,
             link=public_url("main.index"),
         )
     db.session.commit()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from casserole.extensions import db
 from casserole.formatting import day_name
 from casserole.links import public_url
-from casserole.models import Area, EndReason, Pairing, Role, User
+from casserole.models import Area, DinerProfile, EndReason, Pairing, Role, User
 from casserole.models.welfare import (
     VISIT_REPORT_LABELS,
     WELFARE_OUTCOME_LABELS,
@@ -26,7 +26,7 @@ from casserole.models.welfare import (
     WelfareCheck,
 )
 from casserole.services.mail import queue_email
-from casserole.services.notifications import _send, coordinators_of, diner_side
+from casserole.services.notifications import _send, coordinators_of, diner_side, offline_diner
 
 # What the cook found, in words that follow "went round on <day> and ...".
 FOUND_WORDS = {
@@ -157,10 +157,14 @@ def welfare_check_closed(check: WelfareCheck) -> int:
     return count
 
 
-def _unique_people(people: Iterable[User | None]) -> list[User]:
-    out: list[User] = []
+def _unique_people(people: Iterable[User | DinerProfile | None]) -> list[User | DinerProfile]:
+    """Each person once; accounts only while active (a diner without one is told by letter,
+    text or call, by their own choice)."""
+    out: list[User | DinerProfile] = []
     for person in people:
-        if person is not None and person.is_active_account and person not in out:
+        if person is None or person in out:
+            continue
+        if isinstance(person, DinerProfile) or person.is_active_account:
             out.append(person)
     return out
 
@@ -168,7 +172,7 @@ def _unique_people(people: Iterable[User | None]) -> list[User]:
 def could_not_come(pairing: Pairing, report: MealDayReport) -> int:
     """The diner's side: the cook could not come that day (so nobody waits in vain)."""
     count = 0
-    for person in diner_side(pairing):
+    for person in [*diner_side(pairing), *offline_diner(pairing)]:
         count += _send(
             [person],
             _l(
@@ -183,7 +187,7 @@ def could_not_come(pairing: Pairing, report: MealDayReport) -> int:
             report=report,
             cook=pairing.cook.user,
             diner=pairing.diner,
-            is_carer=person.id != pairing.diner.user_id,
+            is_carer=isinstance(person, User) and person.id != pairing.diner.user_id,
         )
     return count
 
@@ -221,12 +225,13 @@ def pairing_changed(pairing: Pairing, change: str, actor: Any, reason: str = "")
     else:
         who = "Casserole"
     who_short = LazyString(lambda: str(who).rstrip(","))
-    people = [pairing.cook.user, *diner_side(pairing)]
+    people = [pairing.cook.user, *diner_side(pairing), *offline_diner(pairing)]
     count = 0
     for person in _unique_people(people):
-        if actor is not None and person.id == getattr(actor, "id", None):
+        acted = actor is not None and person.id == getattr(actor, "id", None)
+        if isinstance(person, User) and acted:
             continue
-        is_cook = person.id == pairing.cook.user_id
+        is_cook = isinstance(person, User) and person.id == pairing.cook.user_id
         count += _send(
             [person],
             _l(
@@ -256,7 +261,7 @@ def withdrawn_by_suspension(pairing: Pairing) -> int:
     if pairing.approved_at is not None:
         people.append(pairing.cook.user)
     if pairing.cook_accepted_at is not None:
-        people.extend(diner_side(pairing))
+        people.extend([*diner_side(pairing), *offline_diner(pairing)])
     count = 0
     for person in _unique_people(people):
         count += _send(
@@ -267,7 +272,7 @@ def withdrawn_by_suspension(pairing: Pairing) -> int:
             pairing,
             name=person.first_name,
             diner=pairing.diner,
-            is_cook=person.id == pairing.cook.user_id,
+            is_cook=isinstance(person, User) and person.id == pairing.cook.user_id,
         )
     return count
 

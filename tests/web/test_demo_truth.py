@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from statistics import mean
@@ -31,6 +32,7 @@ from casserole.services.matching import waiting_details
 from matching.reasons import REASON_CODES
 
 KM_PER_MILE = 1.609344
+UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}")
 # The published Casserole Club figures, and how close each borough must come.
 PUBLISHED = {
     "share of diners over 80": (0.80, 0.05),
@@ -159,3 +161,48 @@ def test_cooks_spread_over_each_districts_real_size(areas):
         )
     assert spread["reigate-banstead"] > 2.5 * spread["tower-hamlets"], spread
     assert spread["tower-hamlets"] < 0.7 < 1.5 < spread["reigate-banstead"], spread
+
+
+def test_each_borough_has_letters_calls_and_texts_waiting(areas):
+    """People who asked for letters, calls and texts, with the at-risk reminder queued."""
+    from casserole.models import ContactWay, DinerProfile, OutboundEmail, User
+    from casserole.services.coordinator import messages
+    from casserole.services.input_rules import is_mobile, phone_problem
+
+    for area in areas:
+        letters = messages.letters_to_print(area)
+        calls = messages.calls_to_make(area)
+        texts = db.session.scalars(
+            select(OutboundEmail).where(
+                OutboundEmail.area_id == area.id, OutboundEmail.channel == ContactWay.SMS
+            )
+        ).all()
+        assert len(letters) >= 2 and calls and texts, area.slug
+        for letter in letters:
+            lines = letter.postal_address.splitlines()
+            assert len(lines) >= 3 and UK_POSTCODE.fullmatch(lines[-1]), letter.postal_address
+            assert "http" not in letter.text_body and "020 7946 0000" in letter.text_body
+        for call in calls:
+            assert call.to_phone.startswith("020 7946 0") and phone_problem(call.to_phone) is None
+        for text in texts:
+            assert text.to_phone.startswith("07700 900") and is_mobile(text.to_phone)
+            assert "020 7946 0000" in text.text_body  # what to do: ring the coordinator
+        ways = {
+            *db.session.scalars(
+                select(DinerProfile.preferred_contact).where(DinerProfile.area_id == area.id)
+            ),
+            *(
+                u.preferred_contact
+                for u in db.session.scalars(select(User).where(User.preferred_contact.is_not(None)))
+            ),
+        }
+        assert {ContactWay.LETTER, ContactWay.PHONE, ContactWay.SMS} <= ways, area.slug
+        # The reminder was sent as the scheduler sends it: once per quiet spell.
+        reminded = db.session.scalars(
+            select(Pairing).where(
+                Pairing.area_id == area.id, Pairing.at_risk_notified_at.is_not(None)
+            )
+        ).all()
+        assert {r.diner_id for r in reminded} >= {
+            m.diner_id for m in [*letters, *calls] if m.diner_id
+        }

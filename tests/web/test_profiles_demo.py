@@ -66,3 +66,12 @@ def test_demo_diner_sees_their_details_and_their_cook(client, demo, auth):
     )
     card = client.get(f"/profile/cooks/{pairing.cook_id}").get_data(as_text=True)
     assert pairing.cook.user.first_name in card and pairing.cook.introduction in card
+
+
+def test_demo_coordinator_finds_a_call_to_make_and_letters_to_print(client, demo, auth):
+    auth.login("coordinator.barnet@casserole.example", seed.DEMO_PASSWORD)
+    calls = client.get("/coordinator/barnet/calls").get_data(as_text=True)
+    assert "020 7946 0" in calls and "Is everything all right with" in calls
+    letters = client.get("/coordinator/barnet/letters").get_data(as_text=True)
+    assert "Dear " in letters and "To talk to the coordinator, ring 020 7946 0000." in letters
+    assert "No meals logged with" in letters  # the cook's letter, beside the diner's
