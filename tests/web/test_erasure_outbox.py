@@ -14,9 +14,9 @@ from sqlalchemy import select
 from casserole.extensions import db
 from casserole.models import OutboundEmail
 from casserole.services import mail
+from tests.support.erasure_world import erasure_world as _world
 from tests.support.markers import digit_marker
 from tests.support.markers import marker as _marker
-from tests.web.test_erasure_reach import _world
 
 
 def _read(path: Path) -> str:
