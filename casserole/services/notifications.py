@@ -370,14 +370,18 @@ def ended_to_coordinators(pairing: Pairing, by: User) -> int:
     )
 
 
-def break_notice(pairing: Pairing, people: Iterable[User], subject: Any, *paragraphs: Any) -> int:
+def break_notice(
+    pairing: Pairing, people: Iterable[User | DinerProfile], subject: Any, *paragraphs: Any
+) -> int:
     """A cook's break in plain words (planned, stand-in found, ended) to each person given.
 
-    Pass lazy texts (`_l(...)`): each reader's message is drawn in their own language.
+    Pass lazy texts (`_l(...)`): each reader's message is drawn in their own language. A
+    diner without an account (`offline_diner`) is reached by the letter, text or call
+    they chose.
     """
     count = 0
     for person in people:
-        if person is None or not person.is_active_account:
+        if person is None or (isinstance(person, User) and not person.is_active_account):
             continue
         count += _send(
             [person],

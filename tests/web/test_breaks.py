@@ -368,3 +368,28 @@ def test_the_stand_in_date_refusal_is_in_the_cooks_language(
     refused = _meal(client, s.pairing.id, clock.today())
     assert refused.status_code == 422
     assert words in refused.get_data(as_text=True)
+
+
+def test_a_diner_without_an_account_hears_of_the_break_by_their_own_way(world, database):
+    # A diner a coordinator registered, with no account and no carer, chose texts.
+    from casserole.models import ContactWay, OutboundEmail
+
+    edna = world.diner
+    edna.registered_by_id = world.coordinator.id
+    edna.carer = None
+    edna.phone = "07700 900456"
+    edna.preferred_contact = ContactWay.SMS
+    database.session.commit()
+    today = clock.today()
+    breaks.plan_break(
+        world.regular,
+        today + timedelta(days=3),
+        today + timedelta(days=9),
+        actor=world.regular.user,
+        today=today,
+    )
+    texts = database.session.scalars(
+        select(OutboundEmail).where(OutboundEmail.channel == ContactWay.SMS)
+    ).all()
+    assert [t.to_phone for t in texts] == ["07700 900456"]
+    assert "Maya" in texts[0].text_body and "break" in texts[0].text_body

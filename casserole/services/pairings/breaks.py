@@ -138,7 +138,7 @@ def plan_break(
         )
         notifications.break_notice(
             pairing,
-            notifications.diner_side(pairing),
+            [*notifications.diner_side(pairing), *notifications.offline_diner(pairing)],
             _l("%(name)s is taking a break from cooking", name=name),
             _l(
                 "%(name)s is taking a break %(span)s. Meals from %(name)s are paused "
@@ -316,7 +316,7 @@ def _finish(
         diner = pairing.diner.first_name
         notifications.break_notice(
             pairing,
-            [*notifications.diner_side(pairing), cook.user],
+            [*notifications.diner_side(pairing), *notifications.offline_diner(pairing), cook.user],
             _l("Meals with %(name)s and %(diner)s start again", name=regular_name, diner=diner),
             _l(
                 "%(name)s's break is over: meals between %(name)s and %(diner)s start again "
@@ -329,7 +329,10 @@ def _finish(
         for cover in cook_break.covers:
             notifications.break_notice(
                 cover.pairing,
-                notifications.diner_side(cover.pairing),
+                [
+                    *notifications.diner_side(cover.pairing),
+                    *notifications.offline_diner(cover.pairing),
+                ],
                 _l("%(name)s is not taking a break after all", name=regular_name),
                 _l("%(name)s has cancelled the break: meals go on as usual.", name=regular_name),
             )
