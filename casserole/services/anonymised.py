@@ -26,6 +26,7 @@ from casserole.models import (
 )
 from casserole.models.people import age_on
 from casserole.services import disclosure
+from casserole.services.coordinator.dialect import date_from_cursor, utc_from_cursor
 from casserole.services.disclosure import Ladder, Record, band, by_group
 
 _STARTED = (PairingStatus.ACTIVE, PairingStatus.PAUSED, PairingStatus.ENDED)
@@ -137,52 +138,53 @@ def _meal_counts(area: Area) -> dict[int, int]:
 
 def _records(area: Area, now: datetime) -> list[Record]:
     meals = _meal_counts(area)
-    # Core rows, not ORM rows: 20,000 of them in a city, and nothing here needs an entity.
-    rows = (
-        db.session.connection()
-        .execute(
-            select(
-                Pairing.id,
-                Pairing.diner_id,
-                Pairing.cook_id,
-                CookProfile.outcode,
-                DinerProfile.outcode,
-                Pairing.status,
-                Pairing.started_at,
-                Pairing.ended_at,
-                Pairing.distance_km,
-                Pairing.end_reason,
-                DinerProfile.birth_date,
-                Pairing.source,
-            )
-            .join(CookProfile, CookProfile.id == Pairing.cook_id)
-            .join(DinerProfile, DinerProfile.id == Pairing.diner_id)
-            # Stand-ins cover a break inside a pairing: never a pairing of their own.
-            .where(
-                Pairing.area_id == area.id,
-                Pairing.covers_id.is_(None),
-                Pairing.status.in_(_STARTED),
-            )
-            .order_by(Pairing.id)
+    # Raw values from the driver's cursor: 20,000 rows in a city, and the column types'
+    # conversions (enums, aware timestamps) cost more than the query. Enums are stored as
+    # their values, which is what the CSV shows.
+    result = db.session.connection().execute(
+        select(
+            Pairing.id,
+            Pairing.diner_id,
+            Pairing.cook_id,
+            CookProfile.outcode,
+            DinerProfile.outcode,
+            Pairing.status,
+            Pairing.started_at,
+            Pairing.ended_at,
+            Pairing.distance_km,
+            Pairing.end_reason,
+            DinerProfile.birth_date,
+            Pairing.source,
         )
-        .all()
+        .join(CookProfile, CookProfile.id == Pairing.cook_id)
+        .join(DinerProfile, DinerProfile.id == Pairing.diner_id)
+        # Stand-ins cover a break inside a pairing: never a pairing of their own.
+        .where(
+            Pairing.area_id == area.id,
+            Pairing.covers_id.is_(None),
+            Pairing.status.in_(_STARTED),
+        )
+        .order_by(Pairing.id)
     )
+    rows = result.cursor.fetchall()
+    result.close()
     today = local_date(now)
     out = []
     for pid, diner_id, cook_id, c_out, d_out, status, start, end, km, reason, born, source in rows:
+        start, end = utc_from_cursor(start), utc_from_cursor(end)
         months = ((end or now) - start).total_seconds() / 86400 / _DAYS_PER_MONTH
         values = (
             c_out,
             d_out,
-            status.value,
+            status,
             local_date(start) if start else None,
             local_date(end) if end else None,
             months,
             meals.get(pid, 0),
             km_to_miles(km) if km is not None else None,
-            reason.value if reason else "",
-            _age_band(born, today),
-            source.value,
+            reason or "",
+            _age_band(date_from_cursor(born), today),
+            source,
         )
         out.append(Record(values=values, people=(diner_id, cook_id)))
     return out

@@ -112,6 +112,7 @@ class _Search:
             self.codes.append(column_codes)
         roles = len(records[0].people) if records else 0
         self.people = [_distinct([r.people[k] for r in records])[0] for k in range(roles)]
+        self.repeats = [_repeats(person) for person in self.people]
         self._sizes: dict[tuple[int, ...], np.ndarray] = {}
 
     def sizes(self, levels: Sequence[int]) -> np.ndarray:
@@ -131,14 +132,22 @@ class _Search:
             group, bound = group * width + code, bound * width
         group, groups = _dense(group)
         fewest = np.full(groups, np.iinfo(np.int64).max)
-        for person in self.people:
-            width = int(person.max()) + 1
-            # Distinct (group, person) pairs, counted per group: one sort, no hashing.
-            pairs = np.sort(group * width + person)
-            first = np.empty(pairs.size, dtype=bool)
-            first[0] = True
-            np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
-            distinct = np.bincount(pairs[first] // width, minlength=groups)
+        for person, repeats in zip(self.people, self.repeats, strict=True):
+            if repeats is not None:
+                # A row adds a person to its group unless an earlier row about the same
+                # person is in the same group: one comparison per such pair of rows.
+                later, earlier = repeats
+                seen = np.zeros(self.n, dtype=bool)
+                seen[later[group[later] == group[earlier]]] = True
+                distinct = np.bincount(group[~seen], minlength=groups)
+            else:
+                width = int(person.max()) + 1
+                # Distinct (group, person) pairs, counted per group: one sort, no hashing.
+                pairs = np.sort(group * width + person)
+                first = np.empty(pairs.size, dtype=bool)
+                first[0] = True
+                np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+                distinct = np.bincount(pairs[first] // width, minlength=groups)
             fewest = np.minimum(fewest, distinct)
         return fewest[group]
 
@@ -149,19 +158,51 @@ class _Search:
     def rows(self, levels: Sequence[int]) -> list[tuple[str, ...]]:
         """The rows' labels at `levels`."""
         chosen = (
-            [self.labels[i][lvl][k] for k in self.inverse[i].tolist()]
-            for i, lvl in enumerate(levels)
+            _objects(self.labels[i][lvl])[self.inverse[i]].tolist() for i, lvl in enumerate(levels)
         )
         return list(zip(*chosen, strict=True)) if self.n else []
 
 
 def _distinct(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
     """Each value's index among the distinct values (in first-seen order), and those values."""
-    # Keyed by type too: 1 and 1.0 are equal but may be labelled differently.
-    keys = list(zip(map(type, values), values, strict=True))
+    kinds = set(map(type, values)) - {type(None)}
+    # Keyed by type too when types are mixed: 1 and 1.0 are equal but may be labelled apart.
+    keys = list(zip(map(type, values), values, strict=True)) if len(kinds) > 1 else values
     number = {key: k for k, key in enumerate(dict.fromkeys(keys))}
     inverse = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
-    return inverse, [value for _, value in number]
+    return inverse, [key[1] for key in number] if len(kinds) > 1 else list(number)
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """A list as a numpy array of objects (never a 2-D array, whatever the items are)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _repeats(person: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every pair of rows about the same person, as (later rows, earlier rows); None when
+    there are too many pairs (someone in hundreds of rows) for this to beat sorting."""
+    order = np.argsort(person, kind="stable")
+    ranked = person[order]
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    counts = np.diff(np.r_[starts, ranked.size])
+    if counts.size and (
+        int((counts * (counts - 1) // 2).sum()) > 4 * person.size or int(counts.max()) > 64
+    ):
+        return None
+    later, earlier = [], []
+    for span in range(2, int(counts.max(initial=1)) + 1):
+        # People in exactly `span` rows: each of their rows against each earlier one.
+        blocks = starts[counts == span]
+        for i in range(1, span):
+            for j in range(i):
+                later.append(order[blocks + i])
+                earlier.append(order[blocks + j])
+    if not later:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(later), np.concatenate(earlier)
 
 
 def _dense(keys: np.ndarray) -> tuple[np.ndarray, int]:

@@ -27,7 +27,7 @@ from casserole.models import (
 from casserole.models.vocab import STARTED_STATUSES
 from casserole.services import audit, stats
 from casserole.services.coordinator.dialect import epoch_seconds
-from casserole.services.coordinator.meal_months import meals_per_month
+from casserole.services.coordinator.meal_months import meals_per_months
 from casserole.services.coordinator.periods import Period, months_before
 from casserole.services.coordinator.waiting import waiting_count_query
 
@@ -219,9 +219,10 @@ def pairing_figures(
     now = now or clock.now()
     cuts = [min(period.end_at, now) for period in periods]
     found = _read_pairings(area, sorted(set(cuts)))
+    months = meals_per_months(area, periods)
     return [
-        _period_figures(area, period, cut, found, meals_per_month(area, period))
-        for period, cut in zip(periods, cuts, strict=True)
+        _period_figures(area, period, cut, found, meals)
+        for period, cut, meals in zip(periods, cuts, months, strict=True)
     ]
 
 
@@ -278,10 +279,7 @@ def _read_pairings(area: Area, cuts: list[datetime]) -> _Pairings:
     return _Pairings(
         table[:, :5],
         before,
-        {
-            cut: [(p[0], p[1]) for p in pauses if p[2 + k] == 1]
-            for k, cut in enumerate(cuts)
-        },
+        {cut: [(p[0], p[1]) for p in pauses if p[2 + k] == 1] for k, cut in enumerate(cuts)},
     )
 
 
