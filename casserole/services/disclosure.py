@@ -96,8 +96,10 @@ class _Search:
         self.inverse: list[np.ndarray] = []
         self.labels: list[list[list[str]]] = []
         self.codes: list[list[np.ndarray]] = []
-        for i, ladder in enumerate(ladders):
-            inverse, distinct = _distinct([r.values[i] for r in records])
+        # Rows to columns in one pass (zip in C), not one pass per column.
+        columns = list(zip(*(r.values for r in records), strict=True)) or [()] * len(ladders)
+        for column, ladder in zip(columns, ladders, strict=True):
+            inverse, distinct = _distinct(column)
             self.inverse.append(inverse)
             column_labels, column_codes = [], []
             for lvl in range(len(ladder.steps) + 1):
@@ -111,7 +113,8 @@ class _Search:
             self.labels.append(column_labels)
             self.codes.append(column_codes)
         roles = len(records[0].people) if records else 0
-        self.people = [_distinct([r.people[k] for r in records])[0] for k in range(roles)]
+        roles_columns = list(zip(*(r.people for r in records), strict=True))
+        self.people = [_distinct(roles_columns[k])[0] for k in range(roles)]
         self.repeats = [_repeats(person) for person in self.people]
         self._sizes: dict[tuple[int, ...], np.ndarray] = {}
 
