@@ -84,8 +84,9 @@ class _Search:
 
     The search tries a few hundred combinations of levels on up to tens of thousands of rows.
     Labels are worked out once per distinct raw value (a city has 20,000 pairings but a few
-    hundred start months and a dozen districts), and groups are counted with numpy sorts, so
-    a city-scale export takes well under a second.
+    hundred start months and a dozen districts); groups are numbered with one numpy sort and
+    the people in each counted from the pairs of rows about the same person, so a city-scale
+    export takes well under a second.
     """
 
     def __init__(self, ladders: Sequence[Ladder], records: Sequence[Record]):
@@ -185,13 +186,13 @@ def _objects(values: list[Any]) -> np.ndarray:
 
 def _repeats(person: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Every pair of rows about the same person, as (later rows, earlier rows); None when
-    there are too many pairs (someone in hundreds of rows) for this to beat sorting."""
+    there are too many pairs (someone in dozens of rows) for this to beat sorting."""
     order = np.argsort(person, kind="stable")
     ranked = person[order]
     starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
     counts = np.diff(np.r_[starts, ranked.size])
     if counts.size and (
-        int((counts * (counts - 1) // 2).sum()) > 4 * person.size or int(counts.max()) > 64
+        int((counts * (counts - 1) // 2).sum()) > 4 * person.size or int(counts.max()) > 16
     ):
         return None
     later, earlier = [], []
