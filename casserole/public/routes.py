@@ -39,13 +39,13 @@ def index() -> str:
 def area(slug: str) -> str:
     """An area's outcomes over the last 12 months, with the trend by quarter."""
     found = _area(slug)
-    outcomes = public.compute(found, last_months(PERIOD_MONTHS))
+    outcomes, trend = public.with_trend(found, last_months(PERIOD_MONTHS))
     return render_template(
         "public/area.html",
         area=found,
         out=outcomes,
         chart=survival_chart(outcomes.curve),
-        trend=quarters.trend(found),
+        trend=trend,
         rule=disclosure.RULE,
         min_people=disclosure.MIN_PEOPLE,
         report_quarter=quarters.latest_complete(),

@@ -122,3 +122,36 @@ def test_the_readme_states_the_rule_and_every_column(client, database, auth):
     )
     for column in header.strip().split(","):
         assert f"- {column}:" in text, column
+
+
+@pytest.mark.parametrize("busiest", [3, 40])
+def test_group_sizes_match_a_plain_count(busiest):
+    """The search's fast count (pairs of rows about the same person, or a sort when someone
+    is in many rows) gives what counting distinct people per group by hand gives."""
+    import random
+
+    rng = random.Random(busiest)
+    ladders = [
+        disclosure.Ladder("district", (str, lambda v: "area"), ("district", "area")),
+        disclosure.Ladder("months", (str, lambda v: str(v // 3)), ("month", "quarter")),
+        disclosure.Ladder("meals", (str,), ("count",)),
+    ]
+    records = [
+        disclosure.Record(
+            values=(rng.choice("ABC"), rng.randrange(12), rng.choice([None, 1, 1.0, 2])),
+            # Cooks: most in a row or two, one in `busiest` rows.
+            people=(k, 999 if k < busiest else rng.randrange(150)),
+        )
+        for k in range(400)
+    ]
+    search = disclosure._Search(ladders, records)
+    assert (search.repeats[1] is None) == (busiest > 16)  # both ways of counting are tried
+    for levels in ([0, 0, 0], [1, 0, 0], [0, 1, 1], [1, 1, 0], [2, 2, 1]):
+        labels = search.rows(levels)
+        expected = []
+        for row in labels:
+            same = [r.people for r, other in zip(records, labels, strict=True) if other == row]
+            expected.append(min(len({p[0] for p in same}), len({p[1] for p in same})))
+        assert search.sizes(levels).tolist() == expected, levels
+    # 1 and 1.0 are equal but labelled apart ("1" and "1.0").
+    assert {row[2] for row in search.rows([0, 0, 0])} == {"None", "1", "1.0", "2"}

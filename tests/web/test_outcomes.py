@@ -8,6 +8,7 @@ import io
 import json
 import re
 from collections import Counter
+from datetime import UTC, datetime
 from itertools import combinations
 
 import pytest
@@ -16,7 +17,7 @@ from casserole import clock
 from casserole.models import EndReason
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import last_months
-from casserole.services.outcomes import public
+from casserole.services.outcomes import public, quarters
 from casserole.services.outcomes.quarters import Quarter
 from tests.support import factories as f
 
@@ -146,3 +147,126 @@ def test_quarters():
     assert Quarter.parse("2026-Q4").period.end.isoformat() == "2026-12-31"
     assert Quarter(2026, 1).shift(-1) == Quarter(2025, 4)
     assert Quarter.parse("2026-Q5") is None
+
+
+KNOWN_NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+# Every pairing shares the district and the meals band of its kind: the search first takes
+# durations away (each kind ran for ten different lengths), then coarsens start dates to the
+# year and end dates to the quarter, leaving two groups of ten diners and ten cooks.
+KNOWN_ROWS = Counter(
+    {
+        (
+            "N3",
+            "N3",
+            "active",
+            "2026",
+            "",
+            "withheld",
+            "1 to 9",
+            "1 to 2",
+            "",
+            "unknown",
+            "matcher",
+        ): 10,
+        (
+            "N3",
+            "N3",
+            "ended",
+            "2026",
+            "2026-Q2",
+            "withheld",
+            "none",
+            "1 to 2",
+            "moved_away",
+            "unknown",
+            "matcher",
+        ): 10,
+    }
+)
+KNOWN_LEVELS = {
+    "cook_district": "postcode district",
+    "diner_district": "postcode district",
+    "status": "status",
+    "started": "year",
+    "ended": "quarter",
+    "duration": "withheld",
+    "meals_shared": "band of 5",
+    "distance_miles": "band of 5",
+    "end_reason": "reason",
+    "diner_age_band": "80 or over, under 80, unknown",
+    "proposed_by": "matcher or coordinator",
+}
+
+
+@pytest.fixture
+def known_area(database, monkeypatch):
+    """Twenty pairings whose figures are worked out by hand below: ten running for 110 to 200
+    days with four weekly meals each, and ten that started 300 days ago and ended after 91 to
+    100 days, without meals; every cook lives 3.2 km from their diner. The clock stands still
+    at KNOWN_NOW (months and durations in the CSV depend on it)."""
+    monkeypatch.setattr(clock, "now", lambda: KNOWN_NOW)
+    area = f.area("Knownham", ("N3",), slug="knownham")
+    for k in range(10):
+        f.started_pairing(area, days=110 + 10 * k, meals=4, km=3.2)
+    for k in range(10):
+        f.started_pairing(
+            area, days=300, ended=200 + k, reason=EndReason.MOVED_AWAY, meals=0, km=3.2
+        )
+    return area
+
+
+def test_public_figures_are_pinned_on_a_known_data_set(client, known_area):
+    """Exact figures (speed-ups of the page must not move one of them)."""
+    html = client.get("/outcomes/knownham").get_data(as_text=True)
+    expected = {
+        "pairings_running": "10",
+        "pairings_ended": "10",
+        "meals_shared": "40",
+        # Every pairing 3.2 km: 3.2 / 1.609344 = 1.99 miles.
+        "average_distance_miles": "2.0 miles",
+        # Days the pairings ran in the period: running 110 + ... + 200 = 1,550, ended
+        # 100 + ... + 91 = 955; 2,505 days / 40 meals = 62.6 days = 8.9 weeks.
+        "weeks_between_meals": "8.9 weeks",
+        "cost_avoided_pounds": "£196.00",
+        # Kaplan–Meier: the ten endings (91 to 100 days) come before any running pairing is
+        # censored (110 days on), so half have ended at 100 days = 3.3 months.
+        "median_months": "3.3 months",
+    }
+    assert {key: _figure(html, key) for key in expected} == expected
+    table = _text(html.split('id="retention"')[1].split("</table>")[0])
+    # 19 of 20 still running at 3 months (91.3 days: only the 91-day pairing had ended); six
+    # and twelve months are beyond the 110 days that ten pairings were followed.
+    assert "3 months 95%" in table
+    assert "6 months not published or too early to say" in table
+    assert "12 months not published or too early to say" in table
+
+
+def test_page_figures_and_trend_from_one_read_equal_each_on_its_own(database, known_area):
+    """The page reads the pairings once for the year and four quarters: same figures as the
+    year, and each quarter, worked out alone."""
+    period = last_months(12)
+    together, trend = public.with_trend(known_area, period, KNOWN_NOW)
+    alone = public.compute(known_area, period, KNOWN_NOW)
+    assert together.figures == alone.figures
+    assert together.retention == alone.retention and together.curve == alone.curve
+    shown = [q.quarter for q in trend]
+    assert shown == [Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3), Quarter(2026, 4)]
+    assert trend == [quarters.quarter_figures(known_area, q, KNOWN_NOW) for q in shown]
+    year = figures.compute(known_area, period, KNOWN_NOW)
+    assert together.by_key["meals_shared"].value == year.meals_total == 40
+    assert year.diners_matched == year.cooks_active == 20
+    assert (year.survival.ended, year.survival.ongoing) == (10, 10)
+
+
+def test_anonymised_csv_is_pinned_on_a_known_data_set(client, known_area):
+    """The released rows and levels of the known data set, as a multiset (rows are shuffled)."""
+    text = client.get("/outcomes/knownham/pairings.csv").get_data(as_text=True)
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert sorted(int(r[0]) for r in rows) == list(range(1, len(rows) + 1))
+    assert Counter(tuple(r[1:]) for r in rows) == KNOWN_ROWS
+    meta = json.loads(client.get("/outcomes/knownham/pairings.csv-metadata.json").data)
+    levels = {
+        c["name"]: c["dc:description"].split("Released as: ")[1].rstrip(".")
+        for c in meta["tableSchema"]["columns"][1:]
+    }
+    assert levels == KNOWN_LEVELS

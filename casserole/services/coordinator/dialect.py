@@ -1,7 +1,8 @@
-"""SQL helpers that differ between SQLite and PostgreSQL: day numbers, epoch seconds, max."""
+"""What differs between SQLite and PostgreSQL: day numbers, epoch seconds, max, raw values."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Date, Float, cast, func
@@ -33,3 +34,20 @@ def greatest(*exprs: Any) -> Any:
     if is_sqlite():
         return func.max(*exprs)
     return func.greatest(*exprs)
+
+
+def utc_from_cursor(value: Any) -> datetime | None:
+    """A stored timestamp as the driver's cursor gives it (SQLite text, PostgreSQL a naive
+    datetime), as an aware UTC datetime: what the column type would give, without its cost."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+def date_from_cursor(value: Any) -> date | None:
+    """A stored date as the driver's cursor gives it (SQLite text, PostgreSQL a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -25,7 +27,7 @@ from casserole.models import (
 from casserole.models.vocab import STARTED_STATUSES
 from casserole.services import audit, stats
 from casserole.services.coordinator.dialect import epoch_seconds
-from casserole.services.coordinator.meal_months import meals_per_month
+from casserole.services.coordinator.meal_months import meals_per_months
 from casserole.services.coordinator.periods import Period, months_before
 from casserole.services.coordinator.waiting import waiting_count_query
 
@@ -33,39 +35,30 @@ DAYS_PER_MONTH = stats.DAYS_PER_MONTH
 RETENTION_MONTHS = (1, 2, 3, 6, 9, 12, 18, 24)
 
 
-@dataclass
-class Figures:
-    """Everything on the figures page for one area and period."""
+@dataclass(kw_only=True)
+class PairingFigures:
+    """The figures of one area and period that rest on its pairings alone (the public's)."""
 
     area: Area
     period: Period
-    cooks_signed_up: int
-    cooks_new: int
-    cooks_vetted: int
     cooks_active: int
-    diners_signed_up: int
-    diners_waiting: int
     diners_matched: int
-    diners_with_age: int
-    diners_over_80: int
     avg_distance_km: float | None
     avg_interval_days: float | None
-    survival: stats.Survival
     months: list[tuple[date, int]]
     meal_cost_pence: int
-    # Continuity through cooks' breaks: meals stand-ins cooked, diners left without one.
-    stand_in_meals: int = 0
-    breaks_uncovered: int = 0
+    # The pairings started before the period's end (or now): who, how long followed, ended.
+    followed: Followed = field(repr=False)
+
+    @cached_property
+    def survival(self) -> stats.Survival:
+        """Kaplan–Meier summary of the pairings followed (worked out when first asked for)."""
+        return stats.survival(self.followed.durations())
 
     @property
     def curve(self) -> list[tuple[float, float]]:
         """How long pairings last: (day, share still running) steps from stats.survival."""
         return self.survival.curve
-
-    @property
-    def share_over_80(self) -> float | None:
-        """Share of diners (with a known birth date) aged 80 or over at the period's end."""
-        return self.diners_over_80 / self.diners_with_age if self.diners_with_age else None
 
     @property
     def meals_total(self) -> int:
@@ -103,6 +96,53 @@ class Figures:
         """Median pairing duration, in months; None until half have ended."""
         days = self.survival.median_days
         return None if days is None else days / DAYS_PER_MONTH
+
+
+@dataclass(kw_only=True)
+class Figures(PairingFigures):
+    """Everything on the figures page for one area and period."""
+
+    cooks_signed_up: int
+    cooks_new: int
+    cooks_vetted: int
+    diners_signed_up: int
+    diners_waiting: int
+    diners_with_age: int
+    diners_over_80: int
+    # Continuity through cooks' breaks: meals stand-ins cooked, diners left without one.
+    stand_in_meals: int = 0
+    breaks_uncovered: int = 0
+
+    @property
+    def share_over_80(self) -> float | None:
+        """Share of diners (with a known birth date) aged 80 or over at the period's end."""
+        return self.diners_over_80 / self.diners_with_age if self.diners_with_age else None
+
+
+@dataclass(frozen=True)
+class Followed:
+    """Started pairings as followed up to a cut: diner, cook, days followed and whether ended."""
+
+    diner_ids: np.ndarray
+    cook_ids: np.ndarray
+    days: np.ndarray
+    ended: np.ndarray
+
+    def durations(self) -> list[tuple[float, bool]]:
+        """(days, ended) per pairing, as the survival curve takes them."""
+        return list(zip(self.days.tolist(), self.ended.tolist(), strict=True))
+
+    def rows(self) -> list[tuple[int, int, float, bool]]:
+        """(diner, cook, days, ended) per pairing."""
+        return list(
+            zip(
+                self.diner_ids.astype(np.int64).tolist(),
+                self.cook_ids.astype(np.int64).tolist(),
+                self.days.tolist(),
+                self.ended.tolist(),
+                strict=True,
+            )
+        )
 
 
 def set_meal_cost(area: Area, pence: int, actor: Any, client_address: str | None = None) -> None:
@@ -160,15 +200,54 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
     """The area's figures for `period`, aggregated in SQL (a fixed number of queries)."""
     now = now or clock.now()
     cut = min(period.end_at, now)
-    people = _people(area, period)
-    live_in_period = [
+    (found,) = pairing_figures(area, [period], now)
+    return Figures(
+        **{f.name: getattr(found, f.name) for f in fields(PairingFigures)},
+        **_people(area, period),
+        **_continuity(area, period, cut),
+    )
+
+
+def pairing_figures(
+    area: Area, periods: Sequence[Period], now: datetime | None = None
+) -> list[PairingFigures]:
+    """The figures resting on pairings alone, for several periods from one read of them.
+
+    The public page shows a year and four quarters: the area's pairings and pauses are read
+    once (up to the latest end), and each period takes its own from the arrays.
+    """
+    now = now or clock.now()
+    cuts = [min(period.end_at, now) for period in periods]
+    found = _read_pairings(area, sorted(set(cuts)))
+    months = meals_per_months(area, periods)
+    return [
+        _period_figures(area, period, cut, found, meals)
+        for period, cut, meals in zip(periods, cuts, months, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class _Pairings:
+    """An area's started pairings as numbers (times in epoch seconds), and their pauses."""
+
+    table: np.ndarray  # diner, cook, km, started, ended; NaN where missing
+    before: dict[datetime, np.ndarray]  # per cut: started before it (the database's answer)
+    pauses: dict[datetime, list[tuple[float, float | None]]]  # per cut: begun before it
+
+
+def _read_pairings(area: Area, cuts: list[datetime]) -> _Pairings:
+    """The area's pairings started before the last cut, and their pauses: two queries."""
+    live = [
         Pairing.area_id == area.id,
         # A stand-in covers a break inside a running pairing: never a pairing of its own.
         Pairing.covers_id.is_(None),
         Pairing.started_at.is_not(None),
-        Pairing.started_at < cut,
+        Pairing.started_at < cuts[-1],
         Pairing.status.in_(STARTED_STATUSES),
     ]
+    # Which pairings started before each cut is decided by the database on the stored
+    # timestamps, exactly as a WHERE would, not on rounded epoch seconds.
+    flags = [case((Pairing.started_at < cut, 1), else_=0) for cut in cuts]
     # Numbers only, read straight from the driver's cursor: 20,000 plain tuples, no Row
     # objects (fewer allocations, fewer garbage-collector pauses on a busy page).
     result = db.session.connection().execute(
@@ -178,46 +257,63 @@ def compute(area: Area, period: Period, now: datetime | None = None) -> Figures:
             Pairing.distance_km,
             epoch_seconds(Pairing.started_at),
             epoch_seconds(Pairing.ended_at),
-        ).where(*live_in_period)
+            *flags,
+        ).where(*live)
     )
     rows = result.cursor.fetchall()
     result.close()
-    # Pauses are few: read the area's and let the arithmetic below clip them to the period.
+    width = 5 + len(cuts)
+    # One conversion in C; missing values (running, no distance) become NaN.
+    table = np.array(rows, dtype=float).reshape(-1, width)
+    before = {cut: table[:, 5 + k] == 1 for k, cut in enumerate(cuts)}
+    # Pauses are few: read the area's and let the arithmetic clip them to each period.
     pauses = db.session.execute(
-        select(epoch_seconds(PairingPause.started_at), epoch_seconds(PairingPause.ended_at))
+        select(
+            epoch_seconds(PairingPause.started_at),
+            epoch_seconds(PairingPause.ended_at),
+            *[case((PairingPause.started_at < cut, 1), else_=0) for cut in cuts],
+        )
         .join(Pairing, Pairing.id == PairingPause.pairing_id)
-        .where(Pairing.area_id == area.id, PairingPause.started_at < cut)
+        .where(Pairing.area_id == area.id, PairingPause.started_at < cuts[-1])
     ).all()
-    months = meals_per_month(area, period)
+    return _Pairings(
+        table[:, :5],
+        before,
+        {cut: [(p[0], p[1]) for p in pauses if p[2 + k] == 1] for k, cut in enumerate(cuts)},
+    )
 
+
+def _period_figures(
+    area: Area,
+    period: Period,
+    cut: datetime,
+    found: _Pairings,
+    months: list[tuple[date, int]],
+) -> PairingFigures:
+    """One period's pairing figures from the arrays (what one read per period used to give)."""
     day = 86400.0
     cut_s, start_s = cut.timestamp(), period.start_at.timestamp()
-    # One conversion in C; missing values (running, no distance) become NaN.
-    table = np.array(rows, dtype=float).reshape(-1, 5)
-    diner_ids, cook_ids, km, started, ended = table.T
+    diner_ids, cook_ids, km, started, ended = found.table[found.before[cut]].T
     finished = ~np.isnan(ended) & (ended <= cut_s)
     stop = np.where(finished, ended, cut_s)
     # Running at some time in the period: the cook is active, the diner matched.
     live = stop >= start_s
     exposure = float(np.clip(stop[live] - np.maximum(started[live], start_s), 0, None).sum())
-    for p_start, p_end in pauses:
+    for p_start, p_end in found.pauses[cut]:
         p_stop = min(cut_s if p_end is None else p_end, cut_s)
         exposure -= max(0.0, p_stop - max(p_start, start_s))
-    durations = list(zip(((stop - started) / day).tolist(), finished.tolist(), strict=True))
     distances = km[live & ~np.isnan(km)]
     meals = sum(n for _, n in months)
-    return Figures(
+    return PairingFigures(
         area=area,
         period=period,
         cooks_active=len(set(cook_ids[live].tolist())),
         diners_matched=len(set(diner_ids[live].tolist())),
         avg_distance_km=float(distances.mean()) if distances.size else None,
         avg_interval_days=exposure / day / meals if meals else None,
-        survival=stats.survival(durations),
         months=months,
         meal_cost_pence=area.meal_cost_pence,
-        **people,
-        **_continuity(area, period, cut),
+        followed=Followed(diner_ids, cook_ids, (stop - started) / day, finished),
     )
 
 

@@ -12,16 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from casserole import clock
-from casserole.extensions import db
+from casserole.clock import local_date
 from casserole.formatting import km_to_miles
-from casserole.models import Area, Pairing
-from casserole.models.vocab import STARTED_STATUSES
+from casserole.models import Area
 from casserole.services import disclosure
 from casserole.services.coordinator import figures
 from casserole.services.coordinator.periods import Period
+from casserole.services.outcomes import quarters
 from casserole.services.stats import DAYS_PER_MONTH
 
 MIN = disclosure.MIN_PEOPLE
@@ -87,26 +85,6 @@ class _Cohort:
         return 0.0
 
 
-def _cohort(area: Area, period: Period, now: datetime) -> _Cohort:
-    """The same pairings `figures.compute` feeds to the survival curve, with whom they involve."""
-    cut = min(period.end_at, now)
-    rows = db.session.execute(
-        select(Pairing.diner_id, Pairing.cook_id, Pairing.started_at, Pairing.ended_at).where(
-            Pairing.area_id == area.id,
-            Pairing.covers_id.is_(None),  # stand-ins are never pairings of their own
-            Pairing.started_at.is_not(None),
-            Pairing.started_at < cut,
-            Pairing.status.in_(STARTED_STATUSES),
-        )
-    ).all()
-    out = []
-    for diner, cook, start, end in rows:
-        ended = end is not None and end <= cut
-        stop = end if ended else cut
-        out.append((diner, cook, (stop - start).total_seconds() / 86400, ended))
-    return _Cohort(out)
-
-
 def _count(key: str, label: str, n: int, people: int, sentence: str) -> Shown:
     """A count, published when the pairings counted involve MIN diners and MIN cooks."""
     if people < MIN:
@@ -127,9 +105,26 @@ def _measure(
 
 def compute(area: Area, period: Period, now: datetime | None = None) -> Outcomes:
     """The area's public figures for `period` (the coordinator's, less what the rule hides)."""
+    (fig,) = figures.pairing_figures(area, [period], now or clock.now())
+    return _outcomes(fig)
+
+
+def with_trend(
+    area: Area, period: Period, now: datetime | None = None
+) -> tuple[Outcomes, list[quarters.QuarterFigures]]:
+    """The page's figures and its trend by quarter, from one read of the area's pairings."""
     now = now or clock.now()
-    fig = figures.compute(area, period, now)
-    cohort = _cohort(area, period, now)
+    shown = quarters.trend_quarters(local_date(now))
+    fig, *by_quarter = figures.pairing_figures(area, [period, *(q.period for q in shown)], now)
+    trend = [quarters.published(q, f) for q, f in zip(shown, by_quarter, strict=True)]
+    return _outcomes(fig), trend
+
+
+def _outcomes(fig: figures.PairingFigures) -> Outcomes:
+    """What the rule lets the public see of `fig`."""
+    area, period = fig.area, fig.period
+    # The same pairings the survival curve rests on, with whom they involve.
+    cohort = _Cohort(fig.followed.rows())
     # Meals, distance and rhythm rest on the pairings that ran during the period.
     live_ok = min(fig.diners_matched, fig.cooks_active) >= MIN
     ok = cohort.enough()

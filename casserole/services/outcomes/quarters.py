@@ -72,7 +72,12 @@ class QuarterFigures:
 
 def quarter_figures(area: Area, quarter: Quarter, now: datetime | None = None) -> QuarterFigures:
     """The quarter's figures: what `coordinator.figures.compute` gives, less what the rule hides."""
-    fig = figures.compute(area, quarter.period, now or clock.now())
+    (fig,) = figures.pairing_figures(area, [quarter.period], now or clock.now())
+    return published(quarter, fig)
+
+
+def published(quarter: Quarter, fig: figures.PairingFigures) -> QuarterFigures:
+    """The quarter's figures `fig`, less what the rule hides."""
     people = min(fig.diners_matched, fig.cooks_active)
     ok = people >= disclosure.MIN_PEOPLE
     miles = None
@@ -90,10 +95,21 @@ def quarter_figures(area: Area, quarter: Quarter, now: datetime | None = None) -
     )
 
 
+def _figures(area: Area, shown: list[Quarter], now: datetime | None) -> list[QuarterFigures]:
+    """Several quarters' published figures from one read of the area's pairings."""
+    found = figures.pairing_figures(area, [q.period for q in shown], now or clock.now())
+    return [published(q, fig) for q, fig in zip(shown, found, strict=True)]
+
+
+def trend_quarters(today: date, quarters: int = 4) -> list[Quarter]:
+    """The last `quarters` quarters up to and including today's, oldest first."""
+    current = Quarter.of(today)
+    return [current.shift(-k) for k in range(quarters - 1, -1, -1)]
+
+
 def trend(area: Area, quarters: int = 4, today: date | None = None) -> list[QuarterFigures]:
     """The last `quarters` quarters up to and including the current one, oldest first."""
-    current = Quarter.of(today or clock.today())
-    return [quarter_figures(area, current.shift(-k)) for k in range(quarters - 1, -1, -1)]
+    return _figures(area, trend_quarters(today or clock.today(), quarters), None)
 
 
 @dataclass(frozen=True)
@@ -108,12 +124,9 @@ class Report:
 
 def report(area: Area, quarter: Quarter) -> Report:
     """The quarterly report's figures for `area`."""
-    return Report(
-        area,
-        quarter_figures(area, quarter),
-        quarter_figures(area, quarter.shift(-1)),
-        quarter_figures(area, quarter.shift(-4)),
-    )
+    shown = [quarter, quarter.shift(-1), quarter.shift(-4)]
+    this, previous, last_year = _figures(area, shown, None)
+    return Report(area, this, previous, last_year)
 
 
 def latest_complete(today: date | None = None) -> Quarter:
