@@ -6,6 +6,7 @@ never done again, what was not is done by the next delivery.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from flask import current_app
@@ -113,6 +114,7 @@ def approve_all(job: Job) -> None:
     size = max(1, int(current_app.config.get("JOB_BATCH_SIZE") or 250))
     for start in range(0, len(remaining), size):
         batch = remaining[start : start + size]
+        began = time.monotonic()
         for pairing_id in batch:
             savepoint = db.session.begin_nested()
             try:
@@ -131,6 +133,7 @@ def approve_all(job: Job) -> None:
         db.session.commit()
         mail.dispatch()
         runner.pause()
+        runner.rest(time.monotonic() - began)
     summary = f"Approved {plural(approved, 'proposal')}. We have asked the cooks."
     if skipped:
         summary += f" {plural(len(skipped), 'proposal')} could not be approved (see below)."

@@ -149,6 +149,20 @@ def beat(job: Job, done: int | None = None, total: int | None = None) -> None:
     job.heartbeat_at = clock.now()
 
 
+def rest(worked: float) -> None:
+    """On a real worker, rest JOB_REST_RATIO times `worked` seconds (at most 30) after a batch.
+
+    Not in eager mode: there the job runs inside the request that started it, and resting
+    would only keep that person waiting.
+    """
+    celery = current_app.extensions.get("celery")
+    if celery is None or celery.conf.task_always_eager:
+        return
+    ratio = float(current_app.config.get("JOB_REST_RATIO") or 0)
+    if ratio > 0 and worked > 0:
+        time.sleep(min(ratio * worked, 30.0))
+
+
 def pause() -> None:
     """Tests only (JOB_PAUSE_SECONDS): wait between steps, so a worker can be killed there."""
     seconds = float(current_app.config.get("JOB_PAUSE_SECONDS") or 0)

@@ -115,6 +115,33 @@ def test_approve_all_commits_in_batches_and_asks_each_cook_once(app, barnet, dat
     assert len(commits) == 5
 
 
+def test_on_a_worker_approve_all_rests_after_each_batch_as_long_as_it_took(
+    app, barnet, database, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOB_BATCH_SIZE", 3)
+    monkeypatch.setitem(app.config, "JOB_REST_RATIO", 1.5)
+    _proposals(barnet, 7)
+    job = _job(database, barnet, kinds.APPROVE_ALL)
+    rests = []
+    monkeypatch.setattr(runner.time, "sleep", rests.append)
+    clock_reads = iter(range(100))
+    # Each batch "takes" 2 seconds on this clock: began at n, done at n + 2.
+    monkeypatch.setattr(kinds.time, "monotonic", lambda: 2 * next(clock_reads))
+    # As on a worker; in eager mode the job runs inside the request and never rests.
+    monkeypatch.setitem(app.extensions["celery"].conf, "task_always_eager", False)
+    assert runner.run(job.id) == "done"
+    assert rests == [3.0, 3.0, 3.0]
+
+
+def test_in_eager_mode_a_job_never_rests(app, barnet, database, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_REST_RATIO", 1.5)
+    monkeypatch.setitem(app.extensions["celery"].conf, "task_always_eager", True)
+    rests = []
+    monkeypatch.setattr(runner.time, "sleep", rests.append)
+    runner.rest(2.0)
+    assert rests == []
+
+
 def test_approve_all_skips_a_proposal_whose_diner_found_a_cook_and_links_it(
     client, barnet, database, auth
 ):
