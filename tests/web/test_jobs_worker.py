@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from casserole.jobs import kinds
 from casserole.models import EmailStatus, Job, JobState, OutboundEmail, Pairing, PairingStatus, Role
 from tests.support import factories as f
+from tests.support.app import make_test_app
 from tests.support.requirements import REQUIRE_POSTGRES, TEST_DATABASE_URL, unavailable
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -211,30 +212,37 @@ def test_a_killed_worker_leaves_nothing_done_twice(redis_and_postgres, tmp_path,
     assert (len(files), sent) == (PROPOSALS, PROPOSALS), (files, sorted(addresses))
 
 
-def test_a_web_process_hands_its_mail_to_the_worker(redis_and_postgres, app, tmp_path, monkeypatch):
+def test_a_web_process_hands_its_mail_to_the_worker(redis_and_postgres, tmp_path, monkeypatch):
     database = redis_and_postgres
     monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
     queue = f"casserole-test-{uuid.uuid4().hex[:8]}"
-    celery = app.extensions["celery"]
-    # This process stands for a web host configured with the queue (as production is).
-    monkeypatch.setitem(app.config, "MAIL_SEND_SYNC", False)
-    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
-    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path / "web-outbox"))
-    monkeypatch.setitem(celery.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery.conf, "broker_url", REDIS_URL)
-    monkeypatch.setitem(celery.conf, "task_default_queue", queue)
+    # A web host configured with the queue, as production is: an app of its own, so its
+    # broker and queue are this test's whatever the suite's own app was given.
+    web = make_test_app(
+        TEST_DATABASE_URL,
+        CELERY_BROKER_URL=REDIS_URL,
+        CELERY_QUEUE=queue,
+        MAIL_SEND_SYNC=False,
+        MAIL_SERVER=None,
+        MAIL_OUTBOX_DIR=str(tmp_path / "web-outbox"),
+    )
     import redis
 
+    from casserole.extensions import db
     from casserole.services import mail
 
     broker = redis.Redis.from_url(REDIS_URL)
-    # A change that queued no message asks the worker for nothing.
-    assert mail.dispatch() is None and broker.llen(queue) == 0
-    for n in range(3):
-        mail.queue_email(f"person{n}@example.org", "Hello", "test_message", kind="test", name="Al")
-    database.session.commit()
-    assert mail.dispatch() is None  # queued for the worker, no thread of ours
-    assert broker.llen(queue) == 1
+    with web.app_context():
+        assert not web.extensions["celery"].conf.task_always_eager
+        # A change that queued no message asks the worker for nothing.
+        assert mail.dispatch() is None and broker.llen(queue) == 0
+        for n in range(3):
+            mail.queue_email(f"person{n}@example.org", "Hi", "test_message", kind="test", name="Al")
+        db.session.commit()
+        assert mail.dispatch() is None  # queued for the worker, no thread of ours
+        assert broker.llen(queue) == 1
+        db.session.remove()
+        db.engine.dispose()
     worker = _worker(queue, tmp_path, "mail")
     try:
         deadline = time.monotonic() + 120
